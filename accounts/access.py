@@ -1,0 +1,69 @@
+"""Who may see and do what, in one place for pages, the API and the reports.
+
+A user's roles are their groups (admin, scorer, planner, viewer); their jurisdiction is
+one or more regions and everything below them. Superusers are admins of the whole nation.
+Each helper caches what it read on the user object, so a request reads it once.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from actors.models import Region
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[str]
+    regions: tuple[Region, ...]
+    is_national: bool
+
+    def covers(self, region: Region) -> bool:
+        return self.is_national or any(root.contains(region) for root in self.regions)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+def access_for(user) -> Access:
+    cached = getattr(user, "_convergence_access", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        access = Access(frozenset(), (), False)
+    elif user.is_superuser:
+        access = Access(frozenset(Role.values), (), True)
+    else:
+        roles = frozenset(user.groups.values_list("name", flat=True)) & set(Role.values)
+        regions = tuple(Region.objects.filter(jurisdictions_of__user=user).order_by("code"))
+        access = Access(roles, regions, is_national=False)
+    user._convergence_access = access
+    return access
+
+
+def can_read(user, region: Region) -> bool:
+    access = access_for(user)
+    return bool(access.roles) and access.covers(region)
+
+
+def can_score(user, region: Region) -> bool:
+    access = access_for(user)
+    return access.has_role(Role.SCORER, Role.ADMIN) and access.covers(region)
+
+
+def get_region_for_user(user, code: str) -> Region:
+    """The region with ``code``: 404 if there is none, 403 if it is outside the user's reach."""
+    region = get_object_or_404(Region, code=code)
+    if not can_read(user, region):
+        raise PermissionDenied(_("This region is outside your jurisdiction."))
+    return region
+
+
+def readable_root_regions(user) -> list[Region]:
+    access = access_for(user)
+    if access.is_national:
+        return list(Region.objects.filter(parent__isnull=True))
+    return list(access.regions)

@@ -1,0 +1,369 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from convergence.fields import ChoiceListField
+
+
+class GovernmentLevel(models.IntegerChoices):
+    """The tiers of Indonesian government, top down (the order is used for sorting)."""
+
+    NATIONAL = 0, _("National (pusat)")
+    PROVINCE = 1, _("Province (provinsi)")
+    DISTRICT = 2, _("District / city (kabupaten/kota)")
+    SUBDISTRICT = 3, _("Subdistrict (kecamatan)")
+    VILLAGE = 4, _("Village (desa/kelurahan)")
+
+
+# Kemendagri codes, dotted: 72, 72.03, 72.03.01, 72.03.01.2001.
+CODE_PATTERNS = {
+    GovernmentLevel.PROVINCE: re.compile(r"^\d{2}$"),
+    GovernmentLevel.DISTRICT: re.compile(r"^\d{2}\.\d{2}$"),
+    GovernmentLevel.SUBDISTRICT: re.compile(r"^\d{2}\.\d{2}\.\d{2}$"),
+    GovernmentLevel.VILLAGE: re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"),
+}
+NATIONAL_CODE = "ID"
+_UNDOTTED_CUTS = {2: (2,), 4: (2, 4), 6: (2, 4, 6), 10: (2, 4, 6, 10)}
+
+
+def normalize_region_code(raw: str) -> str:
+    """Return the dotted form of a Kemendagri code given dotted or undotted ("7203")."""
+    code = (raw or "").strip()
+    if code.upper() == NATIONAL_CODE:
+        return NATIONAL_CODE
+    if code.isdigit() and len(code) in _UNDOTTED_CUTS:
+        parts, start = [], 0
+        for end in _UNDOTTED_CUTS[len(code)]:
+            parts.append(code[start:end])
+            start = end
+        return ".".join(parts)
+    return code
+
+
+def level_for_code(code: str) -> GovernmentLevel | None:
+    if code == NATIONAL_CODE:
+        return GovernmentLevel.NATIONAL
+    for level, pattern in CODE_PATTERNS.items():
+        if pattern.match(code):
+            return level
+    return None
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: "Region"):
+        """The region and every region below it."""
+        return self.filter(region.subtree_q())
+
+
+class Region(models.Model):
+    """A Kemendagri administrative area (wilayah)."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    level = models.PositiveSmallIntegerField(_("government level"), choices=GovernmentLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        self.code = normalize_region_code(self.code)
+        errors = {}
+        expected_level = level_for_code(self.code)
+        if expected_level is None:
+            errors["code"] = _("A Kemendagri code looks like 72, 72.03, 72.03.01 or 72.03.01.2001.")
+        elif self.level is not None and expected_level != self.level:
+            errors["level"] = _("The code %(code)s is the code of a %(level)s.") % {
+                "code": self.code,
+                "level": GovernmentLevel(expected_level).label,
+            }
+        if self.level == GovernmentLevel.NATIONAL:
+            if self.parent_id:
+                errors["parent"] = _("The national level has no parent region.")
+        elif self.level is not None:
+            if self.parent is None:
+                errors["parent"] = _("Every region below the national level needs a parent.")
+            elif self.parent.level != self.level - 1:
+                errors["parent"] = _("The parent must be one government level above.")
+            elif (
+                "code" not in errors
+                and self.parent.level != GovernmentLevel.NATIONAL
+                and not self.code.startswith(self.parent.code + ".")
+            ):
+                errors["code"] = _(
+                    "The code %(code)s does not start with its parent's code %(parent)s."
+                ) % {"code": self.code, "parent": self.parent.code}
+        if errors:
+            raise ValidationError(errors)
+
+    def subtree_q(self, prefix: str = "") -> Q:
+        """A filter for this region and every region below it (the code is a path)."""
+        if self.level == GovernmentLevel.NATIONAL:
+            return Q()
+        return Q(**{f"{prefix}code": self.code}) | Q(
+            **{f"{prefix}code__startswith": self.code + "."}
+        )
+
+    def contains(self, other: "Region") -> bool:
+        if self.level == GovernmentLevel.NATIONAL:
+            return True
+        return other.code == self.code or other.code.startswith(self.code + ".")
+
+    @property
+    def is_mapping_unit(self) -> bool:
+        """Rounds are held for provinces and districts (and nationally)."""
+        return self.level <= GovernmentLevel.DISTRICT
+
+
+class Sector(models.Model):
+    """A sector of government or society; health is one of them."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_id = models.CharField(_("name (Bahasa Indonesia)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    is_health = models.BooleanField(
+        _("health sector"),
+        default=False,
+        help_text=_("Health ↔ non-health convergence is measured with this mark."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["-is_health", "sort_order", "name_id"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+
+
+class ActorKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government agency (OPD)")
+    HEALTH_FACILITY = "health_facility", _("Health facility")
+    NGO = "ngo", _("Non-governmental organisation (LSM)")
+    PRIVATE = "private", _("Private sector (CSR)")
+    COMMUNITY = "community", _("Community organisation")
+    ACADEMIC = "academic", _("Academic institution")
+    DONOR = "donor", _("Development partner / donor")
+    LEGISLATURE = "legislature", _("Legislature (DPRD)")
+
+
+class ActorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_mapping_unit(self, region: Region):
+        """Actors that take part in the rounds of ``region`` (see ``mapping_unit_q``)."""
+        return self.filter(mapping_unit_q(region))
+
+    def within(self, region: Region):
+        return self.filter(region.subtree_q("home_region__"))
+
+
+def mapping_unit_q(region: Region, prefix: str = "") -> Q:
+    """Filter for the actors whose assessments belong to the rounds of ``region``.
+
+    A district's actors are those homed in the district or below it (kecamatan, desa); a
+    province's (or the nation's) are those homed at that level itself, since each district
+    below it holds rounds of its own.
+    """
+    if region.level == GovernmentLevel.DISTRICT:
+        return region.subtree_q(f"{prefix}home_region__")
+    return Q(**{f"{prefix}home_region": region})
+
+
+class Actor(models.Model):
+    """An organisation that takes part in a programme (never a person)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActorKind.choices)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="actors"
+    )
+    government_level = models.PositiveSmallIntegerField(
+        _("government level"), choices=GovernmentLevel.choices
+    )
+    home_region = models.ForeignKey(
+        Region, verbose_name=_("home region"), on_delete=models.PROTECT, related_name="actors"
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An actor with assessments is deactivated, never deleted."),
+    )
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home_region", "name"], name="actor_name_unique_in_region"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def belongs_to_mapping_unit(self, region: Region) -> bool:
+        """The Python twin of ``mapping_unit_q`` for one actor already in memory."""
+        if region.level == GovernmentLevel.DISTRICT:
+            return region.contains(self.home_region)
+        return self.home_region_id == region.id
+
+
+class ProgrammeStage(models.TextChoices):
+    PLANNING = "planning", _("Planning (perencanaan)")
+    BUDGETING = "budgeting", _("Budgeting (penganggaran)")
+    IMPLEMENTATION = "implementation", _("Implementation (pelaksanaan)")
+    MONITORING = "monitoring", _("Monitoring (pemantauan)")
+    CONTROL = "control", _("Control / evaluation (pengendalian)")
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    IMPLEMENTER = "implementer", _("Implementer")
+    FUNDER = "funder", _("Funder")
+    DATA_PROVIDER = "data_provider", _("Data provider")
+    TECHNICAL_SUPPORT = "technical_support", _("Technical support")
+    MONITORING = "monitoring", _("Monitoring")
+
+
+class TargetGroup(models.TextChoices):
+    PREGNANT_WOMEN = "pregnant_women", _("Pregnant women")
+    BREASTFEEDING_MOTHERS = "breastfeeding_mothers", _("Breastfeeding mothers")
+    CHILDREN_0_23 = "children_0_23", _("Children 0–23 months")
+    CHILDREN_0_59 = "children_0_59", _("Children 0–59 months")
+    ADOLESCENT_GIRLS = "adolescent_girls", _("Adolescent girls")
+    BRIDES_TO_BE = "brides_to_be", _("Brides-to-be (calon pengantin)")
+    SCHOOL_CHILDREN = "school_children", _("School children")
+    AT_RISK_FAMILIES = "at_risk_families", _("Families at risk of stunting")
+
+
+class InterventionType(models.TextChoices):
+    SPECIFIC = "specific", _("Nutrition-specific (health)")
+    SENSITIVE = "sensitive", _("Nutrition-sensitive (non-health)")
+
+
+class Contribution(models.TextChoices):
+    APBD = "apbd", _("Budget: APBD")
+    APBN_DAK = "apbn_dak", _("Budget: APBN / DAK")
+    DANA_DESA = "dana_desa", _("Budget: Dana Desa")
+    CSR = "csr", _("Budget: CSR")
+    DONOR_FUNDS = "donor_funds", _("Budget: donor funds")
+    STAFF = "staff", _("Staff")
+    FACILITIES = "facilities", _("Facilities")
+    DATA = "data", _("Data")
+
+
+class Programme(models.Model):
+    """A cross-sector programme in a region, e.g. stunting reduction."""
+
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="programmes"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    lead_actor = models.ForeignKey(
+        Actor,
+        verbose_name=_("lead actor"),
+        on_delete=models.PROTECT,
+        related_name="led_programmes",
+        null=True,
+        blank=True,
+    )
+    target_groups = ChoiceListField(_("target groups"), vocabulary=TargetGroup)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="programme_period_ordered",
+                violation_error_message=_("The period must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if (
+            self.lead_actor_id
+            and self.region_id
+            and not self.region.contains(self.lead_actor.home_region)
+        ):
+            raise ValidationError(
+                {"lead_actor": _("The lead actor must belong to the programme's region.")}
+            )
+
+
+class ProgrammeParticipant(models.Model):
+    """An actor's part in a programme: its role, the stages it takes part in, what it brings."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ParticipantRole.choices)
+    stages = ChoiceListField(_("stages"), vocabulary=ProgrammeStage)
+    intervention_type = models.CharField(
+        _("intervention type"), max_length=12, choices=InterventionType.choices, blank=True
+    )
+    contributions = ChoiceListField(_("contributions"), vocabulary=Contribution)
+    contribution_note = models.CharField(_("contribution details"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["programme", "actor__name"]
+        verbose_name = _("programme participant")
+        verbose_name_plural = _("programme participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "actor"], name="participant_once_per_programme"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} — {self.get_role_display()}"
+
+    def clean(self):
+        if (
+            self.actor_id
+            and self.programme_id
+            and not self.programme.region.contains(self.actor.home_region)
+        ):
+            raise ValidationError({"actor": _("The actor must belong to the programme's region.")})

@@ -1,0 +1,33 @@
+"""The authorization helper for rounds, used by pages, the API and reports alike."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.access import access_for, can_read
+from accounts.models import Role
+from assessments.models import AssessmentRound, RoundStatus
+
+
+def get_round_for_user(user, round_id) -> AssessmentRound:
+    """The round: 404 if unknown (or a draft the user may not see), 403 outside jurisdiction."""
+    try:
+        round_ = AssessmentRound.objects.select_related("region", "programme").get(pk=round_id)
+    except (AssessmentRound.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such assessment round.")) from None
+    if not can_read(user, round_.region):
+        raise PermissionDenied(_("This round is outside your jurisdiction."))
+    if round_.status == RoundStatus.DRAFT and not access_for(user).has_role(Role.ADMIN):
+        raise Http404(_("No such assessment round."))
+    return round_
+
+
+def rounds_visible_to(user, region) -> list[AssessmentRound]:
+    """The region's rounds the user may see, newest first (drafts for admins only)."""
+    rounds = AssessmentRound.objects.filter(region=region).select_related("programme")
+    if not access_for(user).has_role(Role.ADMIN):
+        rounds = rounds.visible()
+    rounds = list(rounds.latest_first())
+    for round_ in rounds:
+        round_.region = region  # already in hand: no query per round
+    return rounds

@@ -1,0 +1,83 @@
+"""Reads shared by the pages, the API and the reports. Each issues a fixed number of queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Q
+
+from actors.models import Actor, Sector, mapping_unit_q
+from assessments.models import AssessmentRound, Level, PairAssessment
+
+
+@dataclass
+class Matrix:
+    """The who × who matrix of one round: actors grouped by sector, and the scored levels."""
+
+    round: AssessmentRound
+    actors: list[Actor]
+    levels: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def level(self, actor_a_id: int, actor_b_id: int) -> int | None:
+        """The level of the pair, or None when it is not assessed (never 0)."""
+        key = (actor_a_id, actor_b_id) if actor_a_id < actor_b_id else (actor_b_id, actor_a_id)
+        return self.levels.get(key)
+
+    @property
+    def sector_groups(self) -> list[tuple[Sector, list[Actor]]]:
+        return [
+            (sector, list(members))
+            for sector, members in groupby(self.actors, key=lambda actor: actor.sector)
+        ]
+
+    @property
+    def possible_pairs(self) -> int:
+        n = len(self.actors)
+        return n * (n - 1) // 2
+
+    @property
+    def level_counts(self) -> dict[int, int]:
+        counts = Counter(self.levels.values())
+        return {level: counts.get(level, 0) for level in Level.values}
+
+
+def round_actors(*, round: AssessmentRound, sector_ids=(), government_level=None, programme=None):
+    """Actors of the round: active ones of its region, and any already scored in it."""
+    assessed = PairAssessment.objects.filter(round=round)
+    actors = Actor.objects.filter(
+        (mapping_unit_q(round.region) & Q(is_active=True))
+        | Q(pk__in=assessed.values("actor_a"))
+        | Q(pk__in=assessed.values("actor_b"))
+    )
+    if sector_ids:
+        actors = actors.filter(sector_id__in=sector_ids)
+    if government_level is not None:
+        actors = actors.filter(government_level=government_level)
+    if programme is not None:
+        actors = actors.filter(participations__programme=programme)
+    return actors.select_related("sector", "home_region").order_by(
+        "-sector__is_health", "sector__sort_order", "sector__name_id", "name", "pk"
+    )
+
+
+def matrix_for_round(
+    *, round: AssessmentRound, sector_ids=(), government_level=None, programme=None
+) -> Matrix:
+    """Two queries: the actors (with their sectors) and the levels of the round."""
+    actors = list(
+        round_actors(
+            round=round,
+            sector_ids=sector_ids,
+            government_level=government_level,
+            programme=programme,
+        )
+    )
+    shown = {actor.pk for actor in actors}
+    levels = {
+        (a, b): level
+        for a, b, level in PairAssessment.objects.filter(round=round).values_list(
+            "actor_a_id", "actor_b_id", "level"
+        )
+        if a in shown and b in shown
+    }
+    return Matrix(round=round, actors=actors, levels=levels)

@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import can_score, get_region_for_user
+from actors.models import Actor
+from assessments.access import get_round_for_user, rounds_visible_to
+from assessments.forms import MatrixFilterForm, PairScoreForm
+from assessments.matrix_html import level_cell, level_names, render_matrix
+from assessments.models import LEVEL_DEFINITIONS, Level, PairAssessment
+from assessments.selectors import matrix_for_round
+from assessments.services import pair_assessment_save
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def level_legend():
+    return [
+        {"value": level.value, "label": level.label, "definition": LEVEL_DEFINITIONS[level]}
+        for level in Level
+    ]
+
+
+def _pick_round(rounds, raw_id):
+    if raw_id in (None, ""):
+        return rounds[0] if rounds else None
+    for round_ in rounds:
+        if str(round_.pk) == raw_id:
+            return round_
+    raise Http404(_("No such assessment round in this region."))
+
+
+def region_matrix(request, code):
+    region = get_region_for_user(request.user, code)
+    rounds = rounds_visible_to(request.user, region)
+    round_ = _pick_round(rounds, request.GET.get("round"))
+    filters = MatrixFilterForm(request.GET or None, region=region)
+    context = {
+        "region": region,
+        "rounds": rounds,
+        "round": round_,
+        "filters": filters,
+        "legend": level_legend(),
+    }
+    if round_ is None:
+        return render(request, "assessments/matrix.html", context)
+    if filters.is_bound and not filters.is_valid():
+        return render(request, "assessments/matrix.html", context, status=400)
+    chosen = filters.cleaned_data if filters.is_bound else {}
+    matrix = matrix_for_round(
+        round=round_,
+        sector_ids=[sector.pk for sector in chosen.get("sector") or ()],
+        government_level=chosen.get("government_level"),
+        programme=chosen.get("programme"),
+    )
+    scoring = round_.is_open and can_score(request.user, region)
+    pair_url = None
+    if scoring:
+        template = reverse("assessments:pair", args=[round_.pk, 0, 0]).replace("/0-0/", "/{}-{}/")
+        pair_url = template.format
+    context.update(
+        matrix=matrix,
+        matrix_html=render_matrix(matrix, pair_url=pair_url),
+        scoring=scoring,
+        assessed=len(matrix.levels),
+    )
+    return render(request, "assessments/matrix.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def pair(request, round_id, actor_a_id, actor_b_id):
+    round_ = get_round_for_user(request.user, round_id)
+    if not can_score(request.user, round_.region):
+        raise PermissionDenied(_("You may not score pairs in this region."))
+    actors = Actor.objects.select_related("sector", "home_region").in_bulk([actor_a_id, actor_b_id])
+    actor_a = actors.get(actor_a_id) or get_object_or_404(Actor, pk=actor_a_id)
+    actor_b = actors.get(actor_b_id) or get_object_or_404(Actor, pk=actor_b_id)
+    first, second = (actor_a, actor_b) if actor_a.pk <= actor_b.pk else (actor_b, actor_a)
+    existing = PairAssessment.objects.filter(round=round_, actor_a=first, actor_b=second).first()
+    initial = {"level": existing.level, "note": existing.note} if existing else {}
+    form = PairScoreForm(request.POST or None, initial=initial)
+    status = 200
+    saved = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = pair_assessment_save(
+                    round=round_,
+                    actor_a=actor_a,
+                    actor_b=actor_b,
+                    level=form.cleaned_data["level"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+        if saved is None:
+            status = 400
+        elif not is_htmx(request):
+            messages.success(request, _("Saved: %(pair)s.") % {"pair": saved})
+            return redirect(
+                f"{reverse('assessments:matrix', args=[round_.region.code])}?round={round_.pk}"
+            )
+    context = {
+        "round": round_,
+        "region": round_.region,
+        "actor_a": first,
+        "actor_b": second,
+        "form": form,
+        "existing": saved or existing,
+        "saved": saved,
+        "legend": level_legend(),
+    }
+    if is_htmx(request):
+        html = render_to_string("assessments/_pair_form.html", context, request=request)
+        if saved is not None:
+            html += _swapped_cells(saved, round_)
+        return HttpResponse(html, status=status)
+    return render(request, "assessments/pair.html", context, status=status)
+
+
+def _swapped_cells(saved, round_):
+    """The two mirrored cells of the pair, swapped into the matrix out of band."""
+    names = level_names()
+    url = reverse("assessments:pair", args=[round_.pk, saved.actor_a_id, saved.actor_b_id])
+    cells = []
+    for row, column in ((saved.actor_a_id, saved.actor_b_id), (saved.actor_b_id, saved.actor_a_id)):
+        cell = level_cell(saved.level, row, column, names=names, url=url, with_id=True)
+        cells.append(cell.replace("<td ", '<td hx-swap-oob="true" ', 1))
+    # A <td> outside a table is dropped by the HTML parser; htmx wraps OOB table cells in
+    # <template> so they survive.
+    return "<template>" + "".join(cells) + "</template>"
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field_name, field_errors in error.error_dict.items():
+            target = field_name if field_name in form.fields else None
+            for item in field_errors:
+                form.add_error(target, item)
+    else:
+        for item in error.error_list:
+            form.add_error(None, item)

@@ -1,0 +1,31 @@
+from django.shortcuts import render
+
+from accounts.access import access_for, readable_root_regions
+from actors.models import GovernmentLevel, Region
+
+
+def home(request):
+    """The first page: the regions the user works in, and what to do next for their role."""
+    roots = readable_root_regions(request.user)
+    # A province lists its districts, the nation its provinces: one query for all of them.
+    below = Region.objects.filter(
+        parent__in=[root for root in roots if root.level < GovernmentLevel.DISTRICT],
+        level__lte=GovernmentLevel.DISTRICT,
+    )
+    children = {}
+    for region in below:
+        children.setdefault(region.parent_id, []).append(region)
+    access = access_for(request.user)
+    return render(
+        request,
+        "home.html",
+        {
+            "regions": [(root, children.get(root.pk, [])) for root in roots],
+            "roles": sorted(access.roles),
+        },
+    )
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else None
+    return render(request, "403.html", {"message": message}, status=403)
