@@ -31,3 +31,13 @@ def rounds_visible_to(user, region) -> list[AssessmentRound]:
     for round_ in rounds:
         round_.region = region  # already in hand: no query per round
     return rounds
+
+
+def pick_round(rounds: list[AssessmentRound], raw_id) -> AssessmentRound | None:
+    """The round asked for by ``?round=<id>`` among ``rounds``, else the latest; 404 if absent."""
+    if raw_id in (None, ""):
+        return rounds[0] if rounds else None
+    for round_ in rounds:
+        if str(round_.pk) == str(raw_id):
+            return round_
+    raise Http404(_("No such assessment round in this region."))

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Programme, Region
+from convergence.fields import ChoiceListField
 
 
 class Level(models.IntegerChoices):
@@ -35,6 +36,52 @@ LEVEL_DEFINITIONS = {
 
 
 NOTE_MAX_LENGTH = 4000
+
+
+class Mechanism(models.TextChoices):
+    """How a pair works together (Kim et al. 2017, Table 2: "key mechanism")."""
+
+    JOINT_PLANNING_MEETING = "joint_planning_meeting", _("Joint planning meeting")
+    REVIEW_MEETING = "review_meeting", _("Review meeting")
+    DATA_SHARING = "data_sharing", _("Data sharing")
+    JOINT_TRAINING = "joint_training", _("Joint training")
+    JOINT_SUPERVISION = "joint_supervision", _("Joint supervision")
+    JOINT_SERVICE_DELIVERY = "joint_service_delivery", _("Joint service delivery")
+    POOLED_BUDGET = "pooled_budget", _("Pooled budget")
+    SHARED_STAFF_OR_FACILITIES = "shared_staff_or_facilities", _("Shared staff or facilities")
+    JOINT_GUIDELINE_OR_SOP = "joint_guideline_or_sop", _("Joint guideline or SOP")
+    MOU_OR_DECREE_TEAM = "mou_or_decree_team", _("MoU or decree-based team")
+
+
+class FacilitatingFactor(models.TextChoices):
+    LEADERSHIP_COMMITMENT = "leadership_commitment", _("Commitment of the regional leadership")
+    REGULATION = "regulation", _("A regulation or decree that assigns roles")
+    REGULAR_FORUM = "regular_forum", _("A regular coordination forum")
+    SHARED_DATA_SYSTEM = "shared_data_system", _("A shared data system")
+    BUDGET_AVAILABLE = "budget_available", _("Budget available for joint work")
+    WORKING_RELATIONS = "working_relations", _("Good working relations between staff")
+    PARTNER_SUPPORT = "partner_support", _("Support from development partners")
+
+
+class HinderingFactor(models.TextChoices):
+    SECTORAL_EGO = "sectoral_ego", _("Sectoral ego, working in silos")
+    UNCLEAR_ROLES = "unclear_roles", _("Roles and responsibilities unclear")
+    BUDGET_CONSTRAINTS = "budget_constraints", _("Budget limited or not aligned")
+    DATA_NOT_INTEGRATED = "data_not_integrated", _("Sector data not integrated")
+    STAFF_TURNOVER = "staff_turnover", _("Staff turnover and rotation")
+    OVERLAPPING_PROGRAMMES = "overlapping_programmes", _("Overlapping programmes (tumpang tindih)")
+    MECHANISM_NOT_UNDERSTOOD = "mechanism_not_understood", _("Coordination mechanism not understood")
+    DISTANCE_AND_ACCESS = "distance_and_access", _("Distance and access")
+
+
+# The four yes/no evidence questions (DESIGN.md "Scoring from evidence"), in scale order:
+# question n answered yes, with every lower one yes too, supports level n.
+EVIDENCE_FIELDS = (
+    "shares_information",
+    "joint_activities",
+    "shared_roles_and_resources",
+    "formal_structure",
+)
 
 
 class RoundStatus(models.TextChoices):
@@ -117,6 +164,33 @@ class PairAssessment(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    # Evidence: None means the question was not answered.
+    shares_information = models.BooleanField(
+        _("They share information or data with each other"), null=True, blank=True
+    )
+    joint_activities = models.BooleanField(
+        _("They carry out activities together (joint meetings, training, field work)"),
+        null=True,
+        blank=True,
+    )
+    shared_roles_and_resources = models.BooleanField(
+        _("They agreed shared roles and pooled resources toward a common target"),
+        null=True,
+        blank=True,
+    )
+    formal_structure = models.BooleanField(
+        _("Both sit in a formal cross-sector structure and share capacity"),
+        null=True,
+        blank=True,
+    )
+    evidence_inconsistency_confirmed = models.BooleanField(
+        _("inconsistent answers confirmed by the scorer"), default=False
+    )
+    mechanisms = ChoiceListField(_("mechanisms"), vocabulary=Mechanism)
+    facilitating_factors = ChoiceListField(
+        _("facilitating factors"), vocabulary=FacilitatingFactor
+    )
+    hindering_factors = ChoiceListField(_("hindering factors"), vocabulary=HinderingFactor)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("scored by"),

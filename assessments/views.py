@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import can_score, get_region_for_user
 from actors.models import Actor
-from assessments.access import get_round_for_user, rounds_visible_to
+from assessments.access import get_round_for_user, pick_round, rounds_visible_to
 from assessments.forms import MatrixFilterForm, PairScoreForm
 from assessments.matrix_html import level_cell, level_names, render_matrix
 from assessments.models import LEVEL_DEFINITIONS, Level, PairAssessment
@@ -28,19 +28,10 @@ def level_legend():
     ]
 
 
-def _pick_round(rounds, raw_id):
-    if raw_id in (None, ""):
-        return rounds[0] if rounds else None
-    for round_ in rounds:
-        if str(round_.pk) == raw_id:
-            return round_
-    raise Http404(_("No such assessment round in this region."))
-
-
 def region_matrix(request, code):
     region = get_region_for_user(request.user, code)
     rounds = rounds_visible_to(request.user, region)
-    round_ = _pick_round(rounds, request.GET.get("round"))
+    round_ = pick_round(rounds, request.GET.get("round"))
     filters = MatrixFilterForm(request.GET or None, region=region)
     context = {
         "region": region,

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "actors",
     "assessments",
+    "insights",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,22 @@
+"""Thin views over ``insights.selectors``; one module per group of pages."""
+
+from dataclasses import dataclass
+
+from accounts.access import get_region_for_user
+from actors.models import Region
+from assessments.access import pick_round, rounds_visible_to
+from assessments.models import AssessmentRound
+
+
+@dataclass
+class RegionRound:
+    region: Region
+    rounds: list[AssessmentRound]
+    round: AssessmentRound | None
+
+
+def region_and_round(request, code) -> RegionRound:
+    """The region (403 outside jurisdiction) and the round picked by ``?round=`` (or latest)."""
+    region = get_region_for_user(request.user, code)
+    rounds = rounds_visible_to(request.user, region)
+    return RegionRound(region, rounds, pick_round(rounds, request.GET.get("round")))
