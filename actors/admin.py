@@ -2,11 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin_scope import JurisdictionScopedAdmin
 from actors.models import Actor, Programme, ProgrammeParticipant, Region, Sector
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(JurisdictionScopedAdmin):
+    region_lookup = ""
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -23,7 +25,8 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(JurisdictionScopedAdmin):
+    region_lookup = "home_region"
     list_display = [
         "name",
         "short_name",
@@ -64,10 +67,11 @@ class ParticipantInline(admin.TabularInline):
     model = ProgrammeParticipant
     extra = 1
     autocomplete_fields = ["actor"]
+    formfield_for_foreignkey = JurisdictionScopedAdmin.formfield_for_foreignkey
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(JurisdictionScopedAdmin):
     list_display = ["name", "region", "period_start", "period_end", "lead_actor"]
     list_filter = ["region__level"]
     search_fields = ["name", "region__name", "region__code"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from accounts.admin_scope import JurisdictionScopedAdmin
 from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 
 
 @admin.register(AssessmentRound)
-class AssessmentRoundAdmin(admin.ModelAdmin):
+class AssessmentRoundAdmin(JurisdictionScopedAdmin):
     list_display = ["name", "region", "programme", "period_start", "period_end", "status"]
     list_filter = ["status", "region__level"]
     search_fields = ["name", "region__name", "region__code"]
@@ -13,7 +14,8 @@ class AssessmentRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(PairAssessment)
-class PairAssessmentAdmin(admin.ModelAdmin):
+class PairAssessmentAdmin(JurisdictionScopedAdmin):
+    region_lookup = "round__region"
     list_display = ["round", "actor_a", "actor_b", "level", "scored_by", "scored_at"]
     list_filter = ["level", "round__status", "round"]
     search_fields = ["actor_a__name", "actor_b__name", "note"]
