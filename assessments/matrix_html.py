@@ -54,8 +54,8 @@ def render_matrix(matrix: Matrix, *, pair_url: Callable[[int, int], str] | None)
     parts = ['<table class="matrix"><thead><tr><th class="corner" rowspan="2"></th>']
     for sector, members in groups:
         parts.append(
-            f'<th class="sector-head" colspan="{len(members)}" scope="colgroup">'
-            f"{escape(sector.name)}</th>"
+            f'<th class="sector-head" colspan="{len(members)}" scope="colgroup" '
+            f'title="{escape(sector.name)}">{escape(sector.name)}</th>'
         )
     parts.append("</tr><tr>")
     for actor in actors:
@@ -69,7 +69,7 @@ def render_matrix(matrix: Matrix, *, pair_url: Callable[[int, int], str] | None)
         for index, row in enumerate(members):
             first = ' class="group-start"' if index == 0 else ""
             parts.append(
-                f'<tr{first}><th class="row-head" scope="row">'
+                f'<tr{first}><th class="row-head" scope="row" title="{escape(row.name)}">'
                 f'<span class="actor-name">{escape(row.name)}</span>'
                 f'<span class="actor-sector">{sector_name}</span></th>'
             )

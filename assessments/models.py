@@ -70,7 +70,10 @@ class HinderingFactor(models.TextChoices):
     DATA_NOT_INTEGRATED = "data_not_integrated", _("Sector data not integrated")
     STAFF_TURNOVER = "staff_turnover", _("Staff turnover and rotation")
     OVERLAPPING_PROGRAMMES = "overlapping_programmes", _("Overlapping programmes (tumpang tindih)")
-    MECHANISM_NOT_UNDERSTOOD = "mechanism_not_understood", _("Coordination mechanism not understood")
+    MECHANISM_NOT_UNDERSTOOD = (
+        "mechanism_not_understood",
+        _("Coordination mechanism not understood"),
+    )
     DISTANCE_AND_ACCESS = "distance_and_access", _("Distance and access")
 
 
@@ -187,9 +190,7 @@ class PairAssessment(models.Model):
         _("inconsistent answers confirmed by the scorer"), default=False
     )
     mechanisms = ChoiceListField(_("mechanisms"), vocabulary=Mechanism)
-    facilitating_factors = ChoiceListField(
-        _("facilitating factors"), vocabulary=FacilitatingFactor
-    )
+    facilitating_factors = ChoiceListField(_("facilitating factors"), vocabulary=FacilitatingFactor)
     hindering_factors = ChoiceListField(_("hindering factors"), vocabulary=HinderingFactor)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

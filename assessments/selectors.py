@@ -36,9 +36,8 @@ class Matrix:
         return n * (n - 1) // 2
 
     @property
-    def level_counts(self) -> dict[int, int]:
-        counts = Counter(self.levels.values())
-        return {level: counts.get(level, 0) for level in Level.values}
+    def summary(self) -> "LevelSummary":
+        return summarize_levels(self.levels.values(), possible=self.possible_pairs)
 
 
 def round_actors(*, round: AssessmentRound, sector_ids=(), government_level=None, programme=None):
@@ -81,3 +80,40 @@ def matrix_for_round(
         if a in shown and b in shown
     }
     return Matrix(round=round, actors=actors, levels=levels)
+
+
+@dataclass(frozen=True)
+class LevelSummary:
+    """Coverage, distribution and convergence index of a set of scored pairs.
+
+    ``possible`` is the number of pairs that could be scored; ``mean`` is None when none is.
+    """
+
+    assessed: int
+    possible: int
+    counts: dict[int, int]
+    mean: float | None
+    highest: int | None
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of possible pairs assessed, 0–1."""
+        return self.assessed / self.possible if self.possible else None
+
+    @property
+    def index_percent(self) -> float | None:
+        """The convergence index as a percentage: mean level / 4 × 100."""
+        return None if self.mean is None else self.mean / 4 * 100
+
+
+def summarize_levels(levels, *, possible: int) -> LevelSummary:
+    """Summarise scored levels (an iterable of 0–4); "not assessed" pairs are not in it."""
+    values = list(levels)
+    counts = Counter(values)
+    return LevelSummary(
+        assessed=len(values),
+        possible=possible,
+        counts={level: counts.get(level, 0) for level in Level.values},
+        mean=sum(values) / len(values) if values else None,
+        highest=max(values) if values else None,
+    )

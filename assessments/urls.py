@@ -1,10 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from convergence.converters import RegionCodeConverter
+import convergence.converters  # noqa: F401  (registers <region:...>)
 
 from . import views
-
-register_converter(RegionCodeConverter, "region")
 
 app_name = "assessments"
 urlpatterns = [

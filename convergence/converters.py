@@ -1,3 +1,6 @@
+from django.urls import register_converter
+
+
 class RegionCodeConverter:
     """A dotted Kemendagri code (72, 72.03, 72.03.01, 72.03.01.2001) or ID for the nation."""
 
@@ -8,3 +11,7 @@ class RegionCodeConverter:
 
     def to_url(self, value):
         return value
+
+
+# Registered once here; URL modules import this module before using <region:code>.
+register_converter(RegionCodeConverter, "region")
