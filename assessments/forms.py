@@ -2,15 +2,100 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import GovernmentLevel, Programme, Sector
-from assessments.models import NOTE_MAX_LENGTH, Level
+from assessments.models import (
+    EVIDENCE_FIELDS,
+    NOTE_MAX_LENGTH,
+    FacilitatingFactor,
+    HinderingFactor,
+    Level,
+    Mechanism,
+    PairAssessment,
+)
+from assessments.services import CHOICE_LIST_FIELDS, derive_level
+
+ANSWER_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("", _("Not answered"))]
+
+
+def _is_yes(value: str) -> bool:
+    return value == "yes"
+
+
+class EvidenceAnswerField(forms.TypedChoiceField):
+    """One evidence question: yes, no or not answered, cleaned to True, False or None."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=ANSWER_CHOICES,
+            coerce=_is_yes,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        # An answer stored as True/False is shown as the radio button it came from.
+        return {True: "yes", False: "no", None: ""}.get(value, value)
 
 
 class PairScoreForm(forms.Form):
+    """The level of one pair, chosen directly or derived from the four evidence questions.
+
+    The rules between the fields (a level that contradicts the answers, answers that skip
+    a step) are the service's, so that the API and the import apply the same ones.
+    """
+
     level = forms.TypedChoiceField(
         label=_("Degree of convergence"),
-        choices=Level.choices,
+        # The empty choice leaves the level to the answers; radio buttons cannot be unticked.
+        choices=[*Level.choices, ("", _("Derive from the answers below"))],
         coerce=int,
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
+    )
+    # The questions of DESIGN.md "Scoring from evidence", in scale order.
+    shares_information = EvidenceAnswerField(
+        label=_("Do they share information or data with each other?")
+    )
+    joint_activities = EvidenceAnswerField(
+        label=_(
+            "Do they carry out activities together, such as joint meetings, training or field work?"
+        )
+    )
+    shared_roles_and_resources = EvidenceAnswerField(
+        label=_(
+            "Have they agreed shared roles and pooled resources (budget, staff, facilities) "
+            "toward a common target?"
+        )
+    )
+    formal_structure = EvidenceAnswerField(
+        label=_(
+            "Do both sit in a formal cross-sector structure (a decree-based team, a joint "
+            "plan and budget) and share capacity?"
+        )
+    )
+    confirm_inconsistent = forms.BooleanField(
+        label=_("These answers are right although they skip a step; I choose the level myself."),
+        required=False,
+    )
+    mechanisms = forms.MultipleChoiceField(
+        label=_("Mechanisms"),
+        choices=Mechanism.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    facilitating_factors = forms.MultipleChoiceField(
+        label=_("Facilitating factors"),
+        choices=FacilitatingFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hindering_factors = forms.MultipleChoiceField(
+        label=_("Hindering factors"),
+        choices=HinderingFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
         label=_("Note (evidence seen)"),
@@ -18,6 +103,43 @@ class PairScoreForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    @staticmethod
+    def initial_for(assessment: PairAssessment | None) -> dict:
+        """The form's initial values from a stored assessment.
+
+        A level that was derived from consistent answers is shown as "derive", so that
+        changing an answer changes the level instead of contradicting it.
+        """
+        if assessment is None:
+            return {}
+        answers = tuple(getattr(assessment, name) for name in EVIDENCE_FIELDS)
+        result = derive_level(answers)
+        derived = result.has_evidence and not result.inconsistent
+        return {
+            "level": None if derived and result.level == assessment.level else assessment.level,
+            **dict(zip(EVIDENCE_FIELDS, answers, strict=True)),
+            "confirm_inconsistent": assessment.evidence_inconsistency_confirmed,
+            "mechanisms": assessment.mechanisms,
+            "facilitating_factors": assessment.facilitating_factors,
+            "hindering_factors": assessment.hindering_factors,
+            "note": assessment.note,
+        }
+
+    def evidence_questions(self):
+        """Each question's bound field with the level that a yes to it (and below) supports."""
+        return [(self[name], Level(number)) for number, name in enumerate(EVIDENCE_FIELDS, 1)]
+
+    def evidence_answers(self) -> tuple[bool | None, ...]:
+        return tuple(self.cleaned_data[name] for name in EVIDENCE_FIELDS)
+
+    def choice_lists(self):
+        return [self[name] for name in CHOICE_LIST_FIELDS]
+
+    def shows_confirmation(self) -> bool:
+        """The confirmation is offered with the warning, or when it was already given."""
+        field = self["confirm_inconsistent"]
+        return bool(field.errors) or bool(field.value())
 
 
 class MatrixFilterForm(forms.Form):

@@ -1,18 +1,26 @@
 """Writes to assessments. Every path (page, API, import) goes through these functions."""
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import can_score
 from actors.models import Actor
 from assessments.models import (
+    EVIDENCE_FIELDS,
     NOTE_MAX_LENGTH,
     AssessmentRound,
     Level,
     PairAssessment,
     RoundStatus,
 )
+
+# The lists kept with each pair, each from its own fixed vocabulary (ChoiceListField).
+CHOICE_LIST_FIELDS = ("mechanisms", "facilitating_factors", "hindering_factors")
 
 
 def canonical_pair(actor_a: Actor, actor_b: Actor) -> tuple[Actor, Actor]:
@@ -31,24 +39,170 @@ def validate_pair(*, round: AssessmentRound, actor_a: Actor, actor_b: Actor) -> 
             )
 
 
-@transaction.atomic
-def pair_assessment_save(
-    *,
-    round: AssessmentRound,
-    actor_a: Actor,
-    actor_b: Actor,
-    level: int,
-    note: str = "",
-    user,
-) -> PairAssessment:
-    """Create or update the one assessment of this pair in this round.
+@dataclass(frozen=True)
+class EvidenceResult:
+    """What the four evidence answers say about a pair.
 
-    Raises PermissionDenied for a user who may not score here, ValidationError for input
-    that cannot be saved; nothing is written in either case.
+    ``level`` is None when no question was answered: there is no evidence, and the scorer
+    picks the level directly. ``skipped`` lists the questions (numbered from 1) below the
+    highest yes that are not answered yes; any such gap makes the answers inconsistent.
     """
-    if not can_score(user, round.region):
-        raise PermissionDenied(_("You may not score pairs in this region."))
-    # Lock the round so that it cannot be closed between this check and the write.
+
+    level: Level | None
+    highest_yes: int = 0
+    skipped: tuple[int, ...] = ()
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.level is not None
+
+    @property
+    def inconsistent(self) -> bool:
+        return bool(self.skipped)
+
+
+def derive_level(answers: Sequence[bool | None]) -> EvidenceResult:
+    """The level that the answers to the four questions support, in EVIDENCE_FIELDS order.
+
+    The levels are cumulative (a Guttman scale): the derived level is the highest question
+    answered yes with every lower one also yes, and 0 when question 1 is not yes. A yes
+    above a question that is not yes skips a step and makes the answers inconsistent.
+
+    A question left unanswered (None) counts as "not yes", both for the level and for the
+    gaps: (yes, yes, None, None) supports level 2, and (None, yes, None, None) skips
+    question 1 just as (no, yes, no, no) does. Only when no question at all is answered is
+    there no evidence.
+    """
+    if len(answers) != len(EVIDENCE_FIELDS):
+        raise ValueError(f"Expected {len(EVIDENCE_FIELDS)} answers, got {len(answers)}.")
+    if all(answer is None for answer in answers):
+        return EvidenceResult(level=None)
+    level = 0
+    while level < len(answers) and answers[level] is True:
+        level += 1
+    highest_yes = max(
+        (number for number, answer in enumerate(answers, start=1) if answer is True), default=0
+    )
+    skipped = tuple(number for number in range(1, highest_yes) if answers[number - 1] is not True)
+    return EvidenceResult(level=Level(level), highest_yes=highest_yes, skipped=skipped)
+
+
+def _evidence_answers(evidence) -> tuple[bool | None, ...]:
+    """The four answers, refused unless each is exactly True, False or None."""
+    if evidence is None:
+        return (None,) * len(EVIDENCE_FIELDS)
+    if (
+        isinstance(evidence, str | bytes | Mapping)
+        or not isinstance(evidence, Sequence)
+        or len(evidence) != len(EVIDENCE_FIELDS)
+        # Identity, not equality: 1, 0 and "yes" are not answers to coerce.
+        or any(
+            answer is not True and answer is not False and answer is not None for answer in evidence
+        )
+    ):
+        raise ValidationError(
+            _("Answer each of the four evidence questions with yes, no or not answered."),
+            code="invalid_evidence",
+        )
+    return tuple(evidence)
+
+
+def _choice_list(field_name: str, value) -> list[str]:
+    """``value`` as stored: items of the field's vocabulary, deduplicated, in its order."""
+    field = PairAssessment._meta.get_field(field_name)
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError(_("Choose from the list."), code="invalid")
+    items = list(value)
+    # Only strings can be in a vocabulary; anything else (even unhashable) is named as such.
+    foreign = [str(item) for item in items if not isinstance(item, str)]
+    if foreign:
+        raise ValidationError(
+            _("Not in the list of choices: %(items)s."),
+            code="invalid_choice",
+            params={"items": ", ".join(foreign)},
+        )
+    return field.clean(items, None)
+
+
+def _level_from_evidence(level, result: EvidenceResult, *, confirmed: bool) -> Level:
+    """The level to store, given the chosen ``level`` (a valid level or None) and the evidence.
+
+    Without evidence the scorer's level is stored. Consistent evidence decides the level:
+    the scorer may leave it to the answers or choose the same one. Inconsistent evidence is
+    never coerced into a level: the scorer confirms the answers and chooses the level.
+    """
+    if not result.has_evidence:
+        if level is None:
+            raise ValidationError(
+                {
+                    "level": ValidationError(
+                        _("Choose a level, or answer the evidence questions to derive it."),
+                        code="level_required",
+                    )
+                }
+            )
+        return Level(level)
+    if result.inconsistent:
+        if not confirmed:
+            raise ValidationError(
+                ngettext(
+                    "These answers skip a step: question %(question)d is yes but question "
+                    "%(skipped)s below it is not. Correct the answers, or confirm them and "
+                    "choose the level yourself.",
+                    "These answers skip steps: question %(question)d is yes but questions "
+                    "%(skipped)s below it are not. Correct the answers, or confirm them and "
+                    "choose the level yourself.",
+                    len(result.skipped),
+                )
+                % {
+                    "question": result.highest_yes,
+                    "skipped": ", ".join(str(number) for number in result.skipped),
+                },
+                code="inconsistent_evidence",
+            )
+        if level is None:
+            raise ValidationError(
+                {
+                    "level": ValidationError(
+                        _(
+                            "No level can be derived from answers that skip a step: "
+                            "choose the level yourself."
+                        ),
+                        code="level_required",
+                    )
+                }
+            )
+        return Level(level)
+    if level is not None and level != result.level:
+        raise ValidationError(
+            {
+                "level": ValidationError(
+                    _(
+                        "The answers support level %(derived)d (%(derived_name)s), but level "
+                        "%(chosen)d (%(chosen_name)s) was chosen. Change the level or the "
+                        "answers."
+                    )
+                    % {
+                        "derived": result.level,
+                        "derived_name": result.level.label,
+                        "chosen": level,
+                        "chosen_name": Level(level).label,
+                    },
+                    code="level_contradicts_evidence",
+                )
+            }
+        )
+    return result.level
+
+
+# The checks below are shared by pair_assessment_save and the bulk import of pair
+# assessments (assessments/imports.py), which validates every row with them and then
+# writes in bulk: one set of rules, two ways of writing.
+
+
+def lock_open_round(round: AssessmentRound) -> None:
+    """Refuse a round that is not open; lock its row until the transaction ends, so that it
+    cannot be closed between this check and the write."""
     status = (
         AssessmentRound.objects.select_for_update()
         .values_list("status", flat=True)
@@ -60,19 +214,18 @@ def pair_assessment_save(
         else:
             message = _("This round is not open for scoring yet.")
         raise ValidationError(message, code="round_not_open")
+
+
+def validate_level(level) -> None:
+    """Refuse anything but a whole number from 0 to 4 (not a bool, not a string)."""
     if isinstance(level, bool) or not isinstance(level, int) or level not in Level.values:
         raise ValidationError(
-            {"level": _("The level must be a whole number from 0 to 4.")}, code="invalid_level"
+            _("The level must be a whole number from 0 to 4."), code="invalid_level"
         )
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "note": _("The note is too long (at most %(max)d characters).")
-                % {"max": NOTE_MAX_LENGTH}
-            },
-            code="note_too_long",
-        )
+
+
+def validate_scorable_pair(*, round: AssessmentRound, actor_a: Actor, actor_b: Actor) -> None:
+    """``validate_pair``, and both actors still active (an inactive actor is not scored)."""
     validate_pair(round=round, actor_a=actor_a, actor_b=actor_b)
     for actor in (actor_a, actor_b):
         if not actor.is_active:
@@ -80,11 +233,86 @@ def pair_assessment_save(
                 _("%(actor)s is no longer active and cannot be scored.") % {"actor": actor},
                 code="inactive_actor",
             )
+
+
+@transaction.atomic
+def pair_assessment_save(
+    *,
+    round: AssessmentRound,
+    actor_a: Actor,
+    actor_b: Actor,
+    level: int | None,
+    note: str = "",
+    user,
+    evidence: Sequence[bool | None] | None = None,
+    mechanisms: Iterable[str] = (),
+    facilitating_factors: Iterable[str] = (),
+    hindering_factors: Iterable[str] = (),
+    confirm_inconsistent: bool = False,
+) -> PairAssessment:
+    """Create or update the one assessment of this pair in this round.
+
+    ``evidence`` holds the answers to the four questions in EVIDENCE_FIELDS order (True,
+    False or None for not answered), or is None when the scorer chose the level directly.
+    With evidence, ``level`` may be None to store the derived level. Answers that skip a
+    step are refused unless ``confirm_inconsistent`` is True; then the scorer's ``level``
+    is stored and the confirmation with it.
+
+    The save replaces the whole assessment: evidence, lists and note not given are cleared.
+
+    Raises PermissionDenied for a user who may not score here, ValidationError for input
+    that cannot be saved; nothing is written in either case.
+    """
+    if not can_score(user, round.region):
+        raise PermissionDenied(_("You may not score pairs in this region."))
+    lock_open_round(round)
+
+    # First each value on its own, all refusals together; then how they fit each other.
+    errors: dict[str, ValidationError] = {}
+    if level is not None:
+        try:
+            validate_level(level)
+        except ValidationError as error:
+            errors["level"] = error
+    note = (note or "").strip() if isinstance(note, str | None) else note
+    if not isinstance(note, str):
+        errors["note"] = ValidationError(_("The note must be text."), code="invalid_note")
+    elif len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = ValidationError(
+            _("The note is too long (at most %(max)d characters).") % {"max": NOTE_MAX_LENGTH},
+            code="note_too_long",
+        )
+    try:
+        answers = _evidence_answers(evidence)
+    except ValidationError as error:
+        errors["evidence"] = error
+    lists = {}
+    for field_name, value in zip(
+        CHOICE_LIST_FIELDS, (mechanisms, facilitating_factors, hindering_factors), strict=True
+    ):
+        try:
+            lists[field_name] = _choice_list(field_name, value)
+        except ValidationError as error:
+            errors[field_name] = error
+    if errors:
+        raise ValidationError(errors)
+
+    result = derive_level(answers)
+    level = _level_from_evidence(level, result, confirmed=confirm_inconsistent is True)
+    validate_scorable_pair(round=round, actor_a=actor_a, actor_b=actor_b)
     first, second = canonical_pair(actor_a, actor_b)
     assessment, _created = PairAssessment.objects.update_or_create(
         round=round,
         actor_a=first,
         actor_b=second,
-        defaults={"level": level, "note": note, "scored_by": user},
+        defaults={
+            "level": level,
+            "note": note,
+            "scored_by": user,
+            **dict(zip(EVIDENCE_FIELDS, answers, strict=True)),
+            # Only answers that skip a step need (and have had) a confirmation.
+            "evidence_inconsistency_confirmed": result.inconsistent,
+            **lists,
+        },
     )
     return assessment

@@ -75,20 +75,28 @@ def pair(request, round_id, actor_a_id, actor_b_id):
     actor_b = actors.get(actor_b_id) or get_object_or_404(Actor, pk=actor_b_id)
     first, second = (actor_a, actor_b) if actor_a.pk <= actor_b.pk else (actor_b, actor_a)
     existing = PairAssessment.objects.filter(round=round_, actor_a=first, actor_b=second).first()
-    initial = {"level": existing.level, "note": existing.note} if existing else {}
-    form = PairScoreForm(request.POST or None, initial=initial)
+    form = PairScoreForm(
+        request.POST if request.method == "POST" else None,
+        initial=PairScoreForm.initial_for(existing),
+    )
     status = 200
     saved = None
     if request.method == "POST":
         if form.is_valid():
+            data = form.cleaned_data
             try:
                 saved = pair_assessment_save(
                     round=round_,
                     actor_a=actor_a,
                     actor_b=actor_b,
-                    level=form.cleaned_data["level"],
-                    note=form.cleaned_data["note"],
+                    level=data["level"],
+                    note=data["note"],
                     user=request.user,
+                    evidence=form.evidence_answers(),
+                    mechanisms=data["mechanisms"],
+                    facilitating_factors=data["facilitating_factors"],
+                    hindering_factors=data["hindering_factors"],
+                    confirm_inconsistent=data["confirm_inconsistent"],
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -99,6 +107,9 @@ def pair(request, round_id, actor_a_id, actor_b_id):
             return redirect(
                 f"{reverse('assessments:matrix', args=[round_.region.code])}?round={round_.pk}"
             )
+        else:
+            # Show what was stored (the derived level, the lists in vocabulary order).
+            form = PairScoreForm(initial=PairScoreForm.initial_for(saved))
     context = {
         "round": round_,
         "region": round_.region,
@@ -130,6 +141,10 @@ def _swapped_cells(saved, round_):
     return "<template>" + "".join(cells) + "</template>"
 
 
+# Errors of the service that are not about one field but belong next to one on the page.
+FIELD_FOR_ERROR_CODE = {"inconsistent_evidence": "confirm_inconsistent"}
+
+
 def _add_errors(form, error: ValidationError):
     if hasattr(error, "error_dict"):
         for field_name, field_errors in error.error_dict.items():
@@ -138,4 +153,4 @@ def _add_errors(form, error: ValidationError):
                 form.add_error(target, item)
     else:
         for item in error.error_list:
-            form.add_error(None, item)
+            form.add_error(FIELD_FOR_ERROR_CODE.get(item.code), item)

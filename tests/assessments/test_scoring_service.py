@@ -27,13 +27,22 @@ def test_a_second_save_updates_the_one_row(open_round, actors, scorer):
     assert list(PairAssessment.objects.values_list("level", flat=True)) == [4]
 
 
-@pytest.mark.parametrize("level", [-1, 5, 99, "3", 2.0, True, None])
+@pytest.mark.parametrize("level", [-1, 5, 99, "3", 2.0, True])
 def test_a_level_outside_0_to_4_is_refused(open_round, actors, scorer, level):
     with pytest.raises(ValidationError) as error:
         pair_assessment_save(
             round=open_round, actor_a=actors[0], actor_b=actors[1], level=level, user=scorer
         )
     assert "dari 0 sampai 4" in str(error.value)
+    assert not PairAssessment.objects.exists()
+
+
+def test_without_evidence_a_level_must_be_chosen(open_round, actors, scorer):
+    with pytest.raises(ValidationError) as error:
+        pair_assessment_save(
+            round=open_round, actor_a=actors[0], actor_b=actors[1], level=None, user=scorer
+        )
+    assert error.value.error_dict["level"][0].code == "level_required"
     assert not PairAssessment.objects.exists()
 
 
