@@ -42,6 +42,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Slow office links: a 100-actor matrix is ~900 KiB of HTML and ~60 KiB gzipped.
+    # CSRF tokens are masked per response, which defeats BREACH-style guessing.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "convergence.middleware.PreferredLanguageMiddleware",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
+    path("", include("insights.urls")),
 ]
 
 handler403 = "convergence.views.permission_denied"

@@ -1,0 +1,340 @@
+"""The network of one round: actors as nodes, links at level ≥ 1, networkx metrics, an SVG.
+
+A link is a pair scored at cooperation or above. Level 0 ("none") and pairs not assessed
+are no link, so an actor whose pairs are all "none" or unscored is isolated.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+import networkx as nx
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from actors.models import Actor, Sector
+from assessments.models import AssessmentRound, Level
+from assessments.selectors import LevelSummary, Matrix, matrix_for_round
+
+# A link needs at least cooperation; a bridge needs links at coordination or above.
+LINK_LEVEL = Level.COOPERATION
+BRIDGE_LEVEL = Level.COORDINATION
+
+
+@dataclass(frozen=True)
+class NetworkNode:
+    """One actor and its place in the network."""
+
+    actor: Actor
+    degree: int
+    weighted_degree: int
+    betweenness: float
+    assessed_pairs: int
+    health_links: int
+    non_health_links: int
+
+    @property
+    def sector(self) -> Sector:
+        return self.actor.sector
+
+    @property
+    def is_isolated(self) -> bool:
+        """No link at cooperation or above (its pairs are "none" or not assessed)."""
+        return self.degree == 0
+
+    @property
+    def is_bridge(self) -> bool:
+        """Links at coordination or above both to health and to non-health actors."""
+        return self.health_links > 0 and self.non_health_links > 0
+
+
+@dataclass(frozen=True)
+class NetworkLink:
+    actor_a: Actor
+    actor_b: Actor
+    level: int
+
+
+@dataclass(frozen=True)
+class SectorGroup:
+    sector: Sector
+    size: int
+    colour: str
+
+
+@dataclass(frozen=True)
+class Network:
+    """The network of a round. ``nodes`` follow the matrix order: by sector, health first."""
+
+    round: AssessmentRound
+    nodes: list[NetworkNode]
+    links: list[NetworkLink]
+    sectors: list[SectorGroup]
+    summary: LevelSummary
+    density: float | None
+    isolated: list[NetworkNode]
+    bridges: list[NetworkNode]
+
+    @property
+    def possible_pairs(self) -> int:
+        return self.summary.possible
+
+    @property
+    def density_percent(self) -> float | None:
+        return None if self.density is None else self.density * 100
+
+    @property
+    def by_betweenness(self) -> list[NetworkNode]:
+        return sorted(self.nodes, key=_rank_key)
+
+
+def _rank_key(node: NetworkNode):
+    return (-node.betweenness, -node.weighted_degree, node.actor.name, node.actor.pk)
+
+
+# Qualitative colours for sectors (Okabe-Ito, then Paul Tol's), distinct in print; health,
+# first in the matrix order, takes the first. Beyond twenty sectors they repeat.
+SECTOR_COLOURS = (
+    "#d55e00",
+    "#0072b2",
+    "#009e73",
+    "#e69f00",
+    "#cc79a7",
+    "#56b4e9",
+    "#332288",
+    "#117733",
+    "#882255",
+    "#44aa99",
+    "#999933",
+    "#aa4499",
+    "#ddcc77",
+    "#88ccee",
+    "#661100",
+    "#6699cc",
+    "#aa4466",
+    "#f0e442",
+    "#4b4b4b",
+    "#b3b3b3",
+)
+
+
+def network_for_round(*, round: AssessmentRound) -> Network:
+    """Two queries (those of ``matrix_for_round``); the rest is computed in memory."""
+    return network_from_matrix(matrix=matrix_for_round(round=round))
+
+
+def network_from_matrix(*, matrix: Matrix) -> Network:
+    """The network of a matrix already read (reports that show both read it once).
+
+    - density: links / possible pairs (``networkx.density`` of the undirected graph);
+    - degree: number of links; weighted degree: the sum of their levels (1–4);
+    - betweenness: share of shortest paths between other actors that pass through the
+      actor, normalised over all actors of the round (``networkx.betweenness_centrality``,
+      every link one step whatever its level);
+    - bridges: actors with links at coordination or above (level ≥ 2) both to at least one
+      health actor and to at least one non-health actor, by betweenness, highest first.
+    """
+    actors = matrix.actors
+    by_id = {actor.pk: actor for actor in actors}
+    graph = nx.Graph()
+    graph.add_nodes_from(by_id)
+    assessed = dict.fromkeys(by_id, 0)
+    health_links = dict.fromkeys(by_id, 0)
+    non_health_links = dict.fromkeys(by_id, 0)
+    links = []
+    for (a, b), level in sorted(matrix.levels.items()):
+        assessed[a] += 1
+        assessed[b] += 1
+        if level < LINK_LEVEL:
+            continue
+        graph.add_edge(a, b, level=level)
+        links.append(NetworkLink(by_id[a], by_id[b], level))
+        if level >= BRIDGE_LEVEL:
+            for this, other in ((a, b), (b, a)):
+                if by_id[other].sector.is_health:
+                    health_links[this] += 1
+                else:
+                    non_health_links[this] += 1
+    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    nodes = [
+        NetworkNode(
+            actor=actor,
+            degree=graph.degree(actor.pk),
+            weighted_degree=graph.degree(actor.pk, weight="level"),
+            betweenness=betweenness[actor.pk],
+            assessed_pairs=assessed[actor.pk],
+            health_links=health_links[actor.pk],
+            non_health_links=non_health_links[actor.pk],
+        )
+        for actor in actors
+    ]
+    summary = matrix.summary
+    return Network(
+        round=matrix.round,
+        nodes=nodes,
+        links=links,
+        sectors=[
+            SectorGroup(sector, len(members), SECTOR_COLOURS[index % len(SECTOR_COLOURS)])
+            for index, (sector, members) in enumerate(matrix.sector_groups)
+        ],
+        summary=summary,
+        density=nx.density(graph) if summary.possible else None,
+        isolated=[node for node in nodes if node.is_isolated],
+        bridges=sorted((node for node in nodes if node.is_bridge), key=_rank_key),
+    )
+
+
+# Drawing -------------------------------------------------------------------------------
+
+# Links by level: wider and darker as convergence deepens (the blue ramp of the matrix,
+# level 1 a shade darker so that a thin line still shows on white paper).
+LINK_STYLES = {
+    1: ("#9ecae1", 1.0),
+    2: ("#6baed6", 2.0),
+    3: ("#2171b5", 3.5),
+    4: ("#08306b", 5.0),
+}
+LABEL_MARGIN = 180
+LABEL_CHARS = 28
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text(value) -> str:
+    """Escaped for XML and HTML alike; control characters are not allowed in XML."""
+    return escape(_CONTROL_CHARACTERS.sub("", str(value)))
+
+
+def _clip(value: str, size: int) -> str:
+    return value if len(value) <= size else value[: size - 1] + "…"
+
+
+def network_svg(network: Network) -> SafeString:
+    """The network as a standalone SVG (also valid inline in HTML), drawn the same each time.
+
+    Actors sit on a circle in the matrix order, so each sector forms an arc; the node's
+    area grows with its weighted degree; isolated actors are hollow. Names are escaped.
+    """
+    nodes = network.nodes
+    count = len(nodes)
+    radius = min(320, max(120, count * 7))
+    side = 2 * (radius + LABEL_MARGIN)
+    width = max(side, 760)
+    centre_x, centre_y = width / 2, side / 2
+    colours = {group.sector.pk: group.colour for group in network.sectors}
+    heaviest = max((node.weighted_degree for node in nodes), default=0) or 1
+
+    positions = {}
+    for index, node in enumerate(nodes):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        positions[node.actor.pk] = angle
+
+    def point(angle: float, distance: float) -> tuple[str, str]:
+        return (
+            f"{centre_x + distance * math.cos(angle):.1f}",
+            f"{centre_y + distance * math.sin(angle):.1f}",
+        )
+
+    title = _("Network of %(round)s") % {"round": network.round.name}
+    desc = _("%(actors)s actors, %(links)s links at cooperation or above; density %(density)s.") % {
+        "actors": count,
+        "links": len(network.links),
+        "density": "–" if network.density is None else f"{network.density:.3f}",
+    }
+    legend, legend_height = _legend(network, width=width, top=side)
+    height = side + legend_height
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="network-map" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'role="img" aria-labelledby="network-title network-desc" '
+        f'font-family="system-ui, Arial, sans-serif" font-size="12">',
+        f'<title id="network-title">{_text(title)}</title>',
+        f'<desc id="network-desc">{_text(desc)}</desc>',
+        f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+        '<g class="links" stroke-linecap="round" fill="none">',
+    ]
+    # Weak links first, so that the strong ones are drawn on top.
+    for link in sorted(network.links, key=lambda item: item.level):
+        colour, stroke = LINK_STYLES[link.level]
+        x1, y1 = point(positions[link.actor_a.pk], radius)
+        x2, y2 = point(positions[link.actor_b.pk], radius)
+        label = f"{link.actor_a.name} ↔ {link.actor_b.name}: {link.level} {Level(link.level).label}"
+        parts.append(
+            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
+            f'stroke-width="{stroke}" stroke-opacity="0.85"><title>{_text(label)}</title></line>'
+        )
+    parts.append('</g><g class="nodes" stroke="#333333" stroke-width="1">')
+    for node in nodes:
+        angle = positions[node.actor.pk]
+        x, y = point(angle, radius)
+        size = 4 + 8 * math.sqrt(node.weighted_degree / heaviest)
+        colour = colours[node.actor.sector_id]
+        fill, stroke_dash = (
+            ("#ffffff", ' stroke-dasharray="2 2"') if node.is_isolated else (colour, "")
+        )
+        stroke = f' stroke="{colour}" stroke-width="2"' if node.is_isolated else ""
+        tooltip = _("%(name)s (%(sector)s): %(degree)s links, weighted degree %(weighted)s") % {
+            "name": node.actor.name,
+            "sector": node.sector.name,
+            "degree": node.degree,
+            "weighted": node.weighted_degree,
+        }
+        label_x, label_y = point(angle, radius + 14)
+        degrees = math.degrees(angle)
+        on_left = math.cos(angle) < -1e-9
+        rotation = degrees + 180 if on_left else degrees
+        anchor = "end" if on_left else "start"
+        name = _clip(node.actor.short_name or node.actor.name, LABEL_CHARS)
+        parts.append(
+            f"<g><title>{_text(tooltip)}</title>"
+            f'<circle cx="{x}" cy="{y}" r="{size:.1f}" fill="{fill}"{stroke}{stroke_dash}/>'
+            f'<text x="{label_x}" y="{label_y}" text-anchor="{anchor}" dominant-baseline="middle" '
+            f'stroke="none" fill="#1d2330" transform="rotate({rotation:.1f} {label_x} {label_y})">'
+            f"{_text(name)}</text></g>"
+        )
+    parts.append("</g>")
+    parts.append(legend)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
+    """The legend under the circle: link levels, then sector colours. Returns its height."""
+    parts = ['<g class="legend" fill="#1d2330">']
+    y = top + 10
+    parts.append(
+        f'<text x="20" y="{y:.0f}" font-weight="bold">'
+        f"{_text(_('Links: degree of convergence (Kim et al. 2017)'))}</text>"
+    )
+    y += 22
+    per_row = max(1, int((width - 40) // 200))
+    for index, (level, (colour, stroke)) in enumerate(LINK_STYLES.items()):
+        column, row = index % per_row, index // per_row
+        x, line_y = 20 + column * 200, y + row * 22
+        parts.append(
+            f'<line x1="{x}" y1="{line_y - 4}" x2="{x + 40}" y2="{line_y - 4}" '
+            f'stroke="{colour}" stroke-width="{stroke}" stroke-linecap="round"/>'
+            f'<text x="{x + 50}" y="{line_y}">{level} {_text(Level(level).label)}</text>'
+        )
+    y += 22 * math.ceil(len(LINK_STYLES) / per_row)
+    parts.append(
+        f'<text x="20" y="{y:.0f}" fill="#5a6272">'
+        f"{_text(_('Level 0 (none) and pairs not assessed are not drawn.'))} "
+        f"{_text(_('Hollow, dashed circle: isolated actor (no link).'))} "
+        f"{_text(_('Circle size: weighted degree.'))}</text>"
+    )
+    y += 28
+    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{_text(_("Sectors"))}</text>')
+    y += 22
+    per_row = max(1, int((width - 40) // 340))
+    for index, group in enumerate(network.sectors):
+        column, row = index % per_row, index // per_row
+        x, line_y = 20 + column * 340, y + row * 20
+        name = _clip(group.sector.name, 40)
+        parts.append(
+            f'<circle cx="{x + 6}" cy="{line_y - 4}" r="6" fill="{group.colour}" '
+            f'stroke="#333333"/><text x="{x + 18}" y="{line_y}">{_text(name)} ({group.size})</text>'
+        )
+    y += 20 * math.ceil(len(network.sectors) / per_row) if network.sectors else 0
+    parts.append("</g>")
+    return "".join(parts), y - top + 10

@@ -1,0 +1,436 @@
+"""The structure of convergence: sector × sector, by government level (Kim Table 2), who × how.
+
+Pages, the API and the PDF/XLSX reports call these functions; none of them repeats the
+arithmetic. Each is built on ``matrix_for_round`` (the round's actors and levels) and
+``summarize_levels``, and issues a fixed number of queries whatever the number of actors.
+"""
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, TextChoices
+
+from actors.models import (
+    Actor,
+    GovernmentLevel,
+    ParticipantRole,
+    Programme,
+    ProgrammeParticipant,
+    ProgrammeStage,
+    Sector,
+)
+from assessments.models import (
+    AssessmentRound,
+    FacilitatingFactor,
+    HinderingFactor,
+    Level,
+    Mechanism,
+    PairAssessment,
+)
+from assessments.selectors import LevelSummary, matrix_for_round, summarize_levels
+
+# --- sector × sector -------------------------------------------------------------------
+
+
+def _sector_key(sector_a_id: int, sector_b_id: int) -> tuple[int, int]:
+    return (sector_a_id, sector_b_id) if sector_a_id <= sector_b_id else (sector_b_id, sector_a_id)
+
+
+@dataclass(frozen=True)
+class SectorRow:
+    """One row of the sector matrix: a sector and its summary with every sector, in order."""
+
+    sector: Sector
+    actor_count: int
+    cells: list[LevelSummary]
+
+
+@dataclass(frozen=True)
+class SectorLink:
+    """How the health sector converges with one non-health sector."""
+
+    sector: Sector
+    actor_count: int
+    summary: LevelSummary
+
+
+@dataclass(frozen=True)
+class HealthConvergence:
+    """Health ↔ non-health: every pair with one health-sector actor and one other actor.
+
+    ``by_sector`` has one entry per non-health sector of the round, in sector order.
+    """
+
+    health_sectors: list[Sector]
+    health_actor_count: int
+    non_health_actor_count: int
+    overall: LevelSummary
+    by_sector: list[SectorLink]
+
+
+@dataclass
+class SectorMatrix:
+    """Mean and highest level and coverage between every pair of the round's sectors.
+
+    ``sectors`` are those with at least one actor in the round, health first. ``pairs`` is
+    keyed by the two sector ids, lower first; a sector with itself counts the pairs of two
+    distinct actors of that sector.
+    """
+
+    round: AssessmentRound
+    sectors: list[Sector]
+    actor_counts: dict[int, int]
+    pairs: dict[tuple[int, int], LevelSummary]
+    health: HealthConvergence
+
+    def between(self, sector_a_id: int, sector_b_id: int) -> LevelSummary:
+        return self.pairs[_sector_key(sector_a_id, sector_b_id)]
+
+    @property
+    def rows(self) -> list[SectorRow]:
+        return [
+            SectorRow(
+                sector=row,
+                actor_count=self.actor_counts[row.pk],
+                cells=[self.between(row.pk, column.pk) for column in self.sectors],
+            )
+            for row in self.sectors
+        ]
+
+    @property
+    def actor_count(self) -> int:
+        return sum(self.actor_counts.values())
+
+
+def sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
+    """Two queries (those of ``matrix_for_round``): the actors with sectors, the levels."""
+    matrix = matrix_for_round(round=round)
+    sectors: list[Sector] = []
+    actor_counts: Counter[int] = Counter()
+    sector_of: dict[int, int] = {}
+    for actor in matrix.actors:  # grouped by sector, health first
+        if actor.sector_id not in actor_counts:
+            sectors.append(actor.sector)
+        actor_counts[actor.sector_id] += 1
+        sector_of[actor.pk] = actor.sector_id
+    health_ids = {sector.pk for sector in sectors if sector.is_health}
+
+    levels_between: dict[tuple[int, int], list[int]] = defaultdict(list)
+    health_levels: dict[int, list[int]] = defaultdict(list)  # by non-health sector id
+    for (actor_a_id, actor_b_id), level in matrix.levels.items():
+        sector_a, sector_b = sector_of[actor_a_id], sector_of[actor_b_id]
+        levels_between[_sector_key(sector_a, sector_b)].append(level)
+        if (sector_a in health_ids) != (sector_b in health_ids):
+            other = sector_b if sector_a in health_ids else sector_a
+            health_levels[other].append(level)
+
+    pairs = {}
+    for index, row in enumerate(sectors):
+        for column in sectors[index:]:
+            n_row, n_column = actor_counts[row.pk], actor_counts[column.pk]
+            possible = n_row * (n_row - 1) // 2 if row == column else n_row * n_column
+            key = _sector_key(row.pk, column.pk)
+            pairs[key] = summarize_levels(levels_between.get(key, ()), possible=possible)
+
+    health_actors = sum(actor_counts[pk] for pk in health_ids)
+    links = [
+        SectorLink(
+            sector=sector,
+            actor_count=actor_counts[sector.pk],
+            summary=summarize_levels(
+                health_levels.get(sector.pk, ()),
+                possible=health_actors * actor_counts[sector.pk],
+            ),
+        )
+        for sector in sectors
+        if sector.pk not in health_ids
+    ]
+    non_health_actors = sum(link.actor_count for link in links)
+    health = HealthConvergence(
+        health_sectors=[sector for sector in sectors if sector.pk in health_ids],
+        health_actor_count=health_actors,
+        non_health_actor_count=non_health_actors,
+        overall=summarize_levels(
+            (level for levels in health_levels.values() for level in levels),
+            possible=health_actors * non_health_actors,
+        ),
+        by_sector=links,
+    )
+    return SectorMatrix(
+        round=round,
+        sectors=sectors,
+        actor_counts=dict(actor_counts),
+        pairs=pairs,
+        health=health,
+    )
+
+
+# --- by government level (Kim et al. 2017, Table 2) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A value of a vocabulary (role, mechanism, factor) and how often it was recorded."""
+
+    value: str
+    label: str
+    count: int
+
+
+def tally(values: Iterable[str], vocabulary: type[TextChoices]) -> list[Tally]:
+    """Counts of ``values``, most frequent first, ties in vocabulary order."""
+    counts = Counter(values)
+    labels = dict(vocabulary.choices)
+    order = {value: index for index, value in enumerate(vocabulary.values)}
+    return [
+        Tally(value=value, label=labels.get(value, value), count=count)
+        for value, count in sorted(
+            counts.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0])
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class LevelActor:
+    """An actor at a government level and its role in the programme (None without one)."""
+
+    actor: Actor
+    role: ParticipantRole | None
+
+
+@dataclass(frozen=True)
+class GovernmentLevelRow:
+    """One row of Kim et al.'s Table 2: a government level of the round.
+
+    ``summary``, ``median`` and the tallies are over the assessed pairs whose two actors
+    are both at this level; a pair across levels belongs to no row.
+    """
+
+    level: GovernmentLevel
+    actors: list[LevelActor]
+    roles: list[Tally]
+    summary: LevelSummary
+    median: float | None
+    mechanisms: list[Tally]
+    facilitating_factors: list[Tally]
+    hindering_factors: list[Tally]
+
+    @property
+    def median_level(self) -> Level | None:
+        """The median as a level when it is a whole number (2.5 lies between two levels)."""
+        if self.median is None or not float(self.median).is_integer():
+            return None
+        return Level(int(self.median))
+
+
+@dataclass
+class GovernmentLevelTable:
+    """Kim et al. (2017) Table 2 for a round, optionally narrowed to one programme's actors."""
+
+    round: AssessmentRound
+    programme: Programme | None
+    rows: list[GovernmentLevelRow]
+
+    @property
+    def actor_count(self) -> int:
+        return sum(len(row.actors) for row in self.rows)
+
+
+def by_government_level(
+    *, round: AssessmentRound, programme: Programme | None = None
+) -> GovernmentLevelTable:
+    """One row per government level, pusat to desa.
+
+    Queries: the actors and the levels (``matrix_for_round``), the mechanisms and factors of
+    the round's same-level pairs, and with a programme its participants' roles: 3 or 4.
+    """
+    matrix = matrix_for_round(round=round, programme=programme)
+    roles: dict[int, ParticipantRole] = {}
+    if programme is not None:
+        roles = {
+            actor_id: ParticipantRole(role)
+            for actor_id, role in ProgrammeParticipant.objects.filter(
+                programme=programme
+            ).values_list("actor_id", "role")
+        }
+    level_of = {actor.pk: actor.government_level for actor in matrix.actors}
+    actors_at: dict[int, list[Actor]] = defaultdict(list)
+    for actor in matrix.actors:
+        actors_at[actor.government_level].append(actor)
+
+    levels_at: dict[int, list[int]] = defaultdict(list)
+    for (actor_a_id, actor_b_id), level in matrix.levels.items():
+        if level_of[actor_a_id] == level_of[actor_b_id]:
+            levels_at[level_of[actor_a_id]].append(level)
+
+    # The evidence of the same pairs; matrix_for_round reads the levels only.
+    mechanisms_at: dict[int, list[str]] = defaultdict(list)
+    facilitating_at: dict[int, list[str]] = defaultdict(list)
+    hindering_at: dict[int, list[str]] = defaultdict(list)
+    evidence = PairAssessment.objects.filter(
+        round=round, actor_a__government_level=F("actor_b__government_level")
+    ).values_list(
+        "actor_a_id", "actor_b_id", "mechanisms", "facilitating_factors", "hindering_factors"
+    )
+    for actor_a_id, actor_b_id, mechanisms, facilitating, hindering in evidence:
+        if actor_a_id not in level_of or actor_b_id not in level_of:
+            continue  # outside the programme
+        at = level_of[actor_a_id]
+        mechanisms_at[at].extend(mechanisms or ())
+        facilitating_at[at].extend(facilitating or ())
+        hindering_at[at].extend(hindering or ())
+
+    rows = []
+    for government_level in GovernmentLevel:
+        members = actors_at.get(government_level.value, [])
+        levels = levels_at.get(government_level.value, [])
+        member_roles = [roles.get(actor.pk) for actor in members]
+        rows.append(
+            GovernmentLevelRow(
+                level=government_level,
+                actors=[
+                    LevelActor(actor=actor, role=role)
+                    for actor, role in zip(members, member_roles, strict=True)
+                ],
+                roles=tally((role for role in member_roles if role), ParticipantRole),
+                summary=summarize_levels(levels, possible=len(members) * (len(members) - 1) // 2),
+                median=float(statistics.median(levels)) if levels else None,
+                mechanisms=tally(mechanisms_at.get(government_level.value, ()), Mechanism),
+                facilitating_factors=tally(
+                    facilitating_at.get(government_level.value, ()), FacilitatingFactor
+                ),
+                hindering_factors=tally(
+                    hindering_at.get(government_level.value, ()), HinderingFactor
+                ),
+            )
+        )
+    return GovernmentLevelTable(round=round, programme=programme, rows=rows)
+
+
+# --- who × how ---------------------------------------------------------------------------
+
+
+def default_round_for_programme(
+    *, rounds: list[AssessmentRound], programme: Programme
+) -> AssessmentRound | None:
+    """The programme's latest round among ``rounds`` (newest first), else the latest round
+    held for the whole region (without a programme); None when neither exists."""
+    for round_ in rounds:
+        if round_.programme_id == programme.pk:
+            return round_
+    for round_ in rounds:
+        if round_.programme_id is None:
+            return round_
+    return None
+
+
+@dataclass(frozen=True)
+class WhoHowRow:
+    """A participant: its role in each of the five stages (None where it takes no part)."""
+
+    actor: Actor
+    role: ParticipantRole
+    cells: list[ParticipantRole | None]
+    is_lead: bool
+    level_with_lead: Level | None  # None: not assessed, no round, no lead, or the lead itself
+
+    @property
+    def covers_no_stage(self) -> bool:
+        return not any(self.cells)
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    stage: ProgrammeStage
+    actor_count: int
+
+    @property
+    def uncovered(self) -> bool:
+        return self.actor_count == 0
+
+
+@dataclass
+class WhoHowMatrix:
+    """Who does what in which stage of a programme, and how each converges with the lead."""
+
+    programme: Programme
+    round: AssessmentRound | None
+    lead: Actor | None
+    stages: list[StageColumn]
+    rows: list[WhoHowRow]
+    with_lead: LevelSummary | None  # the participants' levels with the lead (lead excluded)
+
+    @property
+    def uncovered_stages(self) -> list[ProgrammeStage]:
+        return [column.stage for column in self.stages if column.uncovered]
+
+    @property
+    def stageless_actors(self) -> list[Actor]:
+        return [row.actor for row in self.rows if row.covers_no_stage]
+
+    @property
+    def lead_is_participant(self) -> bool:
+        return any(row.is_lead for row in self.rows)
+
+
+def who_how_matrix(*, programme: Programme, round: AssessmentRound | None = None) -> WhoHowMatrix:
+    """Queries: the participants with their actors and sectors; with a round, the two of
+    ``matrix_for_round`` (the lead need not be a participant, so the round is not narrowed
+    to the programme).
+
+    ``programme.lead_actor`` should be fetched with the programme (``select_related``).
+    """
+    participants = list(
+        ProgrammeParticipant.objects.filter(programme=programme).select_related("actor__sector")
+    )
+    lead_id = programme.lead_actor_id
+    matrix = matrix_for_round(round=round) if round is not None and lead_id else None
+    participants.sort(
+        key=lambda item: (
+            item.actor_id != lead_id,
+            not item.actor.sector.is_health,
+            item.actor.sector.sort_order,
+            item.actor.sector.name_id,
+            item.actor.name,
+            item.actor_id,
+        )
+    )
+    stages = list(ProgrammeStage)
+    rows = []
+    for participant in participants:
+        role = ParticipantRole(participant.role)
+        covered = set(participant.stages or ())
+        is_lead = participant.actor_id == lead_id
+        level = None
+        if matrix is not None and not is_lead:
+            found = matrix.level(participant.actor_id, lead_id)
+            level = None if found is None else Level(found)
+        rows.append(
+            WhoHowRow(
+                actor=participant.actor,
+                role=role,
+                cells=[role if stage.value in covered else None for stage in stages],
+                is_lead=is_lead,
+                level_with_lead=level,
+            )
+        )
+    with_lead = None
+    if matrix is not None:
+        others = [row for row in rows if not row.is_lead]
+        with_lead = summarize_levels(
+            (row.level_with_lead for row in others if row.level_with_lead is not None),
+            possible=len(others),
+        )
+    return WhoHowMatrix(
+        programme=programme,
+        round=round,
+        lead=programme.lead_actor if lead_id else None,
+        stages=[
+            StageColumn(stage=stage, actor_count=sum(1 for row in rows if row.cells[index]))
+            for index, stage in enumerate(stages)
+        ],
+        rows=rows,
+        with_lead=with_lead,
+    )

@@ -1,0 +1,168 @@
+"""Region dashboard, network map, round comparison and programme overlaps.
+
+Thin views: the computations are in ``insights.selectors.network`` and ``.trends``.
+"""
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actors.models import GovernmentLevel, Sector
+from assessments.models import Level
+from assessments.views import level_legend
+from insights.selectors import network as network_selectors
+from insights.selectors.trends import (
+    PairChange,
+    compare_rounds,
+    programme_overlaps,
+    province_ranking,
+    region_dashboard,
+)
+from insights.views import region_and_round
+
+# A comparison lists every changed pair; past this many rows per kind the page shows the
+# first ones (largest change first) and asks for a sector filter, to stay small on slow links.
+COMPARISON_ROW_LIMIT = 300
+
+
+def dashboard(request, code):
+    picked = region_and_round(request, code)
+    board = region_dashboard(region=picked.region, rounds=picked.rounds, round=picked.round)
+    context = {
+        "region": picked.region,
+        "rounds": picked.rounds,
+        "round": picked.round,
+        "board": board,
+        "legend": level_legend(),
+    }
+    template = "insights/dashboard.html"
+    if picked.region.level == GovernmentLevel.PROVINCE:
+        context["ranking"] = province_ranking(province=picked.region)
+        template = "insights/province_dashboard.html"
+    return render(request, template, context)
+
+
+def network(request, code):
+    picked = region_and_round(request, code)
+    context = {"region": picked.region, "rounds": picked.rounds, "round": picked.round}
+    if picked.round is not None:
+        graph = network_selectors.network_for_round(round=picked.round)
+        context.update(network=graph, svg=network_selectors.network_svg(graph))
+    return render(request, "insights/network.html", context)
+
+
+def network_svg(request, code):
+    picked = region_and_round(request, code)
+    if picked.round is None:
+        raise Http404(_("This region has no assessment round yet."))
+    graph = network_selectors.network_for_round(round=picked.round)
+    response = HttpResponse(
+        network_selectors.network_svg(graph), content_type="image/svg+xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="network-{picked.region.code}-{picked.round.pk}.svg"'
+    )
+    # Opened on its own, the drawing needs nothing: no script, style or other resource.
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+class ComparisonFilterForm(forms.Form):
+    sector = forms.TypedChoiceField(
+        label=gettext_lazy("Sector"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, sectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", gettext_lazy("All sectors"))] + [
+            (sector.pk, sector.name) for sector in sectors
+        ]
+
+
+def _previous_round(rounds, current, raw_id):
+    """``?previous=<id>`` among the region's rounds (404 if absent), else the one before."""
+    if raw_id not in (None, ""):
+        for round_ in rounds:
+            if str(round_.pk) == str(raw_id):
+                return round_
+        raise Http404(_("No such assessment round in this region."))
+    position = [round_.pk for round_ in rounds].index(current.pk)
+    return rounds[position + 1] if position + 1 < len(rounds) else None
+
+
+def comparison(request, code):
+    picked = region_and_round(request, code)
+    context = {"region": picked.region, "rounds": picked.rounds, "round": picked.round}
+    if picked.round is None:
+        return render(request, "insights/comparison.html", context)
+    previous = _previous_round(picked.rounds, picked.round, request.GET.get("previous"))
+    sectors = list(Sector.objects.all())
+    filters = ComparisonFilterForm(request.GET, sectors=sectors)
+    context.update(previous=previous, filters=filters)
+    if not filters.is_valid():
+        return render(request, "insights/comparison.html", context, status=400)
+    if previous is None:
+        return render(request, "insights/comparison.html", context)
+    chosen = filters.cleaned_data["sector"]
+    sector = next(item for item in sectors if item.pk == chosen) if chosen else None
+    result = compare_rounds(current=picked.round, previous=previous, sector=sector)
+    context.update(
+        comparison=result,
+        groups=[
+            {
+                "kind": kind,
+                "count": len(pairs),
+                "rows": _change_rows(pairs[:COMPARISON_ROW_LIMIT]),
+                "capped": len(pairs) > COMPARISON_ROW_LIMIT,
+            }
+            for kind, pairs in result.groups
+        ],
+        row_limit=COMPARISON_ROW_LIMIT,
+        legend=level_legend(),
+    )
+    return render(request, "insights/comparison.html", context)
+
+
+def _level_cell(level: int | None) -> SafeString:
+    if level is None:
+        return format_html('<td class="level na" title="{}">·</td>', _("Not assessed"))
+    return format_html('<td class="level l{}" title="{}">{}</td>', level, Level(level).label, level)
+
+
+def _change_rows(pairs: list[PairChange]) -> SafeString:
+    """Table rows built in Python: a comparison can hold thousands of pairs."""
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}<td class="change">{}</td></tr>',
+        (
+            (
+                pair.actor_a.name,
+                pair.actor_a.sector.name,
+                pair.actor_b.name,
+                pair.actor_b.sector.name,
+                _level_cell(pair.previous),
+                _level_cell(pair.current),
+                "" if pair.change is None else f"{pair.change:+d}".replace("-", "−"),
+            )
+            for pair in pairs
+        ),
+    )
+
+
+def overlaps(request, code):
+    picked = region_and_round(request, code)
+    report = programme_overlaps(region=picked.region, round=picked.round)
+    return render(
+        request,
+        "insights/overlaps.html",
+        {
+            "region": picked.region,
+            "rounds": picked.rounds,
+            "round": picked.round,
+            "report": report,
+        },
+    )

@@ -1,0 +1,201 @@
+"""Round comparison: improved, declined, unchanged, newly assessed and dropped pairs."""
+
+import re
+from datetime import date
+
+import pytest
+from django.conf import settings
+
+from assessments.models import RoundStatus
+from insights.selectors.trends import ChangeKind, compare_rounds
+from insights.views import trends as trend_views
+from tests.factories import ActorFactory, RoundFactory, score
+
+
+def english(client, url):
+    """Pages are in Bahasa Indonesia unless the user switches; the new strings are not
+    translated yet, so wording is asserted in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def compare_url(region, **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"/regions/{region.code}/compare/" + (f"?{query}" if query else "")
+
+
+def section(html, kind):
+    return re.search(rf'<section class="change-group" id="{kind}".*?</section>', html, re.S)[0]
+
+
+@pytest.fixture
+def two_rounds(district, actors):
+    """a = Dinkes, b = Puskesmas (health), c = Bappeda (planning), d = Disdik (education).
+
+    pair  2025  2026
+    a–b    1     3    improved +2
+    a–c    2     1    declined −1
+    a–d    2     2    unchanged
+    b–c    –     0    newly assessed
+    b–d    3     –    no longer assessed
+    c–d    –     –    in neither round: not listed
+    """
+    a, b, c, d = actors
+    old = RoundFactory(
+        region=district,
+        name="Pemetaan 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district, name="Pemetaan 2026")
+    for x, y, level in [(a, b, 1), (a, c, 2), (a, d, 2), (b, d, 3)]:
+        score(old, x, y, level)
+    for x, y, level in [(a, b, 3), (a, c, 1), (a, d, 2), (b, c, 0)]:
+        score(new, x, y, level)
+    return old, new
+
+
+def pairs(changes):
+    return [
+        (change.actor_a.short_name, change.actor_b.short_name, change.previous, change.current)
+        for change in changes
+    ]
+
+
+def test_pairs_are_sorted_into_their_kind_of_change(two_rounds):
+    old, new = two_rounds
+    result = compare_rounds(current=new, previous=old)
+    assert pairs(result.improved) == [("Dinkes", "PKM Biromaru", 1, 3)]
+    assert result.improved[0].change == 2
+    assert pairs(result.declined) == [("Dinkes", "Bappeda", 2, 1)]
+    assert result.declined[0].change == -1
+    assert pairs(result.unchanged) == [("Dinkes", "Disdik", 2, 2)]
+    assert pairs(result.new) == [("PKM Biromaru", "Bappeda", None, 0)]
+    assert pairs(result.dropped) == [("PKM Biromaru", "Disdik", 3, None)]
+    assert result.new[0].change is None and result.new[0].kind == ChangeKind.NEW
+
+
+def test_the_sector_filter_keeps_pairs_with_an_actor_in_that_sector(two_rounds, education):
+    old, new = two_rounds
+    result = compare_rounds(current=new, previous=old, sector=education)
+    assert result.improved == result.declined == result.new == []
+    assert pairs(result.unchanged) == [("Dinkes", "Disdik", 2, 2)]
+    assert pairs(result.dropped) == [("PKM Biromaru", "Disdik", 3, None)]
+
+
+def test_rounds_of_two_regions_are_not_compared(open_round, other_round):
+    with pytest.raises(ValueError):
+        compare_rounds(current=open_round, previous=other_round)
+
+
+def test_the_page_defaults_to_the_latest_and_the_round_before(viewer_client, district, two_rounds):
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert "<strong>Pemetaan 2026</strong> compared with <strong>Pemetaan 2025</strong>" in html
+    counts = re.search(r'id="change-counts".*?</ul>', html, re.S)[0]
+    for kind in ("improved", "declined", "unchanged", "new", "dropped"):
+        assert re.search(rf'href="#{kind}">[^<]+</a>: <strong>1</strong>', counts), kind
+    improved = section(html, "improved")
+    assert "Dinas Kesehatan Kabupaten Sigi" in improved and "Puskesmas Biromaru" in improved
+    assert "<td>Health</td>" in improved
+    assert '<td class="level l1" title="Cooperation">1</td>' in improved
+    assert '<td class="level l3" title="Collaboration">3</td>' in improved
+    assert '<td class="change">+2</td>' in improved
+    assert '<td class="change">−1</td>' in section(html, "declined")
+    new = section(html, "new")
+    assert '<td class="level na" title="Not assessed">·</td>' in new
+    assert '<td class="level l0" title="None">0</td>' in new
+
+
+def test_the_page_filters_by_sector(viewer_client, district, two_rounds, education):
+    url = compare_url(district, sector=education.pk)
+    html = english(viewer_client, url).content.decode()
+    assert "No pair." in section(html, "improved")
+    assert "Dinas Pendidikan Kabupaten Sigi" in section(html, "dropped")
+    assert "Bappeda" not in html.split('id="change-counts"')[1]
+
+
+@pytest.mark.parametrize("value", ["999999", "abc"])
+def test_an_unknown_sector_is_a_clear_400(viewer_client, district, two_rounds, value):
+    response = english(viewer_client, compare_url(district, sector=value))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "This sector filter cannot be used" in body and "Select a valid choice" in body
+
+
+def test_rounds_can_be_picked_both_ways(viewer_client, district, two_rounds):
+    old, new = two_rounds
+    html = english(viewer_client, compare_url(district, round=old.pk, previous=new.pk))
+    html = html.content.decode()
+    assert '<td class="change">−2</td>' in section(html, "declined")
+    assert "Dinas Pendidikan Kabupaten Sigi" in section(html, "new")  # b–d, 2025 only
+
+
+def test_long_lists_are_capped_and_say_so(viewer_client, district, two_rounds, monkeypatch):
+    monkeypatch.setattr(trend_views, "COMPARISON_ROW_LIMIT", 0)
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert "Showing the first 0 of 1 pairs" in section(html, "improved")
+
+
+def test_a_single_round_says_a_comparison_needs_two(viewer_client, open_round):
+    html = english(viewer_client, compare_url(open_round.region)).content.decode()
+    assert "only one round" in html and "a comparison needs two" in html
+
+
+def test_a_region_without_rounds_says_what_to_do(viewer_client, district):
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert "no assessment round yet" in html
+
+
+@pytest.mark.parametrize("parameter", ["round", "previous"])
+def test_a_round_of_another_region_is_404(
+    viewer_client, district, two_rounds, other_round, parameter
+):
+    url = compare_url(district, **{parameter: other_round.pk})
+    assert viewer_client.get(url).status_code == 404
+
+
+def test_a_draft_is_hidden_from_readers(viewer_client, district, two_rounds):
+    draft = RoundFactory(region=district, status=RoundStatus.DRAFT)
+    assert viewer_client.get(compare_url(district, previous=draft.pk)).status_code == 404
+
+
+def test_an_outsider_gets_403_and_nothing_of_the_region(other_scorer_client, district, two_rounds):
+    response = other_scorer_client.get(compare_url(district))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Sigi" not in body and "Pemetaan 2025" not in body and "Puskesmas" not in body
+
+
+def test_anonymous_visitors_get_the_login_page(client, district, two_rounds):
+    response = client.get(compare_url(district))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_the_comparison_issues_a_fixed_number_of_queries(
+    django_assert_num_queries, scorer_client, district, health, planning, count
+):
+    """The same number of queries for 10 and for 60 actors, with a sector filter."""
+    actors = ActorFactory.create_batch(count // 2, sector=health, home_region=district)
+    actors += ActorFactory.create_batch(count // 2, sector=planning, home_region=district)
+    old = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district)
+    for index in range(count - 1):
+        score(old, actors[index], actors[index + 1], index % 5)
+        score(new, actors[index], actors[index + 1], (index * 3) % 5)
+    url = compare_url(district, sector=planning.pk)
+    scorer_client.get(url)  # warm the session
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
+    # 7 sectors (filter), 8 actors and 9 levels of the current round, 10 actors and
+    # 11 levels of the previous round
+    with django_assert_num_queries(11):
+        response = scorer_client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('<td class="change">') == count // 2

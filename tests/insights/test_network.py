@@ -1,0 +1,234 @@
+"""The network map: metrics worked out by hand, the SVG, the page and who may see it."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from assessments.models import RoundStatus
+from insights.selectors.network import network_for_round, network_svg
+from tests.factories import ActorFactory, RoundFactory, score
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def english(client, url):
+    """Pages are in Bahasa Indonesia unless the user switches; the new strings are not
+    translated yet, so wording is asserted in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def network_url(region, suffix="network/", **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"/regions/{region.code}/{suffix}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def path_round(open_round, actors):
+    """a–b–c plus d: a = Dinkes, b = Puskesmas (health), c = Bappeda, d = Disdik.
+
+    a–b level 2, b–c level 3, a–d level 0 ("none": no link); a–c, b–d, c–d not assessed.
+    """
+    a, b, c, d = actors
+    score(open_round, a, b, 2)
+    score(open_round, b, c, 3)
+    score(open_round, a, d, 0)
+    return open_round
+
+
+def test_metrics_of_a_path_and_an_isolated_actor(path_round, actors):
+    """Worked by hand, 4 actors, 6 possible pairs, 2 links (a–d at "none" is no link):
+
+    - density 2 / 6 = 1/3;
+    - degree a 1, b 2, c 1, d 0; weighted degree a 2, b 2 + 3 = 5, c 3, d 0;
+    - betweenness (undirected, normalised over the round's 4 actors: divided by the
+      (n−1)(n−2)/2 = 3 pairs of other actors): b lies on the only shortest path a–c, so
+      1/3 (it would be 1.0 without d); a, c and d lie on none: 0;
+    - isolated: d, with one pair assessed (at none);
+    - bridges (links ≥ 2 to health and to non-health): b only (a has health links only,
+      c a health link only).
+    """
+    a, b, c, d = actors
+    network = network_for_round(round=path_round)
+    nodes = {node.actor: node for node in network.nodes}
+
+    assert network.density == pytest.approx(1 / 3)
+    assert network.possible_pairs == 6
+    assert [(link.actor_a, link.actor_b, link.level) for link in network.links] == [
+        (a, b, 2),
+        (b, c, 3),
+    ]
+    assert {actor: nodes[actor].degree for actor in actors} == {a: 1, b: 2, c: 1, d: 0}
+    assert {actor: nodes[actor].weighted_degree for actor in actors} == {a: 2, b: 5, c: 3, d: 0}
+    assert nodes[b].betweenness == pytest.approx(1 / 3)
+    assert [nodes[x].betweenness for x in (a, c, d)] == [0, 0, 0]
+    assert [node.actor for node in network.isolated] == [d]
+    assert nodes[d].assessed_pairs == 1
+    assert [node.actor for node in network.bridges] == [b]
+
+
+def test_bridges_are_ranked_by_betweenness_and_need_coordination(
+    open_round, district, health, planning, education
+):
+    """A tree: n4 –1– h1 –2– h2 –2– n1 –3– n2, and n1 –2– n3 (h: health, n: non-health).
+
+    6 actors, 15 possible pairs, 5 links: density 1/3. Normalised betweenness divides by
+    (6−1)(6−2)/2 = 10 pairs of other actors; in a tree each pair has one path:
+    - h1 separates n4 from {h2, n1, n2, n3}: 4 pairs, 0.4;
+    - h2 separates {n4, h1} from {n1, n2, n3}: 6 pairs, 0.6;
+    - n1 separates {n4, h1, h2}, {n2}, {n3}: 3 + 3 + 1 = 7 pairs, 0.7.
+    Bridges: n1 (h2 at 2; n2, n3 at ≥ 2) then h2 (h1 at 2; n1 at 2). h1 is no bridge: its
+    only non-health link (n4) is at cooperation.
+    """
+    h1, h2 = ActorFactory.create_batch(2, sector=health, home_region=district)
+    n1, n2 = ActorFactory.create_batch(2, sector=planning, home_region=district)
+    n3, n4 = ActorFactory.create_batch(2, sector=education, home_region=district)
+    for x, y, level in [(n4, h1, 1), (h1, h2, 2), (h2, n1, 2), (n1, n2, 3), (n1, n3, 2)]:
+        score(open_round, x, y, level)
+
+    network = network_for_round(round=open_round)
+    nodes = {node.actor: node for node in network.nodes}
+
+    assert network.density == pytest.approx(5 / 15)
+    assert nodes[h1].betweenness == pytest.approx(0.4)
+    assert nodes[h2].betweenness == pytest.approx(0.6)
+    assert nodes[n1].betweenness == pytest.approx(0.7)
+    assert [node.actor for node in network.bridges] == [n1, h2]
+    assert (nodes[n1].health_links, nodes[n1].non_health_links) == (1, 2)
+    assert not nodes[h1].is_bridge
+    assert network.isolated == []
+
+
+def test_the_svg_is_valid_xml_stable_and_draws_links_by_level(path_round, actors):
+    network = network_for_round(round=path_round)
+    with translation.override("en"):
+        drawing = network_svg(network)
+        assert drawing == network_svg(network_for_round(round=path_round))
+    root = ET.fromstring(drawing)
+    assert root.tag == f"{SVG}svg"
+
+    lines = root.find(f"{SVG}g[@class='links']").findall(f"{SVG}line")
+    assert sorted(line.get("stroke-width") for line in lines) == ["2.0", "3.5"]
+
+    fills = {
+        group.find(f"{SVG}title").text.split(" (")[0]: group.find(f"{SVG}circle").get("fill")
+        for group in root.find(f"{SVG}g[@class='nodes']").findall(f"{SVG}g")
+    }
+    a, b, c, d = actors
+    assert fills[a.name] == fills[b.name]  # both health
+    assert fills[c.name] not in (fills[a.name], "#ffffff")
+    assert fills[d.name] == "#ffffff"  # isolated: hollow
+    legend = "".join(root.find(f"{SVG}g[@class='legend']").itertext())
+    assert "4 Integration" in legend and "Health (2)" in legend
+
+
+def test_names_are_escaped_in_the_svg(open_round, district, health, actors):
+    evil = ActorFactory(
+        name='<script>alert("x")</script> & co',
+        short_name="<b>x</b>",
+        sector=health,
+        home_region=district,
+    )
+    score(open_round, evil, actors[0], 2)
+    drawing = network_svg(network_for_round(round=open_round))
+    ET.fromstring(drawing)  # still well-formed XML
+    assert "<script>" not in drawing and "<b>" not in drawing
+    assert "&lt;b&gt;x&lt;/b&gt;" in drawing
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in drawing
+
+
+def test_the_page_shows_figures_bridges_and_isolated_actors(viewer_client, path_round, district):
+    html = english(viewer_client, network_url(district)).content.decode()
+    assert "<svg" in html and "network-title" in html
+    assert "33.3 %" in html and "2 of 6 possible pairs" in html
+    bridges = re.search(r'id="bridges-title".*?</section>', html, re.S).group(0)
+    assert "Puskesmas Biromaru" in bridges and "Bappeda" not in bridges
+    assert "links at coordination or above (level 2 or more)" in bridges  # the definition
+    isolated = re.search(r'id="isolated-title".*?</section>', html, re.S).group(0)
+    assert "Dinas Pendidikan Kabupaten Sigi" in isolated and "at “none”" in isolated
+    assert f'href="/regions/{district.code}/network.svg?round={path_round.pk}"' in html
+
+
+def test_the_svg_endpoint_serves_the_drawing(viewer_client, path_round, district):
+    response = viewer_client.get(network_url(district, "network.svg"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert ET.fromstring(response.content).tag == f"{SVG}svg"
+
+
+def test_a_round_can_be_picked_and_drafts_stay_hidden(viewer_client, district, actors):
+    from datetime import date
+
+    old = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    RoundFactory(region=district)
+    draft = RoundFactory(region=district, status=RoundStatus.DRAFT)
+    score(old, actors[0], actors[2], 4)
+    html = english(viewer_client, network_url(district, round=old.pk)).content.decode()
+    assert "1 of 6 possible pairs" in html
+    assert viewer_client.get(network_url(district, round=draft.pk)).status_code == 404
+    assert viewer_client.get(network_url(district, "network.svg", round=draft.pk)).status_code == (
+        404
+    )
+
+
+def test_a_region_without_rounds_says_what_to_do(viewer_client, district):
+    html = english(viewer_client, network_url(district)).content.decode()
+    assert "no assessment round yet" in html and "An admin creates a round" in html
+    assert viewer_client.get(network_url(district, "network.svg")).status_code == 404
+
+
+def test_a_round_without_links_says_how_to_add_them(viewer_client, open_round, actors):
+    html = english(viewer_client, network_url(open_round.region)).content.decode()
+    assert "No pair is scored at cooperation or above" in html
+    assert "No actor has links at coordination or above" in html
+
+
+@pytest.mark.parametrize("suffix", ["network/", "network.svg"])
+def test_an_outsider_gets_403_and_nothing_of_the_region(
+    other_scorer_client, path_round, district, suffix
+):
+    response = other_scorer_client.get(network_url(district, suffix))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Sigi" not in body and "Dinas Kesehatan" not in body and "Puskesmas" not in body
+
+
+@pytest.mark.parametrize("suffix", ["network/", "network.svg"])
+def test_anonymous_visitors_get_the_login_page(client, path_round, district, suffix):
+    response = client.get(network_url(district, suffix))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("suffix", ["network/", "network.svg"])
+def test_a_round_of_another_region_is_404(viewer_client, path_round, other_round, suffix):
+    url = network_url(path_round.region, suffix, round=other_round.pk)
+    assert viewer_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["network/", "network.svg"])
+@pytest.mark.parametrize("count", [10, 60])
+def test_the_network_issues_a_fixed_number_of_queries(
+    django_assert_num_queries, scorer_client, open_round, district, health, planning, count, suffix
+):
+    """The same number of queries for 10 and for 60 actors."""
+    actors = ActorFactory.create_batch(count // 2, sector=health, home_region=district)
+    actors += ActorFactory.create_batch(count // 2, sector=planning, home_region=district)
+    for index in range(count - 1):
+        score(open_round, actors[index], actors[index + 1], index % 5)
+    scorer_client.get(network_url(district, suffix))  # warm the session
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
+    # 7 actors with sectors, 8 levels of the round
+    with django_assert_num_queries(8):
+        response = scorer_client.get(network_url(district, suffix))
+    assert response.status_code == 200
+    assert response.content.decode().count("<circle") >= count
