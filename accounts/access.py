@@ -8,11 +8,12 @@ Each helper caches what it read on the user object, so a request reads it once.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from actors.models import Region
+from actors.models import Programme, Region
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,19 @@ def get_region_for_user(user, code: str) -> Region:
     if not can_read(user, region):
         raise PermissionDenied(_("This region is outside your jurisdiction."))
     return region
+
+
+def get_programme_for_user(user, programme_id) -> Programme:
+    """The programme: 404 if unknown, 403 outside the user's jurisdiction."""
+    try:
+        programme = Programme.objects.select_related("region", "lead_actor__sector").get(
+            pk=programme_id
+        )
+    except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such programme.")) from None
+    if not can_read(user, programme.region):
+        raise PermissionDenied(_("This programme is outside your jurisdiction."))
+    return programme
 
 
 def readable_root_regions(user) -> list[Region]:

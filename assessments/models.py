@@ -87,6 +87,14 @@ EVIDENCE_FIELDS = (
 )
 
 
+def level_legend() -> list[dict]:
+    """The five levels with their names and definitions, for every page's legend."""
+    return [
+        {"value": level.value, "label": level.label, "definition": LEVEL_DEFINITIONS[level]}
+        for level in Level
+    ]
+
+
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")

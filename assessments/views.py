@@ -12,20 +12,13 @@ from actors.models import Actor
 from assessments.access import get_round_for_user, pick_round, rounds_visible_to
 from assessments.forms import MatrixFilterForm, PairScoreForm
 from assessments.matrix_html import level_cell, level_names, render_matrix
-from assessments.models import LEVEL_DEFINITIONS, Level, PairAssessment
+from assessments.models import PairAssessment, level_legend
 from assessments.selectors import matrix_for_round
 from assessments.services import pair_assessment_save
 
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def level_legend():
-    return [
-        {"value": level.value, "label": level.label, "definition": LEVEL_DEFINITIONS[level]}
-        for level in Level
-    ]
 
 
 def region_matrix(request, code):

@@ -1,14 +1,12 @@
 """Sector × sector, by government level (Kim et al. 2017, Table 2) and who × how pages."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.access import can_read
+from accounts.access import get_programme_for_user
 from actors.models import Programme
 from assessments.access import pick_round, rounds_visible_to
-from assessments.views import level_legend
+from assessments.models import level_legend
 from insights.selectors import structure as selectors
 from insights.views import region_and_round
 
@@ -57,21 +55,8 @@ def by_level(request, code):
     return render(request, "insights/by_level.html", context)
 
 
-def _programme_for_user(user, programme_id) -> Programme:
-    """The programme: 404 if unknown, 403 outside the user's jurisdiction."""
-    try:
-        programme = Programme.objects.select_related("region", "lead_actor__sector").get(
-            pk=programme_id
-        )
-    except Programme.DoesNotExist:
-        raise Http404(_("No such programme.")) from None
-    if not can_read(user, programme.region):
-        raise PermissionDenied(_("This programme is outside your jurisdiction."))
-    return programme
-
-
 def who_how(request, programme_id):
-    programme = _programme_for_user(request.user, programme_id)
+    programme = get_programme_for_user(request.user, programme_id)
     rounds = rounds_visible_to(request.user, programme.region)
     raw_round = request.GET.get("round")
     if raw_round in (None, ""):

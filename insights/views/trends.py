@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actors.models import GovernmentLevel, Sector
-from assessments.models import Level
-from assessments.views import level_legend
+from assessments.models import Level, level_legend
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
     PairChange,
