@@ -100,8 +100,8 @@ def test_health_and_non_health_summary(scored, planning, education):
 def test_the_page_shows_the_cells_in_the_users_language(viewer_client, scored):
     html = viewer_client.get(sectors_url(scored.region)).content.decode()
     # Indonesian decimals by default; "0" is a level (coloured l0), not "not assessed".
-    assert '<td class="l3"><b>3,0</b><small>max 4 · 2/2</small></td>' in html
-    assert '<td class="l0"><b>0,0</b><small>max 0 · 1/2</small></td>' in html
+    assert '<td class="l3"><b>3,0</b><small>maks 4 · 2/2</small></td>' in html
+    assert '<td class="l0"><b>0,0</b><small>maks 0 · 1/2</small></td>' in html
     assert '<td class="no-pairs">—</td>' in html
     heads = re.findall(r'<th scope="col" class="sector-col">([^<]+)</th>', html)
     assert heads == ["Kesehatan", "Perencanaan", "Pendidikan"]
