@@ -7,6 +7,7 @@ are no link, so an actor whose pairs are all "none" or unscored is isolated.
 import math
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 import networkx as nx
 from django.utils.html import escape
@@ -209,6 +210,10 @@ def _clip(value: str, size: int) -> str:
     return value if len(value) <= size else value[: size - 1] + "…"
 
 
+# Above this many links each one is no longer drawn with its own tooltip.
+LINKS_WITH_TOOLTIPS = 600
+
+
 def network_svg(network: Network) -> SafeString:
     """The network as a standalone SVG (also valid inline in HTML), drawn the same each time.
 
@@ -254,15 +259,34 @@ def network_svg(network: Network) -> SafeString:
         '<g class="links" stroke-linecap="round" fill="none">',
     ]
     # Weak links first, so that the strong ones are drawn on top.
-    for link in sorted(network.links, key=lambda item: item.level):
-        colour, stroke = LINK_STYLES[link.level]
-        x1, y1 = point(positions[link.actor_a.pk], radius)
-        x2, y2 = point(positions[link.actor_b.pk], radius)
-        label = f"{link.actor_a.name} ↔ {link.actor_b.name}: {link.level} {Level(link.level).label}"
-        parts.append(
-            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
-            f'stroke-width="{stroke}" stroke-opacity="0.85"><title>{_text(label)}</title></line>'
-        )
+    links = sorted(network.links, key=lambda item: item.level)
+    if len(links) <= LINKS_WITH_TOOLTIPS:
+        for link in links:
+            colour, stroke = LINK_STYLES[link.level]
+            x1, y1 = point(positions[link.actor_a.pk], radius)
+            x2, y2 = point(positions[link.actor_b.pk], radius)
+            label = (
+                f"{link.actor_a.name} ↔ {link.actor_b.name}: {link.level} {Level(link.level).label}"
+            )
+            parts.append(
+                f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
+                f'stroke-width="{stroke}" stroke-opacity="0.85">'
+                f"<title>{_text(label)}</title></line>"
+            )
+    else:
+        # A dense network: one path per level keeps the picture the same at a third of
+        # the size (a fully scored 100-actor district has ~4,000 links).
+        for level, members in groupby(links, key=lambda item: item.level):
+            colour, stroke = LINK_STYLES[level]
+            segments = []
+            for link in members:
+                x1, y1 = point(positions[link.actor_a.pk], radius)
+                x2, y2 = point(positions[link.actor_b.pk], radius)
+                segments.append(f"M{x1} {y1}L{x2} {y2}")
+            parts.append(
+                f'<path d="{"".join(segments)}" stroke="{colour}" stroke-width="{stroke}" '
+                f'stroke-opacity="0.85"><title>{_text(Level(level).label)}</title></path>'
+            )
     parts.append('</g><g class="nodes" stroke="#333333" stroke-width="1">')
     for node in nodes:
         angle = positions[node.actor.pk]

@@ -232,3 +232,26 @@ def test_the_network_issues_a_fixed_number_of_queries(
         response = scorer_client.get(network_url(district, suffix))
     assert response.status_code == 200
     assert response.content.decode().count("<circle") >= count
+
+
+def test_a_dense_network_is_drawn_with_one_path_per_level(district, health):
+    """Above LINKS_WITH_TOOLTIPS links the SVG merges them per level: same picture, smaller."""
+    import xml.etree.ElementTree as ET
+
+    from insights.selectors import network as network_module
+    from tests.factories import ActorFactory, RoundFactory, score
+
+    round_ = RoundFactory(region=district)
+    actors = ActorFactory.create_batch(40, sector=health, home_region=district)
+    for i, first in enumerate(actors):
+        for second in actors[i + 1 :]:
+            score(round_, first, second, 1 + (first.pk + second.pk) % 4)
+    network = network_module.network_for_round(round=round_)
+    assert len(network.links) == 780 > network_module.LINKS_WITH_TOOLTIPS
+    svg = network_module.network_svg(network)
+    tree = ET.fromstring(svg)
+    namespace = "{http://www.w3.org/2000/svg}"
+    paths = tree.findall(f".//{namespace}g[@class='links']/{namespace}path")
+    assert len(paths) == 4
+    assert sum(path.get("d").count("M") for path in paths) == 780
+    assert not tree.findall(f".//{namespace}g[@class='links']/{namespace}line")
