@@ -100,7 +100,9 @@ class Region(models.Model):
                 errors["parent"] = _("The national level has no parent region.")
         elif self.level is not None:
             if self.parent is None:
-                errors["parent"] = _("Every region below the national level needs a parent.")
+                # Provinces are the top of the Kemendagri list; the nation is optional.
+                if self.level != GovernmentLevel.PROVINCE:
+                    errors["parent"] = _("Every region below a province needs a parent.")
             elif self.parent.level != self.level - 1:
                 errors["parent"] = _("The parent must be one government level above.")
             elif (

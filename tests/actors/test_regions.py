@@ -72,3 +72,10 @@ def test_subtree_is_the_region_and_everything_below(province, district, other_di
     assert set(Region.objects.within(province)) == {province, district, other_district, subdistrict}
     # "72.1" is not a parent of "72.10": the match is on whole code segments.
     assert province.contains(subdistrict) and not district.contains(other_district)
+
+
+def test_a_province_may_stand_without_a_parent_but_a_district_may_not(db):
+    Region(code="72", name="Sulawesi Tengah", level=GovernmentLevel.PROVINCE).full_clean()
+    with pytest.raises(ValidationError) as error:
+        Region(code="72.10", name="Sigi", level=GovernmentLevel.DISTRICT).full_clean()
+    assert "parent" in error.value.message_dict

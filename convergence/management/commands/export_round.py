@@ -1,0 +1,27 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.backup import export_round
+from assessments.models import AssessmentRound
+
+
+class Command(BaseCommand):
+    help = "Write one round (with its regions, sectors, actors, programme and pairs) as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("round_id", type=int)
+        parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    def handle(self, *args, round_id, output=None, **options):
+        try:
+            round_ = AssessmentRound.objects.select_related("region", "programme").get(pk=round_id)
+        except AssessmentRound.DoesNotExist:
+            raise CommandError(f"No round with id {round_id}.") from None
+        text = json.dumps(export_round(round=round_), ensure_ascii=False, indent=1)
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            self.stderr.write(f"Round {round_id} written to {output}")
+        else:
+            self.stdout.write(text)
