@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import JurisdictionScopedAdmin
 from actors.models import Actor, Programme, ProgrammeParticipant, Region, Sector
@@ -25,7 +26,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(JurisdictionScopedAdmin):
+class ActorAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
     region_lookup = "home_region"
     list_display = [
         "name",
@@ -71,7 +72,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(JurisdictionScopedAdmin):
+class ProgrammeAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "region", "period_start", "period_end", "lead_actor"]
     list_filter = ["region__level"]
     search_fields = ["name", "region__name", "region__code"]

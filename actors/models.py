@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from convergence.fields import ChoiceListField
 
@@ -218,6 +219,7 @@ class Actor(models.Model):
     )
 
     objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -302,6 +304,7 @@ class Programme(models.Model):
     )
     target_groups = ChoiceListField(_("target groups"), vocabulary=TargetGroup)
     description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period_start", "name"]
@@ -348,6 +351,7 @@ class ProgrammeParticipant(models.Model):
     )
     contributions = ChoiceListField(_("contributions"), vocabulary=Contribution)
     contribution_note = models.CharField(_("contribution details"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "actor__name"]

@@ -1,20 +1,75 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import JurisdictionScopedAdmin
 from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 
 
+class AssessmentRoundAdminForm(forms.ModelForm):
+    reopen_reason = forms.CharField(
+        label=_("Reason for reopening"),
+        required=False,
+        max_length=100,
+        help_text=_("Required to reopen a closed round; kept in the round's history."),
+    )
+
+    class Meta:
+        model = AssessmentRound
+        fields = ["name", "region", "programme", "period_start", "period_end", "status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        was_closed = self.instance.pk and self.initial.get("status") == RoundStatus.CLOSED
+        reopened = was_closed and cleaned.get("status") != RoundStatus.CLOSED
+        if reopened and not (cleaned.get("reopen_reason") or "").strip():
+            raise forms.ValidationError(
+                {"reopen_reason": _("Say why this closed round is reopened.")}
+            )
+        return cleaned
+
+
 @admin.register(AssessmentRound)
-class AssessmentRoundAdmin(JurisdictionScopedAdmin):
+class AssessmentRoundAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
+    form = AssessmentRoundAdminForm
     list_display = ["name", "region", "programme", "period_start", "period_end", "status"]
     list_filter = ["status", "region__level"]
     search_fields = ["name", "region__name", "region__code"]
     autocomplete_fields = ["region", "programme"]
     list_select_related = ["region", "programme"]
 
+    @staticmethod
+    def _is_closed(obj) -> bool:
+        # Asked of the database: on a refused POST the instance in hand already carries
+        # the status typed into the form.
+        return (
+            obj is not None
+            and obj.pk is not None
+            and AssessmentRound.objects.filter(pk=obj.pk, status=RoundStatus.CLOSED).exists()
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A closed round is read-only: only its status changes, to reopen it with a reason.
+        if self._is_closed(obj):
+            return ["name", "region", "programme", "period_start", "period_end"]
+        return []
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "reopen_reason"]
+        if self._is_closed(obj):
+            fields.append("reopen_reason")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        reason = (form.cleaned_data.get("reopen_reason") or "").strip()
+        if reason:
+            obj._change_reason = reason  # django-simple-history keeps it with the change
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(PairAssessment)
-class PairAssessmentAdmin(JurisdictionScopedAdmin):
+class PairAssessmentAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
     region_lookup = "round__region"
     list_display = ["round", "actor_a", "actor_b", "level", "scored_by", "scored_at"]
     list_filter = ["level", "round__status", "round"]

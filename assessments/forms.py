@@ -45,6 +45,9 @@ class PairScoreForm(forms.Form):
     a step) are the service's, so that the API and the import apply the same ones.
     """
 
+    # The version of the assessment the scorer read (0: not assessed yet); a save based on
+    # an older one is refused by the service instead of overwriting someone else's change.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     level = forms.TypedChoiceField(
         label=_("Degree of convergence"),
         # The empty choice leaves the level to the answers; radio buttons cannot be unticked.
@@ -112,7 +115,7 @@ class PairScoreForm(forms.Form):
         changing an answer changes the level instead of contradicting it.
         """
         if assessment is None:
-            return {}
+            return {"version": 0}
         answers = tuple(getattr(assessment, name) for name in EVIDENCE_FIELDS)
         result = derive_level(answers)
         derived = result.has_evidence and not result.inconsistent
@@ -124,6 +127,7 @@ class PairScoreForm(forms.Form):
             "facilitating_factors": assessment.facilitating_factors,
             "hindering_factors": assessment.hindering_factors,
             "note": assessment.note,
+            "version": assessment.version,
         }
 
     def evidence_questions(self):
@@ -160,6 +164,13 @@ class MatrixFilterForm(forms.Form):
         queryset=Programme.objects.none(),
         required=False,
         empty_label=_("All actors"),
+    )
+
+    as_of = forms.DateField(
+        label=_("As of (date)"),
+        required=False,
+        help_text=_("Show the levels as they stood at the end of that day."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, region, **kwargs):

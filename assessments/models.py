@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Programme, Region
 from convergence.fields import ChoiceListField
@@ -133,6 +134,7 @@ class AssessmentRound(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = AssessmentRoundQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period_start", "-id"]
@@ -209,6 +211,10 @@ class PairAssessment(models.Model):
         related_name="+",
     )
     scored_at = models.DateTimeField(_("scored at"), auto_now=True)
+    # Incremented by every save: a save based on an older version is refused, never a
+    # silent overwrite of someone else's change.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["round", "actor_a", "actor_b"]

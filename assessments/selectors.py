@@ -60,9 +60,13 @@ def round_actors(*, round: AssessmentRound, sector_ids=(), government_level=None
 
 
 def matrix_for_round(
-    *, round: AssessmentRound, sector_ids=(), government_level=None, programme=None
+    *, round: AssessmentRound, sector_ids=(), government_level=None, programme=None, as_of=None
 ) -> Matrix:
-    """Two queries: the actors (with their sectors) and the levels of the round."""
+    """Two queries: the actors (with their sectors) and the levels of the round.
+
+    With ``as_of`` (an aware datetime) the levels are those the history held at that
+    moment: a pair scored later is not assessed yet, a pair changed later has its old level.
+    """
     actors = list(
         round_actors(
             round=round,
@@ -72,9 +76,10 @@ def matrix_for_round(
         )
     )
     shown = {actor.pk for actor in actors}
+    source = PairAssessment.objects if as_of is None else PairAssessment.history.as_of(as_of)
     levels = {
         (a, b): level
-        for a, b, level in PairAssessment.objects.filter(round=round).values_list(
+        for a, b, level in source.filter(round_id=round.pk).values_list(
             "actor_a_id", "actor_b_id", "level"
         )
         if a in shown and b in shown

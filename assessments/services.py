@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -235,6 +235,58 @@ def validate_scorable_pair(*, round: AssessmentRound, actor_a: Actor, actor_b: A
             )
 
 
+class StaleAssessment(ValidationError):
+    """The pair changed since the scorer read it; ``current`` is what is stored now."""
+
+    def __init__(self, current: PairAssessment | None):
+        self.current = current
+        if current is None:
+            message = _("This assessment was removed since you opened it. Reload and score again.")
+        else:
+            message = _(
+                "Someone else saved this pair since you opened it (now: %(level)s, by "
+                "%(who)s). Your changes were not saved; review the current value and save again."
+            ) % {
+                "level": f"{current.level} {current.get_level_display()}",
+                "who": current.scored_by.username if current.scored_by else "—",
+            }
+        super().__init__(message, code="stale")
+
+
+def _write_pair(*, round, first, second, values, expected_version) -> PairAssessment:
+    """Insert or update the pair's row under a row lock, checking the version read."""
+    lookup = {"round": round, "actor_a": first, "actor_b": second}
+    for _attempt in range(2):
+        current = (
+            PairAssessment.objects.select_for_update(of=("self",))
+            .select_related("scored_by")
+            .filter(**lookup)
+            .first()
+        )
+        if current is None:
+            if expected_version not in (None, 0):
+                raise StaleAssessment(None)
+            try:
+                # A savepoint: a concurrent insert of the same pair fails here alone, and
+                # the loop then updates the row the other scorer created.
+                with transaction.atomic():
+                    return PairAssessment.objects.create(**lookup, **values, version=1)
+            except IntegrityError:
+                if expected_version == 0:
+                    raise StaleAssessment(
+                        PairAssessment.objects.select_related("scored_by").get(**lookup)
+                    ) from None
+                continue
+        if expected_version is not None and expected_version != current.version:
+            raise StaleAssessment(current)
+        for field, value in values.items():
+            setattr(current, field, value)
+        current.version += 1
+        current.save()
+        return current
+    raise StaleAssessment(None)  # pragma: no cover - the row vanished between two reads
+
+
 @transaction.atomic
 def pair_assessment_save(
     *,
@@ -249,8 +301,13 @@ def pair_assessment_save(
     facilitating_factors: Iterable[str] = (),
     hindering_factors: Iterable[str] = (),
     confirm_inconsistent: bool = False,
+    expected_version: int | None = None,
 ) -> PairAssessment:
     """Create or update the one assessment of this pair in this round.
+
+    ``expected_version`` is the version the scorer's form (or API client) read: 0 when
+    the pair was not assessed yet. If someone saved since, StaleAssessment is raised with
+    the current assessment, and nothing is written. None skips the check (last write wins).
 
     ``evidence`` holds the answers to the four questions in EVIDENCE_FIELDS order (True,
     False or None for not answered), or is None when the scorer chose the level directly.
@@ -301,18 +358,16 @@ def pair_assessment_save(
     level = _level_from_evidence(level, result, confirmed=confirm_inconsistent is True)
     validate_scorable_pair(round=round, actor_a=actor_a, actor_b=actor_b)
     first, second = canonical_pair(actor_a, actor_b)
-    assessment, _created = PairAssessment.objects.update_or_create(
-        round=round,
-        actor_a=first,
-        actor_b=second,
-        defaults={
-            "level": level,
-            "note": note,
-            "scored_by": user,
-            **dict(zip(EVIDENCE_FIELDS, answers, strict=True)),
-            # Only answers that skip a step need (and have had) a confirmation.
-            "evidence_inconsistency_confirmed": result.inconsistent,
-            **lists,
-        },
+    values = {
+        "level": level,
+        "note": note,
+        "scored_by": user,
+        **dict(zip(EVIDENCE_FIELDS, answers, strict=True)),
+        # Only answers that skip a step need (and have had) a confirmation.
+        "evidence_inconsistency_confirmed": result.inconsistent,
+        **lists,
+    }
+    assessment = _write_pair(
+        round=round, first=first, second=second, values=values, expected_version=expected_version
     )
     return assessment

@@ -1,9 +1,12 @@
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,7 +17,12 @@ from assessments.forms import MatrixFilterForm, PairScoreForm
 from assessments.matrix_html import level_cell, level_names, render_matrix
 from assessments.models import PairAssessment, level_legend
 from assessments.selectors import matrix_for_round
-from assessments.services import pair_assessment_save
+from assessments.services import StaleAssessment, pair_assessment_save
+
+
+def end_of_day(day) -> datetime:
+    """The last moment of ``day`` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 def is_htmx(request) -> bool:
@@ -38,13 +46,16 @@ def region_matrix(request, code):
     if filters.is_bound and not filters.is_valid():
         return render(request, "assessments/matrix.html", context, status=400)
     chosen = filters.cleaned_data if filters.is_bound else {}
+    as_of = chosen.get("as_of")
     matrix = matrix_for_round(
         round=round_,
         sector_ids=[sector.pk for sector in chosen.get("sector") or ()],
         government_level=chosen.get("government_level"),
         programme=chosen.get("programme"),
+        as_of=end_of_day(as_of) if as_of else None,
     )
-    scoring = round_.is_open and can_score(request.user, region)
+    # The past is read, not scored.
+    scoring = round_.is_open and as_of is None and can_score(request.user, region)
     pair_url = None
     if scoring:
         template = reverse("assessments:pair", args=[round_.pk, 0, 0]).replace("/0-0/", "/{}-{}/")
@@ -90,7 +101,17 @@ def pair(request, round_id, actor_a_id, actor_b_id):
                     facilitating_factors=data["facilitating_factors"],
                     hindering_factors=data["hindering_factors"],
                     confirm_inconsistent=data["confirm_inconsistent"],
+                    expected_version=data["version"],
                 )
+            except StaleAssessment as stale:
+                # Keep what the scorer typed, show what is stored now, and let the next
+                # save (after review) be based on the current version.
+                existing = stale.current
+                posted = request.POST.copy()
+                posted["version"] = existing.version if existing else 0
+                form = PairScoreForm(posted)
+                form.is_valid()
+                _add_errors(form, stale)
             except ValidationError as error:
                 _add_errors(form, error)
         if saved is None:
@@ -111,6 +132,7 @@ def pair(request, round_id, actor_a_id, actor_b_id):
         "form": form,
         "existing": saved or existing,
         "saved": saved,
+        "history": _history(saved or existing),
         "legend": level_legend(),
     }
     if is_htmx(request):
@@ -119,6 +141,13 @@ def pair(request, round_id, actor_a_id, actor_b_id):
             html += _swapped_cells(saved, round_)
         return HttpResponse(html, status=status)
     return render(request, "assessments/pair.html", context, status=status)
+
+
+def _history(assessment, limit=10):
+    """The latest changes of the pair: who, when, and the level and note after each."""
+    if assessment is None:
+        return []
+    return list(assessment.history.select_related("history_user").order_by("-history_date")[:limit])
 
 
 def _swapped_cells(saved, round_):

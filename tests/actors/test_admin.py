@@ -78,3 +78,38 @@ def test_a_region_code_that_does_not_start_with_its_parents_is_refused(admin_bro
 def test_other_roles_cannot_use_the_admin(request, persona):
     client = request.getfixturevalue(persona)
     assert client.get("/admin/actors/actor/").status_code == 302
+
+
+def test_a_closed_round_is_reopened_only_with_a_reason_kept_in_history(admin_browser, district):
+    from assessments.models import AssessmentRound, RoundStatus
+    from tests.factories import RoundFactory
+
+    closed = RoundFactory(region=district, status=RoundStatus.CLOSED, name="Pemetaan 2025")
+    url = f"/admin/assessments/assessmentround/{closed.pk}/change/"
+    page = admin_browser.get(url).content.decode()
+    assert 'name="name"' not in page  # read-only while closed
+    response = admin_browser.post(url, {"status": RoundStatus.OPEN, "reopen_reason": ""})
+    assert response.status_code == 200
+    assert AssessmentRound.objects.get(pk=closed.pk).status == RoundStatus.CLOSED
+
+    response = admin_browser.post(
+        url, {"status": RoundStatus.OPEN, "reopen_reason": "Data Puskesmas susulan"}
+    )
+    assert response.status_code == 302
+    closed.refresh_from_db()
+    assert closed.status == RoundStatus.OPEN and closed.name == "Pemetaan 2025"
+    latest = closed.history.latest()
+    assert (latest.history_change_reason, latest.history_user.username) == (
+        "Data Puskesmas susulan",
+        "admin",
+    )
+    assert admin_browser.get(url.replace("/change/", "/history/")).status_code == 200
+
+
+def test_admin_cannot_change_pair_assessments(admin_browser, open_round, actors):
+    pair = score(open_round, actors[0], actors[1], 2)
+    url = f"/admin/assessments/pairassessment/{pair.pk}/change/"
+    admin_browser.post(url, {"level": 4})
+    pair.refresh_from_db()
+    assert pair.level == 2
+    assert admin_browser.get(f"{url.rsplit('change/', 1)[0]}history/").status_code == 200

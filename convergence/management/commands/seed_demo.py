@@ -4,12 +4,14 @@ which it prints (they exist nowhere else)."""
 
 import random
 import secrets
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Jurisdiction, Role
 from accounts.roles import ensure_role_groups
@@ -284,12 +286,25 @@ class Command(BaseCommand):
                         note="",
                     )
                 )
-        PairAssessment.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["round", "actor_a", "actor_b"],
-            update_fields=["level"],
+        # With history, dated at the round's fieldwork, so the matrix "as of" a date and
+        # the pair's history read as they would after a real round.
+        stamp = timezone.make_aware(datetime.combine(start + timedelta(days=60), time(10)))
+        existing = {
+            (pair.actor_a_id, pair.actor_b_id): pair
+            for pair in PairAssessment.objects.filter(round=round_)
+        }
+        new = [row for row in rows if (row.actor_a_id, row.actor_b_id) not in existing]
+        changed = []
+        for row in rows:
+            current = existing.get((row.actor_a_id, row.actor_b_id))
+            if current is not None and current.level != row.level:
+                current.level = row.level
+                changed.append(current)
+        bulk_create_with_history(new, PairAssessment, batch_size=1000, default_date=stamp)
+        bulk_update_with_history(
+            changed, PairAssessment, ["level"], batch_size=1000, default_date=stamp
         )
+        PairAssessment.objects.filter(round=round_).update(scored_at=stamp)
         self.stdout.write(f"  {name}: {len(rows)} pairs scored ({round_.get_status_display()})")
         return round_
 
