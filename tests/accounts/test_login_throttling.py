@@ -1,0 +1,36 @@
+import pytest
+from axes.models import AccessAttempt, AccessLog
+
+
+def attempt(client, password):
+    return client.post("/accounts/login/", {"username": "penilai_sigi", "password": password})
+
+
+def test_five_failed_logins_lock_the_account_out(client, scorer, caplog):
+    for _ in range(4):
+        response = attempt(client, "salah")
+        assert response.status_code == 200  # the login form with its error
+    response = attempt(client, "salah")
+    assert response.status_code == 429
+    assert "Terlalu banyak" in response.content.decode() or "locked" in response.content.decode()
+    # Locked: even the right password is refused now.
+    assert attempt(client, "pw-penilai_sigi").status_code == 429
+    assert AccessAttempt.objects.get(username="penilai_sigi").failures_since_start >= 5
+    assert any("lock" in record.getMessage().lower() for record in caplog.records)
+
+
+def test_a_successful_login_is_logged_and_resets_the_count(client, scorer):
+    for _ in range(3):
+        attempt(client, "salah")
+    response = attempt(client, "pw-penilai_sigi")
+    assert response.status_code == 302
+    assert AccessLog.objects.filter(username="penilai_sigi").exists()
+    assert not AccessAttempt.objects.filter(username="penilai_sigi").exists()
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/regions/72.10/matrix/"])
+def test_pages_carry_a_content_security_policy_without_inline_scripts(viewer_client, open_round, url):
+    policy = viewer_client.get(url)["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
