@@ -18,7 +18,14 @@ def run_check(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECURE_SSL_REDIRECT", "SECURE_COOKIES", "STATIC_MANIFEST", "DATABASE_URL"}
+        if key
+        not in {
+            "SECURE_SSL_REDIRECT",
+            "SECURE_COOKIES",
+            "STATIC_MANIFEST",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own thread
+        }
     }
     env.update(PRODUCTION, **overrides)
     return subprocess.run(
