@@ -1,0 +1,58 @@
+"""Who may call what. Jurisdiction is applied by the querysets (api.access); these classes
+refuse, with 403, a request whose role does not allow it at all."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.access import access_for
+from accounts.models import Role
+
+
+class ReadAnyRoleWriteAdmin(BasePermission):
+    """Reads for any role, writes for admins (regions, actors, programmes, rounds)."""
+
+    message = _("Only admins may change this.")
+
+    def has_permission(self, request, view):
+        access = access_for(request.user)
+        if not access.roles:
+            self.message = _("Your account has no role in this application.")
+            return False
+        return request.method in SAFE_METHODS or access.has_role(Role.ADMIN)
+
+
+class ReadAnyRoleWriteNationalAdmin(ReadAnyRoleWriteAdmin):
+    """Sectors are shared by every region: only a national admin changes them."""
+
+    message = _("Sectors are shared by every region: only a national admin may change them.")
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        self.message = ReadAnyRoleWriteNationalAdmin.message
+        return access_for(request.user).is_national
+
+
+class ReadAnyRoleWriteScorer(ReadAnyRoleWriteAdmin):
+    """Pair assessments: reads for any role, writes for scorers and admins. Whether they
+    may score in a given region is decided by the scoring service."""
+
+    message = _("Only scorers and admins may score pairs.")
+
+    def has_permission(self, request, view):
+        access = access_for(request.user)
+        if not access.roles:
+            self.message = _("Your account has no role in this application.")
+            return False
+        return request.method in SAFE_METHODS or access.has_role(Role.SCORER, Role.ADMIN)
+
+
+class AdminOnly(BasePermission):
+    """Bulk imports: admins only, for reads (its form) and writes alike."""
+
+    message = _("Only admins may import files.")
+
+    def has_permission(self, request, view):
+        return access_for(request.user).has_role(Role.ADMIN)

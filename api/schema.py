@@ -1,0 +1,62 @@
+"""The OpenAPI schema: drf-spectacular, with the error responses every operation can give."""
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+# Field errors ({"level": ["..."]}), non_field_errors, or {"detail": "..."}; a refused
+# import adds its list of row errors.
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        "error_count": {"type": "integer"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "row": {"type": "integer", "nullable": True},
+                    "column": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+ERROR_RESPONSES = {
+    "400": "Invalid input: a message per field.",
+    "401": "Not authenticated.",
+    "403": "The user's role does not allow this.",
+    "404": "Not found, or outside the user's jurisdiction.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, description in ERROR_RESPONSES.items():
+            responses.setdefault(
+                code,
+                {
+                    "description": description,
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                },
+            )
+        return responses
+
+
+class VocabularyListExtension(OpenApiSerializerFieldExtension):
+    """A list of choices that the service checks: documented with its vocabulary."""
+
+    target_class = "api.serializers.VocabularyListField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        from rest_framework import serializers
+
+        documented = serializers.ListField(
+            child=serializers.ChoiceField(choices=self.target.vocabulary.choices)
+        )
+        documented.field_name = self.target.field_name
+        return auto_schema._map_serializer_field(documented, direction)

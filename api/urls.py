@@ -1,0 +1,41 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+from api.permissions import ReadAnyRoleWriteAdmin
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False  # a dotted region code is not a format suffix
+
+
+router = Router()
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("sectors", views.SectorViewSet, basename="sector")
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+router.register("rounds", views.RoundViewSet, basename="round")
+router.register("pair-assessments", views.PairAssessmentViewSet, basename="pairassessment")
+
+# The schema and its docs page are for signed-in users with a role, like the rest.
+docs = {"permission_classes": [ReadAnyRoleWriteAdmin]}
+
+app_name = "api"
+urlpatterns = [
+    path("", include(router.urls)),
+    re_path(r"^imports/(?P<kind>regions|actors)/$", views.ImportView.as_view(), name="import"),
+    re_path(r"^exports/(?P<kind>regions|actors)/$", views.ExportView.as_view(), name="export"),
+    path("token/", views.TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(**docs), name="schema"),
+    # The split view serves Swagger UI's start-up script from a URL of its own: the
+    # Content Security Policy refuses inline scripts.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html", **docs
+        ),
+        name="docs",
+    ),
+    re_path(r"^", views.not_found),
+]

@@ -1,0 +1,366 @@
+"""Bulk import and export of the pair assessments of one round: an edge list or a matrix.
+
+Edge list: one row per pair, columns ``actor_a, actor_b, level``. Matrix: the first row and
+the first column name the actors, each cell holds the level of its pair, an empty cell is
+a pair not assessed (and is left as it is: an import never deletes). Actors are named by
+name or short name, among the actors of the round's region.
+
+Imports go to an open round only, for an admin who may score there. Every row is checked
+with the rules of ``pair_assessment_save`` (the functions it uses, from
+``assessments.services``) before anything is written; then the new and changed pairs are
+written in bulk. A row whose pair already has that level changes nothing, so importing a
+file twice (or an export of the round) leaves the round as it was.
+
+Like a save on the scoring page, a changed level replaces the whole assessment: the note,
+the evidence answers and the lists of the old assessment are cleared with it.
+"""
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import access_for, can_score
+from accounts.models import Role
+from actors.imports import ImportResult
+from actors.models import Actor
+from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
+from assessments.selectors import matrix_for_round
+from assessments.services import (
+    canonical_pair,
+    lock_open_round,
+    validate_level,
+    validate_scorable_pair,
+)
+from imports.bulk import bulk_create, bulk_update
+from imports.tabular import (
+    ImportRefused,
+    RowError,
+    cell,
+    columns_by_name,
+    read_table,
+    refuse,
+    unsafe_text_message,
+)
+
+EDGE_COLUMNS = ("actor_a", "actor_b", "level")
+SHAPES = ("edges", "matrix")
+_WHOLE_NUMBER = re.compile(r"^\d+(\.0+)?$")
+# Fields a save clears when it replaces an assessment (see pair_assessment_save).
+_REPLACED_FIELDS = [
+    "level",
+    "note",
+    *EVIDENCE_FIELDS,
+    "evidence_inconsistency_confirmed",
+    "mechanisms",
+    "facilitating_factors",
+    "hindering_factors",
+    "scored_by",
+    "scored_at",
+    "version",
+]
+
+
+class ActorNames:
+    """Find the round's actors by name or short name (case and spacing ignored).
+
+    The actors of the round's mapping unit come first; then those elsewhere in its region,
+    so that naming one of them gets ``validate_pair``'s message rather than "unknown".
+    """
+
+    def __init__(self, round: AssessmentRound):
+        self.round = round
+        actors = list(Actor.objects.within(round.region).select_related("home_region"))
+        in_unit = [actor for actor in actors if actor.belongs_to_mapping_unit(round.region)]
+        others = [actor for actor in actors if not actor.belongs_to_mapping_unit(round.region)]
+        self.tiers = [self._index(in_unit), self._index(others)]
+
+    @staticmethod
+    def _key(value: str) -> str:
+        return " ".join(value.split()).casefold()
+
+    def _index(self, actors):
+        by_name, by_short = {}, {}
+        for actor in actors:
+            by_name.setdefault(self._key(actor.name), []).append(actor)
+            by_short.setdefault(self._key(actor.short_name), []).append(actor)
+        return by_name, by_short
+
+    def find(self, raw: str) -> tuple[Actor | None, str | None]:
+        """The actor and None, or None and the reason it cannot be told."""
+        if not raw:
+            return None, _("This cell is empty: name an actor.")
+        problem = unsafe_text_message(raw)
+        if problem:
+            return None, problem
+        key = self._key(raw)
+        for by_name, by_short in self.tiers:
+            for index in (by_name, by_short):
+                found = index.get(key, [])
+                if len(found) == 1:
+                    return found[0], None
+                if len(found) > 1:
+                    return None, _("%(name)s names %(count)d actors here: use the full name.") % {
+                        "name": raw,
+                        "count": len(found),
+                    }
+        return None, _("No actor named %(name)s in %(region)s.") % {
+            "name": raw,
+            "region": self.round.region.name,
+        }
+
+
+class LevelCells:
+    """Read the level in a cell ("2", or "2.0" as a spreadsheet may write it), checked by
+    the service's rule: the level, or None and the reason. A file repeats a handful of
+    values, so each is checked once."""
+
+    def __init__(self):
+        self.seen: dict[str, tuple[int | None, str | None]] = {}
+
+    def parse(self, raw: str) -> tuple[int | None, str | None]:
+        if raw not in self.seen:
+            value = raw.strip()
+            level = int(float(value)) if _WHOLE_NUMBER.match(value) else value
+            try:
+                validate_level(level)
+            except ValidationError as error:
+                self.seen[raw] = (None, error.messages[0])
+            else:
+                self.seen[raw] = (level, None)
+        return self.seen[raw]
+
+
+def _check_importer(*, user, round: AssessmentRound) -> None:
+    if not access_for(user).has_role(Role.ADMIN) or not can_score(user, round.region):
+        raise PermissionDenied(_("Only admins who may score in this region may import pairs."))
+
+
+@transaction.atomic
+def import_pairs(*, data: bytes, round: AssessmentRound, user, shape: str) -> ImportResult:
+    """Import the levels of an edge list or a matrix into ``round`` (an open round)."""
+    if shape not in SHAPES:
+        raise refuse(_("Unknown shape %(shape)s: use edges or matrix.") % {"shape": shape})
+    _check_importer(user=user, round=round)
+    try:
+        lock_open_round(round)
+    except ValidationError as error:
+        raise refuse(error.messages[0]) from None
+    table = read_table(data)
+    names = ActorNames(round)
+    if shape == "edges":
+        scored, errors = _read_edges(table, names)
+    else:
+        scored, errors = _read_matrix(table, names)
+    stored = {
+        (a, b): (pk, level, version)
+        for pk, a, b, level, version in PairAssessment.objects.filter(round=round).values_list(
+            "pk", "actor_a_id", "actor_b_id", "level", "version"
+        )
+    }
+    new, changed, unchanged = [], [], 0
+    now = timezone.now()
+    for (first, second), (level, number, column) in scored.items():
+        existing = stored.get((first.pk, second.pk))
+        if existing is not None and existing[1] == level:
+            unchanged += 1  # already so: nothing to check or write
+            continue
+        try:
+            validate_scorable_pair(round=round, actor_a=first, actor_b=second)
+        except ValidationError as error:
+            errors.extend(RowError(number, message, column) for message in error.messages)
+            continue
+        if existing is None:
+            new.append(
+                PairAssessment(
+                    round=round, actor_a=first, actor_b=second, level=level, scored_by=user
+                )
+            )
+        else:
+            changed.append(
+                PairAssessment(
+                    pk=existing[0],
+                    round=round,
+                    actor_a=first,
+                    actor_b=second,
+                    level=level,
+                    scored_by=user,
+                    scored_at=now,
+                    version=existing[2] + 1,
+                )
+            )
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0, error.column)))
+    try:
+        bulk_create(PairAssessment, new, user=user)
+    except IntegrityError:
+        # A scorer saved one of these pairs while the file was read: nothing is kept.
+        raise refuse(
+            _("Some of these pairs were scored while the file was imported: import it again.")
+        ) from None
+    bulk_update(PairAssessment, changed, _REPLACED_FIELDS, user=user)
+    return ImportResult(created=len(new), updated=len(changed), unchanged=unchanged)
+
+
+def _read_edges(table, names: ActorNames):
+    columns = columns_by_name(table, EDGE_COLUMNS)
+    if not table.rows:
+        raise refuse(_("The file has no rows below its header."))
+    errors: list[RowError] = []
+    scored: dict[tuple[Actor, Actor], tuple[int, int, str]] = {}
+    levels = LevelCells()
+    for number, cells in table.rows:
+        row_errors = []
+        actors = []
+        for column in ("actor_a", "actor_b"):
+            actor, problem = names.find(cell(cells, columns[column]))
+            if problem:
+                row_errors.append(RowError(number, problem, column))
+            actors.append(actor)
+        level, problem = levels.parse(cell(cells, columns["level"]))
+        if problem:
+            row_errors.append(RowError(number, problem, "level"))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        if actors[0].pk == actors[1].pk:
+            scored_pair = (actors[0], actors[1])
+        else:
+            scored_pair = canonical_pair(*actors)
+        if scored_pair in scored:
+            errors.append(
+                RowError(
+                    number,
+                    _("This pair is already in row %(row)d.") % {"row": scored[scored_pair][1]},
+                )
+            )
+            continue
+        scored[scored_pair] = (level, number, "")
+    return scored, errors
+
+
+def _column_name(index: int) -> str:
+    """A spreadsheet's name for column ``index`` (0 → A)."""
+    name = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        name = chr(65 + remainder) + name
+    return name
+
+
+def _read_matrix(table, names: ActorNames):
+    errors: list[RowError] = []
+    columns: list[Actor | None] = []
+    seen_columns: dict[int, str] = {}
+    for index, raw in enumerate(table.header[1:], start=1):
+        letter = _column_name(index)
+        actor, problem = names.find(raw)
+        if problem:
+            errors.append(RowError(1, problem, letter))
+        elif actor.pk in seen_columns:
+            errors.append(
+                RowError(
+                    1,
+                    _("%(actor)s already heads column %(column)s.")
+                    % {"actor": actor, "column": seen_columns[actor.pk]},
+                    letter,
+                )
+            )
+            actor = None
+        else:
+            seen_columns[actor.pk] = letter
+        columns.append(actor)
+    if not columns:
+        raise refuse(_("The first row must name the actors of the matrix's columns."))
+    if not table.rows:
+        raise refuse(_("The file has no rows below its header."))
+    scored: dict[tuple[Actor, Actor], tuple[int, int, str]] = {}
+    seen_rows: dict[int, int] = {}
+    levels = LevelCells()
+    for number, cells in table.rows:
+        row_actor, problem = names.find(cell(cells, 0))
+        if problem:
+            errors.append(RowError(number, problem, "A"))
+            continue
+        if row_actor.pk in seen_rows:
+            errors.append(
+                RowError(
+                    number,
+                    _("%(actor)s already heads row %(row)d.")
+                    % {"actor": row_actor, "row": seen_rows[row_actor.pk]},
+                    "A",
+                )
+            )
+            continue
+        seen_rows[row_actor.pk] = number
+        if len(cells) > len(columns) + 1:
+            errors.append(
+                RowError(
+                    number,
+                    _("This row has more cells than the first row has actors."),
+                    _column_name(len(columns) + 1),
+                )
+            )
+            continue
+        for index, raw in enumerate(cells[1:], start=1):
+            if raw == "":
+                continue  # not assessed
+            letter = _column_name(index)
+            column_actor = columns[index - 1]
+            if column_actor is None:
+                continue  # its header is refused above
+            level, problem = levels.parse(raw)
+            if problem:
+                errors.append(RowError(number, problem, letter))
+                continue
+            if column_actor.pk == row_actor.pk:
+                pair = (row_actor, column_actor)
+            else:
+                pair = canonical_pair(row_actor, column_actor)
+            if pair in scored:
+                other_level, other_row, other_column = scored[pair]
+                if other_level != level:
+                    errors.append(
+                        RowError(
+                            number,
+                            _(
+                                "Level %(level)d here, but level %(other)d for the same pair "
+                                "in row %(row)d, column %(column)s."
+                            )
+                            % {
+                                "level": level,
+                                "other": other_level,
+                                "row": other_row,
+                                "column": other_column,
+                            },
+                            letter,
+                        )
+                    )
+                continue
+            scored[pair] = (level, number, letter)
+    return scored, errors
+
+
+def export_edges(round: AssessmentRound) -> tuple[list[str], list[list]]:
+    """The round's scored pairs as an edge list that ``import_pairs`` reads back."""
+    rows = sorted(
+        [assessment.actor_a.name, assessment.actor_b.name, assessment.level]
+        for assessment in PairAssessment.objects.filter(round=round).select_related(
+            "actor_a", "actor_b"
+        )
+    )
+    return list(EDGE_COLUMNS), rows
+
+
+def export_matrix(round: AssessmentRound) -> tuple[list[str], list[list]]:
+    """The who × who matrix of the round; a pair not assessed is an empty cell, never 0."""
+    matrix = matrix_for_round(round=round)
+    header = ["", *(actor.name for actor in matrix.actors)]
+    rows = [
+        [row.name, *(matrix.level(row.pk, column.pk) for column in matrix.actors)]
+        for row in matrix.actors
+    ]
+    return header, rows

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import AssessmentRound
+from imports.services import KINDS, ROUND_KINDS
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=list(KINDS.items()), widget=forms.RadioSelect
+    )
+    round = forms.ModelChoiceField(
+        label=_("Round (for pair assessments)"),
+        queryset=AssessmentRound.objects.none(),
+        required=False,
+        empty_label=_("Choose an open round"),
+    )
+    file = forms.FileField(label=_("File (CSV or XLSX)"), allow_empty_file=True)
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") in ROUND_KINDS and not cleaned.get("round"):
+            self.add_error("round", _("Choose the round to import the pair assessments into."))
+        return cleaned

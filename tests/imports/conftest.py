@@ -1,0 +1,37 @@
+import csv
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from tests.api.conftest import snapshot  # noqa: F401  (used by the import tests)
+
+
+def csv_bytes(*lines, delimiter=",", bom=False, encoding="utf-8"):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(lines)
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode(encoding)
+
+
+def xlsx_bytes(*rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def messages(refused):
+    """(row, column, message) of each error of an ImportRefused."""
+    return [(error.row, error.column, error.message) for error in refused.errors]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in the source language, whatever the state of translations."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
