@@ -39,9 +39,12 @@ def level_cell(
 
 
 def level_names() -> dict[int, str]:
-    """Level names in the active language, escaped once; -1 is "not assessed"."""
-    names = {level.value: escape(level.label) for level in Level}
-    names[-1] = escape(_("Not assessed"))
+    """Level names in the active language, escaped once; -1 is "not assessed".
+
+    str() first: escape() of a lazy label stays lazy, and would be translated again in
+    every one of the N² cells."""
+    names = {level.value: str(escape(str(level.label))) for level in Level}
+    names[-1] = str(escape(_("Not assessed")))
     return names
 
 

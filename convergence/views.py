@@ -1,3 +1,6 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.access import access_for, readable_root_regions
@@ -29,3 +32,11 @@ def home(request):
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else None
     return render(request, "403.html", {"message": message}, status=403)
+
+
+@login_not_required
+def healthz(request):
+    """For load balancers and the load benchmark: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
