@@ -40,9 +40,8 @@ from api.permissions import (
 from assessments import imports as pair_imports
 from assessments.forms import MatrixFilterForm
 from assessments.models import EVIDENCE_FIELDS, PairAssessment
-from assessments.selectors import matrix_for_round
+from assessments.selectors import end_of_day, matrix_for_round
 from assessments.services import StaleAssessment, pair_assessment_save
-from assessments.views import end_of_day
 from convergence.converters import RegionCodeConverter
 from imports.services import run_export, run_import
 from imports.tabular import FILE_TYPES, XLSX_CONTENT_TYPE, read_upload

@@ -2,12 +2,22 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from itertools import groupby
 
 from django.db.models import Q
+from django.utils import timezone
 
 from actors.models import Actor, Sector, mapping_unit_q
-from assessments.models import AssessmentRound, Level, PairAssessment
+from assessments.models import (
+    EVIDENCE_FIELDS,
+    AssessmentRound,
+    FacilitatingFactor,
+    HinderingFactor,
+    Level,
+    Mechanism,
+    PairAssessment,
+)
 
 
 @dataclass
@@ -57,6 +67,11 @@ def round_actors(*, round: AssessmentRound, sector_ids=(), government_level=None
     return actors.select_related("sector", "home_region").order_by(
         "-sector__is_health", "sector__sort_order", "sector__name_id", "name", "pk"
     )
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of ``day`` in the site's time zone (for "as of a date")."""
+    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 def matrix_for_round(
@@ -122,3 +137,78 @@ def summarize_levels(levels, *, possible: int) -> LevelSummary:
         mean=sum(values) / len(values) if values else None,
         highest=max(values) if values else None,
     )
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One scored pair of a round with everything recorded about it.
+
+    ``evidence`` holds the answers to the four questions in scale order (``EVIDENCE_FIELDS``):
+    True, False, or None when the question was not answered. ``scored_by`` is the scorer's
+    name, empty when the user is gone.
+    """
+
+    actor_a: Actor
+    actor_b: Actor
+    level: Level
+    evidence: tuple[bool | None, ...]
+    mechanisms: list[str]
+    facilitating_factors: list[str]
+    hindering_factors: list[str]
+    note: str
+    scored_by: str
+    scored_at: datetime
+
+    @property
+    def mechanism_labels(self) -> list[str]:
+        return _labels(self.mechanisms, Mechanism)
+
+    @property
+    def facilitating_labels(self) -> list[str]:
+        return _labels(self.facilitating_factors, FacilitatingFactor)
+
+    @property
+    def hindering_labels(self) -> list[str]:
+        return _labels(self.hindering_factors, HinderingFactor)
+
+
+def _labels(values, vocabulary) -> list[str]:
+    labels = dict(vocabulary.choices)
+    return [str(labels.get(value, value)) for value in values or ()]
+
+
+def pair_rows_for_round(*, round: AssessmentRound) -> list[PairRow]:
+    """Every scored pair of the round, in matrix order (by the sector, then the name, of
+    actor A, then of actor B; A and B in the stored canonical order). One query: the
+    pairs with both actors, their sectors and the scorer."""
+    order = []
+    for side in ("actor_a", "actor_b"):
+        order += [
+            f"-{side}__sector__is_health",
+            f"{side}__sector__sort_order",
+            f"{side}__sector__name_id",
+            f"{side}__name",
+            f"{side}_id",
+        ]
+    pairs = (
+        PairAssessment.objects.filter(round=round)
+        .select_related("actor_a__sector", "actor_b__sector", "scored_by")
+        .order_by(*order)
+    )
+    return [
+        PairRow(
+            actor_a=pair.actor_a,
+            actor_b=pair.actor_b,
+            level=Level(pair.level),
+            evidence=tuple(getattr(pair, name) for name in EVIDENCE_FIELDS),
+            mechanisms=list(pair.mechanisms or ()),
+            facilitating_factors=list(pair.facilitating_factors or ()),
+            hindering_factors=list(pair.hindering_factors or ()),
+            note=pair.note,
+            scored_by=(pair.scored_by.get_full_name() or pair.scored_by.get_username())
+            if pair.scored_by
+            else "",
+            scored_at=pair.scored_at,
+        )
+        for pair in pairs
+    ]

@@ -1,12 +1,9 @@
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,13 +13,8 @@ from assessments.access import get_round_for_user, pick_round, rounds_visible_to
 from assessments.forms import MatrixFilterForm, PairScoreForm
 from assessments.matrix_html import level_cell, level_names, render_matrix
 from assessments.models import PairAssessment, level_legend
-from assessments.selectors import matrix_for_round
+from assessments.selectors import end_of_day, matrix_for_round
 from assessments.services import StaleAssessment, pair_assessment_save
-
-
-def end_of_day(day) -> datetime:
-    """The last moment of ``day`` in the site's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 def is_htmx(request) -> bool:

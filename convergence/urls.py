@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("", include("assessments.urls")),
     path("", include("insights.urls")),
+    path("", include("reports.urls")),
 ]
 
 handler403 = "convergence.views.permission_denied"

@@ -1,0 +1,99 @@
+"""The pair list as columns, shared by the CSV and the XLSX export, and the CSV itself.
+
+A spreadsheet treats a cell that starts with = + - @ (or a tab or carriage return) as a
+formula: text from users (actor names, notes) must never run as one. The CSV prefixes such
+text with an apostrophe, as spreadsheets do themselves; the XLSX marks the cell as text.
+"""
+
+import csv
+import io
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from assessments.models import EVIDENCE_FIELDS, PairAssessment
+from assessments.selectors import PairRow
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def neutralised(value):
+    """Text that a spreadsheet would read as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def answer(value: bool | None) -> str:
+    """An evidence answer: yes, no, or empty when the question was not answered."""
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+def local(moment: datetime) -> datetime:
+    """The moment in the site's time zone, without tzinfo (spreadsheets have none)."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+def pair_header() -> list[str]:
+    fields = PairAssessment._meta
+    header = [
+        _("Actor A"),
+        _("Sector of actor A"),
+        _("Actor B"),
+        _("Sector of actor B"),
+        _("Level"),
+        _("Level name"),
+        *(capfirst(fields.get_field(name).verbose_name) for name in EVIDENCE_FIELDS),
+        capfirst(fields.get_field("mechanisms").verbose_name),
+        capfirst(fields.get_field("facilitating_factors").verbose_name),
+        capfirst(fields.get_field("hindering_factors").verbose_name),
+        capfirst(fields.get_field("note").verbose_name),
+        capfirst(fields.get_field("scored_by").verbose_name),
+        capfirst(fields.get_field("scored_at").verbose_name),
+    ]
+    return [str(label) for label in header]
+
+
+def pair_values(row: PairRow) -> list:
+    """One pair as plain values, in the order of ``pair_header``; text is not neutralised
+    here (each format does it its own way)."""
+    return [
+        row.actor_a.name,
+        row.actor_a.sector.name,
+        row.actor_b.name,
+        row.actor_b.sector.name,
+        int(row.level),
+        str(row.level.label),
+        *(answer(value) for value in row.evidence),
+        LIST_SEPARATOR.join(row.mechanism_labels),
+        LIST_SEPARATOR.join(row.facilitating_labels),
+        LIST_SEPARATOR.join(row.hindering_labels),
+        row.note,
+        row.scored_by,
+        local(row.scored_at),
+    ]
+
+
+def _csv_text(value) -> str | int:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return neutralised(value)
+
+
+def build_csv(pairs: list[PairRow]) -> bytes:
+    """The pair list: one header row, one row a pair; UTF-8 with a byte-order mark, which
+    is how Excel knows the file is UTF-8 (names such as “Dinas Sosial – P3A” stay whole)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_text(value) for value in pair_header()])
+    writer.writerows([_csv_text(value) for value in pair_values(row)] for row in pairs)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,186 @@
+"""The region report as a PDF: an HTML template laid out by WeasyPrint, A4 landscape.
+
+Nothing is fetched from outside: the stylesheet is read from the app's static files and
+handed to WeasyPrint as a string, the drawings are inline SVG, and the URL fetcher accepts
+``data:`` URLs only. Long lists (the pairs, the gaps) are paragraphs built in Python: a
+WeasyPrint table row costs ten times a paragraph.
+"""
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from assessments.models import EVIDENCE_FIELDS, Level, PairAssessment, level_legend
+from assessments.selectors import PairRow
+from insights.selectors.gaps import Gap
+from insights.selectors.network import network_svg
+from insights.selectors.trends import PairChange
+from reports.exports import LIST_SEPARATOR
+from reports.matrix_svg import matrix_pages
+from reports.selectors import RegionReport
+
+STYLESHEET = "css/report.css"
+# Fills of the level-distribution bars (WeasyPrint styles inline SVG by attributes only).
+BAR_FILLS = {
+    "l0": "#f2f0f7",
+    "l1": "#c6dbef",
+    "l2": "#6baed6",
+    "l3": "#2171b5",
+    "l4": "#08306b",
+    "na": "#d5d9e0",
+}
+# The gap and change lists are for acting on: past these, the XLSX holds the rest.
+GAP_ROWS = 150
+CHANGE_ROWS = 25
+CENTRAL_ACTORS = 15
+
+
+def _stylesheet() -> CSS:
+    path = finders.find(STYLESHEET)
+    with open(path, encoding="utf-8") as handle:
+        return CSS(string=handle.read())
+
+
+def build_pdf(report: RegionReport) -> bytes:
+    html = render_to_string("reports/report.html", report_context(report))
+    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+    return document.write_pdf(stylesheets=[_stylesheet()])
+
+
+def report_context(report: RegionReport) -> dict:
+    context = {
+        "report": report,
+        "region": report.region,
+        "round": report.round,
+        "dashboard": report.dashboard,
+        "ranking": report.ranking,
+        "legend": level_legend(),
+        "language": get_language(),
+        "exported_at": timezone.localtime(report.exported_at),
+        "bars": [(bar, BAR_FILLS[bar.css_class]) for bar in report.dashboard.distribution],
+    }
+    content = report.content
+    if content is None:
+        return context
+    network = content.network
+    comparison = content.comparison
+    gaps = content.gaps
+    context.update(
+        content=content,
+        matrix_pages=matrix_pages(content.matrix),
+        network=network,
+        network_svg=network_svg(network) if network.nodes else "",
+        central_actors=network.by_betweenness[:CENTRAL_ACTORS],
+        gaps=gaps,
+        gap_rows=_gap_paragraphs(gaps.gaps[:GAP_ROWS]),
+        gaps_left_out=max(0, len(gaps.gaps) - GAP_ROWS),
+        questions=[PairAssessment._meta.get_field(name).verbose_name for name in EVIDENCE_FIELDS],
+        pair_rows=_pair_paragraphs(content.pairs),
+    )
+    if comparison is not None:
+        context.update(
+            change_counts=[(kind, len(pairs)) for kind, pairs in comparison.groups],
+            declined=_change_paragraphs(comparison.declined[:CHANGE_ROWS]),
+            improved=_change_paragraphs(comparison.improved[:CHANGE_ROWS]),
+            change_rows=CHANGE_ROWS,
+        )
+    return context
+
+
+def _level(level: int | None) -> str:
+    if level is None:
+        return _("Not assessed")
+    return f"{level} {Level(level).label}"
+
+
+def _answer(value: bool | None) -> str:
+    if value is None:
+        return "–"
+    return _("yes") if value else _("no")
+
+
+def _pair_paragraphs(pairs: list[PairRow]) -> SafeString:
+    """One paragraph a pair: who, the level, then what was recorded about it."""
+    evidence_label = escape(_("Evidence (questions 1–4)"))
+    labels = {
+        "mechanisms": escape(_("Mechanisms")),
+        "facilitating": escape(_("Facilitating")),
+        "hindering": escape(_("Hindering")),
+        "note": escape(_("Note")),
+    }
+    scored = _("scored by %(name)s, %(date)s")
+    parts = []
+    for number, row in enumerate(pairs, start=1):
+        details = []
+        if any(value is not None for value in row.evidence):
+            details.append(f"{evidence_label}: {escape(', '.join(map(_answer, row.evidence)))}")
+        for key, values in (
+            ("mechanisms", row.mechanism_labels),
+            ("facilitating", row.facilitating_labels),
+            ("hindering", row.hindering_labels),
+        ):
+            if values:
+                details.append(f"{labels[key]}: {escape(LIST_SEPARATOR.join(values))}")
+        if row.note:
+            details.append(f"{labels['note']}: {escape(row.note)}")
+        when = date_format(timezone.localtime(row.scored_at), "SHORT_DATE_FORMAT")
+        by = scored % {"name": row.scored_by or "–", "date": when}
+        parts.append(
+            format_html(
+                '<p class="pair l{}-edge">{}. {} ({}) ↔ {} ({}): {} · {}{}</p>',
+                int(row.level),
+                number,
+                row.actor_a.name,
+                row.actor_a.sector.name,
+                row.actor_b.name,
+                row.actor_b.sector.name,
+                _level(row.level),
+                by,
+                mark_safe("<br>" + " · ".join(details)) if details else "",  # escaped above
+            )
+        )
+    return mark_safe("".join(parts))
+
+
+def _gap_paragraphs(gaps: list[Gap]) -> SafeString:
+    below = _("%(count)s below the target")
+    return mark_safe(
+        "".join(
+            format_html(
+                '<p class="pair l{}-edge">{} ({}) ↔ {} ({}): {} · {}{}</p>',
+                int(gap.level),
+                gap.actor_a.name,
+                gap.actor_a.sector.name,
+                gap.actor_b.name,
+                gap.actor_b.sector.name,
+                _level(gap.level),
+                below % {"count": gap.shortfall},
+                format_html(" · {}", _("health ↔ non-health")) if gap.crosses_health else "",
+            )
+            for gap in gaps
+        )
+    )
+
+
+def _change_paragraphs(pairs: list[PairChange]) -> SafeString:
+    return mark_safe(
+        "".join(
+            format_html(
+                '<p class="pair">{} ({}) ↔ {} ({}): {} → {}</p>',
+                pair.actor_a.name,
+                pair.actor_a.sector.name,
+                pair.actor_b.name,
+                pair.actor_b.sector.name,
+                _level(pair.previous),
+                _level(pair.current),
+            )
+            for pair in pairs
+        )
+    )

@@ -1,0 +1,107 @@
+"""What a region report holds, read with the selectors that the pages use.
+
+The builders in ``pdf.py``, ``xlsx.py`` and ``exports.py`` take a ``RegionReport`` (or the
+pair rows alone) and return bytes; nothing here or there repeats a page's arithmetic.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from actors.models import GovernmentLevel, Region
+from assessments.models import AssessmentRound, Level
+from assessments.selectors import Matrix, PairRow, matrix_for_round, pair_rows_for_round
+from insights.selectors.gaps import GapList, pairs_below_target
+from insights.selectors.network import Network, network_from_matrix
+from insights.selectors.structure import (
+    GovernmentLevelTable,
+    SectorMatrix,
+    by_government_level,
+    sector_matrix,
+)
+from insights.selectors.trends import (
+    ProvinceRanking,
+    RegionDashboard,
+    RoundComparison,
+    compare_rounds,
+    province_ranking,
+    region_dashboard,
+)
+
+
+@dataclass(frozen=True)
+class RoundContent:
+    """Everything read from one round; ``comparison`` is None in a region's first round."""
+
+    matrix: Matrix
+    sectors: SectorMatrix
+    by_level: GovernmentLevelTable
+    network: Network
+    comparison: RoundComparison | None
+    gaps: GapList
+    pairs: list[PairRow]
+
+
+@dataclass(frozen=True)
+class RegionReport:
+    """A region's report for one round (None: the region has no round yet).
+
+    ``ranking`` is the province's districts ranked, for a province only.
+    """
+
+    region: Region
+    round: AssessmentRound | None
+    target: Level
+    exported_by: str
+    exported_at: datetime
+    dashboard: RegionDashboard
+    content: RoundContent | None
+    ranking: ProvinceRanking | None
+
+    @property
+    def is_province(self) -> bool:
+        return self.region.level == GovernmentLevel.PROVINCE
+
+
+def region_report(
+    *,
+    region: Region,
+    rounds: list[AssessmentRound],
+    round: AssessmentRound | None,
+    target: Level,
+    exported_by: str,
+) -> RegionReport:
+    """The report of ``round`` among ``rounds`` (the region's visible rounds, newest first).
+
+    Queries, whatever the number of actors: the dashboard 4 (2 in a first round), the
+    matrix 2, the sector matrix 2, by government level 3, the comparison with the previous
+    round 4 (none in a first round), the pair rows 1; a province adds its ranking, 4.
+    """
+    dashboard = region_dashboard(region=region, rounds=rounds, round=round)
+    content = None
+    if round is not None:
+        matrix = matrix_for_round(round=round)
+        previous = dashboard.previous.round if dashboard.previous else None
+        content = RoundContent(
+            matrix=matrix,
+            sectors=sector_matrix(round=round),
+            by_level=by_government_level(round=round),
+            network=network_from_matrix(matrix=matrix),
+            comparison=compare_rounds(current=round, previous=previous) if previous else None,
+            gaps=pairs_below_target(matrix=matrix, target=target),
+            pairs=pair_rows_for_round(round=round),
+        )
+    ranking = None
+    if region.level == GovernmentLevel.PROVINCE:
+        ranking = province_ranking(province=region)
+    return RegionReport(
+        region=region,
+        round=round,
+        target=Level(target),
+        exported_by=exported_by,
+        exported_at=timezone.now(),
+        dashboard=dashboard,
+        content=content,
+        ranking=ranking,
+    )

@@ -1,0 +1,13 @@
+from django import template
+
+from reports.access import can_export
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def may_export(context, region) -> bool:
+    """Whether the page's user may download the region's reports (no query: the user's
+    access is read once per request and kept on the user)."""
+    request = context.get("request")
+    return request is not None and can_export(request.user, region)

@@ -1,0 +1,519 @@
+"""The region report as an XLSX workbook (openpyxl, write-only: rows are streamed).
+
+Sheets: summary, who × who matrix, pairs, sectors, by government level, network metrics,
+gaps, change since the previous round (when there is one) and, for a province, its
+districts ranked. Every cell holds a value, never a formula: text that would read as one
+is stored as text (``quotePrefix``), and control characters that XLSX cannot hold are
+dropped.
+"""
+
+import io
+import re
+
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from assessments.models import Level
+from reports.exports import (
+    LIST_SEPARATOR,
+    answer,
+    local,
+    looks_like_formula,
+    pair_header,
+    pair_values,
+)
+from reports.selectors import RegionReport
+
+# The matrix colours of the pages (ColorBrewer Blues); dark levels take white text.
+LEVEL_FILLS = {
+    level: PatternFill("solid", fgColor=colour)
+    for level, colour in {0: "F2F0F7", 1: "C6DBEF", 2: "6BAED6", 3: "2171B5", 4: "08306B"}.items()
+}
+LIGHT_TEXT = Font(color="FFFFFF")
+NOT_ASSESSED_FILL = PatternFill("lightUp", fgColor="C9CED6", bgColor="FFFFFF")
+SELF_FILL = PatternFill("solid", fgColor="3B3F47")
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E8EBF0")
+ROTATED = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
+CENTRED = Alignment(horizontal="center")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+PERCENT = "0.0%"
+DECIMAL = "0.00"
+DATETIME = "yyyy-mm-dd hh:mm"
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+class Sheet:
+    """A write-only worksheet with helpers that make every value safe to store."""
+
+    def __init__(self, workbook: Workbook, title: str, widths: dict[int, float] = None):
+        clean = _SHEET_TITLE_FORBIDDEN.sub("-", title)[:31]
+        self.ws = workbook.create_sheet(clean)
+        for column, width in (widths or {}).items():
+            self.ws.column_dimensions[get_column_letter(column)].width = width
+        self._level_cells: dict[int | None, object] = {}
+
+    def cell(self, value, *, font=None, fill=None, number_format=None, alignment=None):
+        if isinstance(value, Promise):
+            value = str(value)  # a lazy translation
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if (
+            font is None
+            and fill is None
+            and number_format is None
+            and alignment is None
+            and not (isinstance(value, str) and looks_like_formula(value))
+        ):
+            return value  # a plain value: appended as is, the fastest way
+        cell = WriteOnlyCell(self.ws, value=value)
+        if isinstance(value, str) and looks_like_formula(value):
+            cell.data_type = "s"  # text, never a formula
+            cell.quotePrefix = True
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if number_format is not None:
+            cell.number_format = number_format
+        if alignment is not None:
+            cell.alignment = alignment
+        return cell
+
+    def append(self, values):
+        self.ws.append([self.cell(value) for value in values])
+
+    def header(self, values, *, freeze: str | None = "A2", alignment=None):
+        if freeze:
+            self.ws.freeze_panes = freeze
+        self.ws.append(
+            [self.cell(value, font=BOLD, fill=HEADER_FILL, alignment=alignment) for value in values]
+        )
+
+    def level(self, value: int | None):
+        """A level cell: the number on its colour; blank and hatched when not assessed.
+
+        One styled cell per level serves every row: a write-only sheet writes each cell as
+        it is appended, and replaces a styled cell before writing the next value.
+        """
+        key = None if value is None else int(value)
+        if key not in self._level_cells:
+            if key is None:
+                self._level_cells[key] = self.cell(None, fill=NOT_ASSESSED_FILL)
+            else:
+                self._level_cells[key] = self.cell(
+                    key,
+                    fill=LEVEL_FILLS[key],
+                    font=LIGHT_TEXT if key >= 3 else None,
+                    alignment=CENTRED,
+                )
+        return self._level_cells[key]
+
+
+def _percent(value: float | None) -> float | None:
+    """A percentage (0–100) as the fraction a spreadsheet's % format expects."""
+    return None if value is None else value / 100
+
+
+def _tallies(items) -> str:
+    return LIST_SEPARATOR.join(f"{item.label} ({item.count})" for item in items)
+
+
+def build_xlsx(report: RegionReport) -> bytes:
+    workbook = Workbook(write_only=True)
+    _summary(workbook, report)
+    content = report.content
+    if content is not None:
+        _matrix(workbook, report)
+        _pairs(workbook, report)
+        _sectors(workbook, report)
+        _by_level(workbook, report)
+        _network(workbook, report)
+        _gaps(workbook, report)
+        if content.comparison is not None:
+            _change(workbook, report)
+    if report.ranking is not None:
+        _districts(workbook, report)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary(workbook, report: RegionReport) -> None:
+    sheet = Sheet(workbook, _("Summary"), {1: 42, 2: 48, 3: 14, 4: 60})
+    round_ = report.round
+    region = report.region
+    sheet.ws.append([sheet.cell(_("Convergence report"), font=Font(bold=True, size=14))])
+    rows = [
+        (_("Region"), region.name, None),
+        (_("Kemendagri code"), region.code, None),
+        (_("Government level"), str(region.get_level_display()), None),
+    ]
+    if round_ is not None:
+        rows += [
+            (_("Round"), round_.name, None),
+            (
+                _("Period"),
+                f"{date_format(round_.period_start, 'SHORT_DATE_FORMAT')}–"
+                f"{date_format(round_.period_end, 'SHORT_DATE_FORMAT')}",
+                None,
+            ),
+            (_("Status"), str(round_.get_status_display()), None),
+            (_("Programme"), round_.programme.name if round_.programme else "—", None),
+        ]
+    rows += [
+        (_("Exported by"), report.exported_by, None),
+        (_("Exported at"), local(report.exported_at), DATETIME),
+    ]
+    for label, value, number_format in rows:
+        sheet.ws.append(
+            [sheet.cell(label, font=BOLD), sheet.cell(value, number_format=number_format)]
+        )
+    current = report.dashboard.current
+    if current is None:
+        sheet.append([])
+        sheet.append([_("This region has no assessment round yet.")])
+        return
+
+    summary = current.summary
+    sheet.append([])
+    sheet.ws.append([sheet.cell(_("Key figures"), font=BOLD)])
+    figures = [
+        (_("Actors"), current.actor_count, None),
+        (_("Possible pairs"), summary.possible, None),
+        (_("Pairs assessed"), summary.assessed, None),
+        (_("Not assessed"), current.not_assessed, None),
+        (_("Coverage"), summary.coverage, PERCENT),
+        (_("Mean level (0–4)"), summary.mean, DECIMAL),
+        (_("Convergence index"), _percent(summary.index_percent), PERCENT),
+        (_("Highest level"), summary.highest, None),
+        (_("Network density"), report.content.network.density, "0.000"),
+    ]
+    for label, value, number_format in figures:
+        sheet.ws.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
+
+    sheet.append([])
+    sheet.ws.append(
+        [
+            sheet.cell(value, font=BOLD, fill=HEADER_FILL)
+            for value in (_("Level"), _("Level name"), _("Pairs"), _("Share"))
+        ]
+    )
+    for bar in report.dashboard.distribution:
+        sheet.ws.append(
+            [
+                sheet.level(bar.level) if bar.level is not None else sheet.cell("·"),
+                sheet.cell(str(bar.label)),
+                sheet.cell(bar.count),
+                sheet.cell(bar.share, number_format=PERCENT),
+            ]
+        )
+    sheet.append(
+        [_("Levels: share of the assessed pairs. Not assessed: share of all possible pairs.")]
+    )
+
+    change = report.dashboard.change
+    sheet.append([])
+    sheet.ws.append([sheet.cell(_("Change since the previous round"), font=BOLD)])
+    if change is None:
+        sheet.append([_("This is the region's first round: there is nothing to compare with yet.")])
+    else:
+        previous = report.dashboard.previous
+        sheet.append([_("Previous round"), previous.round.name])
+        for label, value, number_format in (
+            (_("Convergence index, percentage points"), change.index_points, "+0.0;-0.0;0.0"),
+            (_("Mean level, difference"), change.mean, "+0.00;-0.00;0.00"),
+            (_("Coverage, percentage points"), change.coverage_points, "+0.0;-0.0;0.0"),
+            (_("Pairs assessed, difference"), change.assessed, "+0;-0;0"),
+        ):
+            sheet.ws.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
+        for kind, pairs in report.content.comparison.groups:
+            sheet.append([str(kind.label), len(pairs)])
+
+    gaps = report.content.gaps
+    sheet.append([])
+    sheet.ws.append([sheet.cell(_("Gaps"), font=BOLD)])
+    sheet.append([_("Target level"), f"{gaps.target.value} {gaps.target.label}"])
+    sheet.append([_("Pairs assessed below the target"), len(gaps.gaps)])
+    sheet.append([_("Pairs at the target or above"), gaps.reaching_target])
+    sheet.append([_("Not assessed"), gaps.not_assessed])
+
+    sheet.append([])
+    sheet.ws.append([sheet.cell(_("Degrees of convergence (Kim et al. 2017)"), font=BOLD)])
+    for level in Level:
+        sheet.ws.append(
+            [sheet.level(level.value), sheet.cell(str(level.label)), None, str(level.definition)]
+        )
+    sheet.ws.append([sheet.level(None), _("Not assessed"), None, _("Never counted as 0.")])
+
+
+def _matrix(workbook, report: RegionReport) -> None:
+    matrix = report.content.matrix
+    actors = matrix.actors
+    widths = {1: 40, 2: 22} | {index + 3: 4.5 for index in range(len(actors))}
+    sheet = Sheet(workbook, _("Matrix"), widths)
+    sheet.ws.row_dimensions[1].height = 160
+    # Set before the first row: a write-only sheet writes its view with that row.
+    sheet.ws.freeze_panes = "C2"
+    # Actor names head the columns too, reading bottom-up as on the page.
+    sheet.ws.append(
+        [
+            sheet.cell(_("Actor"), font=BOLD, fill=HEADER_FILL),
+            sheet.cell(_("Sector"), font=BOLD, fill=HEADER_FILL),
+            *(sheet.cell(actor.name, font=BOLD, alignment=ROTATED) for actor in actors),
+        ]
+    )
+    levels = matrix.levels
+    self_cell = sheet.cell(None, fill=SELF_FILL)
+    for row in actors:
+        cells = [sheet.cell(row.name, font=BOLD), sheet.cell(row.sector.name)]
+        row_id = row.pk
+        for column in actors:
+            column_id = column.pk
+            if column_id == row_id:
+                cells.append(self_cell)
+                continue
+            key = (row_id, column_id) if row_id < column_id else (column_id, row_id)
+            cells.append(sheet.level(levels.get(key)))
+        sheet.ws.append(cells)
+
+
+def _pairs(workbook, report: RegionReport) -> None:
+    header = pair_header()
+    sheet = Sheet(
+        workbook,
+        _("Pairs"),
+        {1: 36, 2: 20, 3: 36, 4: 20, 5: 7, 6: 14, 7: 14, 8: 14, 9: 14, 10: 14}
+        | {11: 36, 12: 36, 13: 36, 14: 40, 15: 20, 16: 17},
+    )
+    sheet.header(header, freeze="A2", alignment=WRAPPED)
+    level_column = 4
+    date_column = len(header) - 1
+    for row in report.content.pairs:
+        values = pair_values(row)
+        cells = [sheet.cell(value) for value in values]
+        cells[level_column] = sheet.level(values[level_column])
+        cells[date_column] = sheet.cell(values[date_column], number_format=DATETIME)
+        sheet.ws.append(cells)
+    sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(report.content.pairs) + 1}"
+
+
+def _sectors(workbook, report: RegionReport) -> None:
+    matrix = report.content.sectors
+    sheet = Sheet(workbook, _("Sectors"), {1: 30, 2: 30, 3: 12, 4: 12, 5: 12, 6: 12, 7: 12})
+    summary_header = [
+        _("Possible pairs"),
+        _("Pairs assessed"),
+        _("Coverage"),
+        _("Mean level"),
+        _("Highest level"),
+    ]
+    sheet.header([_("Sector"), _("With"), *summary_header], alignment=WRAPPED)
+    for index, row in enumerate(matrix.sectors):
+        for column in matrix.sectors[index:]:
+            summary = matrix.between(row.pk, column.pk)
+            _summary_row(sheet, [row.name, column.name], summary)
+    health = matrix.health
+    sheet.append([])
+    sheet.ws.append([sheet.cell(_("Health ↔ non-health"), font=BOLD)])
+    _summary_row(sheet, [_("Health"), _("All non-health sectors")], health.overall)
+    for link in health.by_sector:
+        _summary_row(sheet, [_("Health"), link.sector.name], link.summary)
+
+
+def _summary_row(sheet: Sheet, labels: list, summary) -> None:
+    sheet.ws.append(
+        [
+            *(sheet.cell(label) for label in labels),
+            sheet.cell(summary.possible),
+            sheet.cell(summary.assessed),
+            sheet.cell(summary.coverage, number_format=PERCENT),
+            sheet.cell(summary.mean, number_format=DECIMAL),
+            sheet.cell(summary.highest),
+        ]
+    )
+
+
+def _by_level(workbook, report: RegionReport) -> None:
+    table = report.content.by_level
+    sheet = Sheet(
+        workbook,
+        _("By level"),
+        {1: 30, 2: 9, 3: 60, 4: 12, 5: 12, 6: 12, 7: 12, 8: 50, 9: 50, 10: 50},
+    )
+    sheet.header(
+        [
+            _("Government level"),
+            _("Actors"),
+            _("Actor names"),
+            _("Possible pairs"),
+            _("Pairs assessed"),
+            _("Mean level"),
+            _("Median level"),
+            _("Key mechanisms"),
+            _("Facilitating factors"),
+            _("Hindering factors"),
+        ],
+        alignment=WRAPPED,
+    )
+    for row in table.rows:
+        sheet.ws.append(
+            [
+                sheet.cell(str(row.level.label)),
+                sheet.cell(len(row.actors)),
+                sheet.cell(LIST_SEPARATOR.join(item.actor.name for item in row.actors)),
+                sheet.cell(row.summary.possible),
+                sheet.cell(row.summary.assessed),
+                sheet.cell(row.summary.mean, number_format=DECIMAL),
+                sheet.cell(row.median),
+                sheet.cell(_tallies(row.mechanisms)),
+                sheet.cell(_tallies(row.facilitating_factors)),
+                sheet.cell(_tallies(row.hindering_factors)),
+            ]
+        )
+
+
+def _network(workbook, report: RegionReport) -> None:
+    network = report.content.network
+    sheet = Sheet(workbook, _("Network metrics"), {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12})
+    sheet.header(
+        [
+            _("Actor"),
+            _("Sector"),
+            _("Links"),
+            _("Weighted degree"),
+            _("Betweenness"),
+            _("Pairs assessed"),
+            _("Isolated"),
+            _("Bridges health and non-health"),
+        ],
+        alignment=WRAPPED,
+    )
+    fills = {
+        group.sector.pk: PatternFill("solid", fgColor=group.colour.lstrip("#").upper())
+        for group in network.sectors
+    }
+    for node in network.nodes:
+        sheet.ws.append(
+            [
+                sheet.cell(node.actor.name),
+                sheet.cell(node.sector.name, fill=fills.get(node.sector.pk)),
+                sheet.cell(node.degree),
+                sheet.cell(node.weighted_degree),
+                sheet.cell(node.betweenness, number_format="0.000"),
+                sheet.cell(node.assessed_pairs),
+                sheet.cell(answer(node.is_isolated)),
+                sheet.cell(answer(node.is_bridge)),
+            ]
+        )
+
+
+def _gaps(workbook, report: RegionReport) -> None:
+    gaps = report.content.gaps
+    sheet = Sheet(workbook, _("Gaps"), {1: 36, 2: 22, 3: 36, 4: 22, 5: 7, 6: 14, 7: 12, 8: 12})
+    sheet.header(
+        [
+            _("Actor A"),
+            _("Sector of actor A"),
+            _("Actor B"),
+            _("Sector of actor B"),
+            _("Level"),
+            _("Level name"),
+            _("Target level"),
+            _("Levels below the target"),
+        ],
+        alignment=WRAPPED,
+    )
+    for gap in gaps.gaps:
+        sheet.ws.append(
+            [
+                sheet.cell(gap.actor_a.name),
+                sheet.cell(gap.actor_a.sector.name),
+                sheet.cell(gap.actor_b.name),
+                sheet.cell(gap.actor_b.sector.name),
+                sheet.level(gap.level),
+                sheet.cell(str(gap.level.label)),
+                sheet.cell(int(gap.target)),
+                sheet.cell(gap.shortfall),
+            ]
+        )
+
+
+def _change(workbook, report: RegionReport) -> None:
+    comparison = report.content.comparison
+    sheet = Sheet(workbook, _("Change"), {1: 20, 2: 36, 3: 22, 4: 36, 5: 22, 6: 12, 7: 12, 8: 9})
+    sheet.header(
+        [
+            _("Change"),
+            _("Actor A"),
+            _("Sector of actor A"),
+            _("Actor B"),
+            _("Sector of actor B"),
+            _("Previous round"),
+            _("This round"),
+            _("Difference"),
+        ],
+        alignment=WRAPPED,
+    )
+    for kind, pairs in comparison.groups:
+        label = str(kind.label)
+        for pair in pairs:
+            sheet.ws.append(
+                [
+                    sheet.cell(label),
+                    sheet.cell(pair.actor_a.name),
+                    sheet.cell(pair.actor_a.sector.name),
+                    sheet.cell(pair.actor_b.name),
+                    sheet.cell(pair.actor_b.sector.name),
+                    sheet.level(pair.previous),
+                    sheet.level(pair.current),
+                    sheet.cell(pair.change, number_format="+0;-0;0"),
+                ]
+            )
+
+
+def _districts(workbook, report: RegionReport) -> None:
+    sheet = Sheet(
+        workbook,
+        _("Districts"),
+        {1: 8, 2: 32, 3: 10, 4: 40, 5: 14, 6: 12, 7: 12, 8: 12, 9: 12, 10: 10},
+    )
+    sheet.header(
+        [
+            _("Rank"),
+            _("District / city"),
+            _("Kemendagri code"),
+            _("Round"),
+            _("Convergence index"),
+            _("Mean level (0–4)"),
+            _("Coverage"),
+            _("Pairs assessed"),
+            _("Possible pairs"),
+            _("Actors"),
+        ],
+        alignment=WRAPPED,
+    )
+    for standing in [*report.ranking.ranked, *report.ranking.unranked]:
+        summary = standing.summary
+        sheet.ws.append(
+            [
+                sheet.cell(standing.rank),
+                sheet.cell(standing.district.name),
+                sheet.cell(standing.district.code),
+                sheet.cell(standing.round.name if standing.round else ""),
+                sheet.cell(
+                    _percent(summary.index_percent) if summary else None, number_format=PERCENT
+                ),
+                sheet.cell(summary.mean if summary else None, number_format=DECIMAL),
+                sheet.cell(summary.coverage if summary else None, number_format=PERCENT),
+                sheet.cell(summary.assessed if summary else None),
+                sheet.cell(summary.possible if summary else None),
+                sheet.cell(standing.actor_count),
+            ]
+        )

@@ -1,0 +1,89 @@
+"""A scored round of Sigi with evidence, notes and a previous round, for the reports.
+
+Actors (matrix order: health first, then planning, then education):
+a Dinkes, b Puskesmas Biromaru (health), c Bappeda (planning), d Disdik and
+e "@Forum Anak Sigi" (education; a name a spreadsheet would read as a formula).
+
+2026 (open): a–b 3, a–c 4, b–c 1, a–d 0, b–d 2, c–e 2; 6 of 10 pairs assessed.
+2025 (closed): a–b 2, a–c 4, b–c 2.
+"""
+
+from datetime import date
+
+import pytest
+from django.conf import settings
+
+from assessments.models import RoundStatus
+from tests.factories import ActorFactory, RoundFactory, score
+
+
+def english(client, url):
+    """Reports follow the user's language; the new strings are not translated yet, so
+    wording is asserted in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.get(url)
+
+
+def report_url(region, fmt, **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"/regions/{region.code}/report.{fmt}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def forum(district, education):
+    return ActorFactory(
+        name="@Forum Anak Sigi", short_name="Forum Anak", sector=education, home_region=district
+    )
+
+
+@pytest.fixture
+def previous_round(district, actors):
+    a, b, c, _d = actors
+    old = RoundFactory(
+        region=district,
+        name="Pemetaan Sigi 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    score(old, a, b, 2)
+    score(old, a, c, 4)
+    score(old, b, c, 2)
+    return old
+
+
+@pytest.fixture
+def scored_round(open_round, previous_round, actors, forum, scorer):
+    a, b, c, d = actors
+    score(
+        open_round,
+        a,
+        b,
+        3,
+        shares_information=True,
+        joint_activities=True,
+        shared_roles_and_resources=True,
+        formal_structure=False,
+        mechanisms=["joint_planning_meeting", "data_sharing"],
+        facilitating_factors=["regulation"],
+        hindering_factors=["budget_constraints"],
+        note="=SUM(A1:A9)",
+        scored_by=scorer,
+    )
+    score(
+        open_round,
+        a,
+        c,
+        4,
+        shares_information=True,
+        joint_activities=True,
+        shared_roles_and_resources=True,
+        formal_structure=True,
+        mechanisms=["mou_or_decree_team"],
+        scored_by=scorer,
+    )
+    score(open_round, b, c, 1, shares_information=True, joint_activities=False)
+    score(open_round, a, d, 0)
+    score(open_round, b, d, 2, note='Rapat "bulanan", notulen dibagi\nbaris kedua')
+    score(open_round, c, forum, 2)
+    return open_round

@@ -1,0 +1,111 @@
+"""The pair list as CSV: read back with the csv module and compared with the database."""
+
+import csv
+import io
+
+from django.utils import timezone
+
+from assessments.models import EVIDENCE_FIELDS, PairAssessment
+from tests.reports.conftest import english, report_url
+
+HEADER = [
+    "Actor A",
+    "Sector of actor A",
+    "Actor B",
+    "Sector of actor B",
+    "Level",
+    "Level name",
+    "They share information or data with each other",
+    "They carry out activities together (joint meetings, training, field work)",
+    "They agreed shared roles and pooled resources toward a common target",
+    "Both sit in a formal cross-sector structure and share capacity",
+    "Mechanisms",
+    "Facilitating factors",
+    "Hindering factors",
+    "Note",
+    "Scored by",
+    "Scored at",
+]
+
+
+def read_csv(response):
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM that tells Excel it is UTF-8
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
+def unneutralised(text: str) -> str:
+    return text[1:] if text[:1] == "'" and text[1:2] in "=+-@\t\r" else text
+
+
+def test_the_csv_is_the_pair_list(planner_client, district, scored_round):
+    response = english(planner_client, report_url(district, "csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="peta-konvergensi-72.10-{scored_round.pk}.csv"'
+    )
+    header, *rows = read_csv(response)
+    assert header == HEADER
+
+    answers = {True: "Yes", False: "No", None: ""}
+    stored = PairAssessment.objects.filter(round=scored_round).select_related(
+        "actor_a__sector", "actor_b__sector", "scored_by"
+    )
+    expected = {
+        (pair.actor_a.name, pair.actor_b.name): [
+            pair.actor_a.name,
+            pair.actor_a.sector.name_en,
+            pair.actor_b.name,
+            pair.actor_b.sector.name_en,
+            str(pair.level),
+            pair.get_level_display(),
+            *(answers[getattr(pair, name)] for name in EVIDENCE_FIELDS),
+            pair.note,
+            pair.scored_by.username if pair.scored_by else "",
+            timezone.localtime(pair.scored_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for pair in stored
+    }
+    assert len(rows) == len(expected) == 6
+    for row in rows:
+        values = [unneutralised(value) for value in row]
+        key = (values[0], values[2])
+        assert values[:10] + values[13:] == expected.pop(key)
+    assert expected == {}
+
+
+def test_lists_and_notes_survive_the_round_trip(planner_client, district, scored_round):
+    header, *rows = read_csv(english(planner_client, report_url(district, "csv")))
+    by_pair = {(row[0], row[2]): dict(zip(header, row, strict=True)) for row in rows}
+    first = by_pair[("Dinas Kesehatan Kabupaten Sigi", "Puskesmas Biromaru")]
+    assert first["Mechanisms"] == "Joint planning meeting; Data sharing"
+    assert first["Facilitating factors"] == "A regulation or decree that assigns roles"
+    assert first["Hindering factors"] == "Budget limited or not aligned"
+    quoted = by_pair[("Puskesmas Biromaru", "Dinas Pendidikan Kabupaten Sigi")]
+    assert quoted["Note"] == 'Rapat "bulanan", notulen dibagi\nbaris kedua'
+
+
+def test_formula_like_text_is_neutralised(planner_client, district, scored_round):
+    """A note "=SUM(A1:A9)" and the actor "@Forum Anak Sigi" must not run in Excel."""
+    header, *rows = read_csv(english(planner_client, report_url(district, "csv")))
+    cells = [value for row in rows for value in row]
+    assert "'=SUM(A1:A9)" in cells and "=SUM(A1:A9)" not in cells
+    assert "'@Forum Anak Sigi" in cells and "@Forum Anak Sigi" not in cells
+    assert not any(value[:1] in ("=", "+", "-", "@") for value in cells)
+
+
+def test_headers_follow_the_users_language(planner_client, district, scored_round):
+    """Bahasa Indonesia by default: the pair's fields keep their translated names."""
+    header, *_rows = read_csv(planner_client.get(report_url(district, "csv")))
+    assert header[4] == "Tingkat"  # Level
+    assert "Catatan" in header  # Note
+
+
+def test_a_round_without_pairs_has_the_header_only(planner_client, district, open_round):
+    header, *rows = read_csv(english(planner_client, report_url(district, "csv")))
+    assert header == HEADER and rows == []
+
+
+def test_a_region_without_rounds_has_no_csv(planner_client, district):
+    assert planner_client.get(report_url(district, "csv")).status_code == 404

@@ -1,0 +1,138 @@
+"""The PDF report: its text read back with pypdf."""
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from actors.models import GovernmentLevel
+from tests.factories import ActorFactory, RoundFactory, score
+from tests.reports.conftest import english, report_url
+
+
+def pdf_text(response) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(response.content))
+    # One space between words whatever the layout put there.
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
+
+
+def test_the_report_names_region_round_and_figures(planner_client, district, scored_round):
+    response = english(planner_client, report_url(district, "pdf"))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="peta-konvergensi-72.10-{scored_round.pk}.pdf"'
+    )
+    text = pdf_text(response)
+    assert "Convergence report" in text
+    assert "Kabupaten Sigi 72.10" in text
+    assert "Pemetaan Sigi 2026" in text
+    assert "Exported by perencana" in text
+    # The level distribution: counts of the 6 assessed pairs, and the 4 not assessed.
+    for row in (
+        "0 None 1 16.7 %",
+        "1 Cooperation 1 16.7 %",
+        "2 Coordination 2 33.3 %",
+        "3 Collaboration 1 16.7 %",
+        "4 Integration 1 16.7 %",
+        "· Not assessed 4 40.0 %",
+    ):
+        assert row in text
+    assert "6 of 10 pairs assessed" in text
+    assert "Coverage 60.0 %" in text and "Convergence index 50.0 %" in text
+
+
+def test_the_sections_of_the_report(planner_client, district, scored_round):
+    text = pdf_text(english(planner_client, report_url(district, "pdf")))
+    # Change since the previous round: a–b improved (2 → 3), b–c declined (2 → 1).
+    assert "Previous round: Pemetaan Sigi 2025" in text
+    assert (
+        "Puskesmas Biromaru (Health) ↔ Bappeda Kabupaten Sigi (Planning): "
+        "2 Coordination → 1 Cooperation" in text
+    )
+    # The matrices, by level, the network.
+    assert "Who × who matrix · Rows 1–5, columns 1–5 · 5 actors" in text
+    assert "Sector × sector" in text and "Health ↔ non-health" in text
+    assert "By government level" in text and "MoU or decree-based team (1)" in text
+    assert "Network" in text and "Isolated actors: @Forum Anak Sigi" not in text
+    # The gaps below collaboration, largest shortfall first.
+    assert "Gaps: pairs below 3 Collaboration" in text
+    gaps = text[text.index("Gaps: pairs below") :]
+    first = gaps.index("Dinas Kesehatan Kabupaten Sigi (Health) ↔ Dinas Pendidikan")
+    assert first < gaps.index("Puskesmas Biromaru (Health) ↔ Bappeda Kabupaten Sigi")
+    # The pair list with evidence, mechanisms, factors and notes.
+    pairs = text[text.index("Pairs assessed Evidence questions") :]
+    assert (
+        "1. Dinas Kesehatan Kabupaten Sigi (Health) ↔ Puskesmas Biromaru (Health): 3 Collaboration"
+        in pairs
+    )
+    assert "Evidence (questions 1–4): yes, yes, yes, no" in pairs
+    assert "Mechanisms: Joint planning meeting; Data sharing" in pairs
+    assert "Facilitating: A regulation or decree that assigns roles" in pairs
+    assert "Hindering: Budget limited or not aligned" in pairs
+    assert "Note: =SUM(A1:A9)" in pairs
+    assert "scored by penilai_sigi" in pairs
+
+
+def test_the_target_level_changes_the_gaps(planner_client, district, scored_round):
+    text = pdf_text(english(planner_client, report_url(district, "pdf", target=1)))
+    assert "Gaps: pairs below 1 Cooperation" in text
+    assert "Pairs assessed below the target 1 " in text  # a–d at 0 only
+
+
+def test_the_report_is_in_bahasa_indonesia_by_default(planner_client, district, scored_round):
+    text = pdf_text(planner_client.get(report_url(district, "pdf")))
+    assert "Sebaran tingkat" in text  # Level distribution
+    assert "3 Kolaborasi 1 16,7 %" in text
+    assert "Matriks siapa × siapa" in text
+
+
+def test_a_large_matrix_is_cut_into_pages(planner_client, district, health, open_round):
+    """35 actors: two column blocks of 18 and 17, each down two row blocks."""
+    actors = ActorFactory.create_batch(35, sector=health, home_region=district)
+    for index in range(34):
+        score(open_round, actors[index], actors[index + 1], index % 5)
+    text = pdf_text(english(planner_client, report_url(district, "pdf")))
+    for caption in (
+        "Rows 1–18, columns 1–18",
+        "Rows 19–35, columns 1–18",
+        "Rows 1–18, columns 19–35",
+        "Rows 19–35, columns 19–35",
+    ):
+        assert f"Who × who matrix · {caption} · 35 actors" in text
+    # Every page repeats the row headers: the first actor heads rows 1–18 twice.
+    assert text.count(actors[0].name) >= 2
+
+
+def test_names_are_text_not_markup(planner_client, district, health, open_round, actors):
+    odd = ActorFactory(
+        name='<b>Dinas</b> & "Co"', short_name="<i>", sector=health, home_region=district
+    )
+    score(open_round, actors[0], odd, 2, note="<script>alert(1)</script>")
+    text = pdf_text(english(planner_client, report_url(district, "pdf")))
+    assert '<b>Dinas</b> & "Co"' in text
+    assert "Note: <script>alert(1)</script>" in text
+
+
+def test_the_province_report(planner_client, province, district, scored_round, health):
+    dinkes = ActorFactory(
+        name="Dinas Kesehatan Provinsi",
+        sector=health,
+        home_region=province,
+        government_level=GovernmentLevel.PROVINCE,
+    )
+    bappeda = ActorFactory(name="Bappeda Provinsi", sector=health, home_region=province)
+    own = RoundFactory(region=province, name="Pemetaan Provinsi 2026")
+    score(own, dinkes, bappeda, 4)
+    text = pdf_text(english(planner_client, report_url(province, "pdf")))
+    assert "Sulawesi Tengah 72" in text and "Pemetaan Provinsi 2026" in text
+    assert "Districts ranked by convergence index" in text
+    assert "1 Kabupaten Sigi 72.10 Pemetaan Sigi 2026 50.0 % 2.00 60.0 % 6 / 10 5" in text
+    assert "Who × who matrix · Rows 1–2, columns 1–2 · 2 actors" in text
+
+
+def test_a_province_without_its_own_round_still_ranks(planner_client, province, scored_round):
+    text = pdf_text(english(planner_client, report_url(province, "pdf")))
+    assert "This region has no assessment round yet." in text
+    assert "Kabupaten Sigi" in text and "Districts ranked by convergence index" in text

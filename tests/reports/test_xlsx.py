@@ -1,0 +1,203 @@
+"""The XLSX report, opened with openpyxl and compared with the database."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from actors.models import GovernmentLevel
+from assessments.models import PairAssessment
+from assessments.selectors import matrix_for_round
+from tests.factories import ActorFactory, RegionFactory, RoundFactory, score
+from tests.reports.conftest import english, report_url
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    return load_workbook(io.BytesIO(response.content))
+
+
+@pytest.fixture
+def book(planner_client, district, scored_round):
+    return workbook(english(planner_client, report_url(district, "xlsx")))
+
+
+def figures(sheet) -> dict:
+    """The label → value pairs of the summary sheet (first two columns)."""
+    return {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+
+
+def test_the_sheets_and_the_file_name(planner_client, district, scored_round):
+    response = english(planner_client, report_url(district, "xlsx"))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="peta-konvergensi-72.10-{scored_round.pk}.xlsx"'
+    )
+    assert workbook(response).sheetnames == [
+        "Summary",
+        "Matrix",
+        "Pairs",
+        "Sectors",
+        "By level",
+        "Network metrics",
+        "Gaps",
+        "Change",
+    ]
+
+
+def test_the_summary_figures(book, scored_round):
+    """5 actors, 10 possible pairs, 6 assessed; mean (3+4+1+0+2+2)/6 = 2; index 50 %."""
+    values = figures(book["Summary"])
+    assert values["Region"] == "Kabupaten Sigi"
+    assert values["Round"] == "Pemetaan Sigi 2026"
+    assert values["Actors"] == 5
+    assert values["Possible pairs"] == 10
+    assert values["Pairs assessed"] == 6
+    assert values["Not assessed"] == 4
+    assert values["Coverage"] == pytest.approx(0.6)
+    assert values["Mean level (0–4)"] == pytest.approx(2.0)
+    assert values["Convergence index"] == pytest.approx(0.5)
+    assert values["Previous round"] == "Pemetaan Sigi 2025"
+    assert values["Pairs assessed below the target"] == 4
+    levels = {
+        row[1]: row[2]
+        for row in book["Summary"].iter_rows(values_only=True)
+        if row
+        and row[1] in ("None", "Cooperation", "Coordination", "Collaboration")
+        and isinstance(row[2], int)
+    }
+    assert levels == {"None": 1, "Cooperation": 1, "Coordination": 2, "Collaboration": 1}
+
+
+def test_the_matrix_holds_the_levels(book, scored_round):
+    sheet = book["Matrix"]
+    rows = list(sheet.iter_rows(values_only=True))
+    matrix = matrix_for_round(round=scored_round)
+    names = [actor.name for actor in matrix.actors]
+    assert list(rows[0][2:]) == names
+    assert [row[0] for row in rows[1:]] == names
+    for i, row_actor in enumerate(matrix.actors):
+        for j, column_actor in enumerate(matrix.actors):
+            value = rows[i + 1][j + 2]
+            if i == j:
+                assert value is None
+            else:
+                # Not assessed is a blank cell, never 0.
+                assert value == matrix.level(row_actor.pk, column_actor.pk)
+    assert sheet.freeze_panes == "C2"
+    # Level 4 on the darkest blue: Dinkes × Bappeda.
+    cell = sheet.cell(row=2, column=2 + names.index("Bappeda Kabupaten Sigi") + 1)
+    assert cell.value == 4 and cell.fill.fgColor.rgb.endswith("08306B")
+
+
+def test_the_pairs_sheet_matches_the_database(book, scored_round):
+    sheet = book["Pairs"]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[:6] == (
+        "Actor A",
+        "Sector of actor A",
+        "Actor B",
+        "Sector of actor B",
+        "Level",
+        "Level name",
+    )
+    stored = {
+        (pair.actor_a.name, pair.actor_b.name): pair
+        for pair in PairAssessment.objects.filter(round=scored_round).select_related(
+            "actor_a", "actor_b", "scored_by"
+        )
+    }
+    assert len(rows) == len(stored) == 6
+    for row in rows:
+        record = dict(zip(header, row, strict=True))
+        pair = stored[(record["Actor A"], record["Actor B"])]
+        assert record["Level"] == pair.level
+        assert record["Level name"] == pair.get_level_display()
+        assert (record["Note"] or "") == pair.note
+        assert (record["Scored by"] or "") == (pair.scored_by.username if pair.scored_by else "")
+        assert record["Scored at"].date() == pair.scored_at.date()
+    first = dict(zip(header, rows[0], strict=True))
+    assert first["Mechanisms"] == "Joint planning meeting; Data sharing"
+    assert first["They share information or data with each other"] == "Yes"
+    assert first["Both sit in a formal cross-sector structure and share capacity"] == "No"
+
+
+def test_formula_like_text_is_stored_as_text(book):
+    """Values, never formulas: "=SUM(A1:A9)" stays a string in a text cell."""
+    note = next(
+        cell for row in book["Pairs"].iter_rows() for cell in row if cell.value == "=SUM(A1:A9)"
+    )
+    assert note.data_type == "s" and note.quotePrefix
+    forum = next(cell for cell in book["Matrix"]["A"] if cell.value == "@Forum Anak Sigi")
+    assert forum.data_type == "s" and forum.quotePrefix
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)
+
+
+def test_sectors_by_level_network_and_gaps(book):
+    sectors = list(book["Sectors"].iter_rows(values_only=True))
+    health_planning = next(row for row in sectors if row[:2] == ("Health", "Planning"))
+    # Dinkes–Bappeda 4, Puskesmas–Bappeda 1: 2 of 2 possible pairs, mean 2.5, highest 4.
+    assert health_planning[2:] == (2, 2, 1, 2.5, 4)
+    by_level = list(book["By level"].iter_rows(values_only=True))
+    district_row = next(row for row in by_level if row[0] == GovernmentLevel.DISTRICT.label)
+    assert district_row[1] == 5 and district_row[4] == 6
+    network = {row[0]: row for row in book["Network metrics"].iter_rows(values_only=True)}
+    # Dinkes: links to Puskesmas (3) and Bappeda (4); the pair with Disdik is at 0.
+    assert network["Dinas Kesehatan Kabupaten Sigi"][2:4] == (2, 7)
+    gaps = list(book["Gaps"].iter_rows(values_only=True))[1:]
+    assert [(row[0], row[2], row[4]) for row in gaps] == [
+        ("Dinas Kesehatan Kabupaten Sigi", "Dinas Pendidikan Kabupaten Sigi", 0),
+        ("Puskesmas Biromaru", "Bappeda Kabupaten Sigi", 1),
+        ("Puskesmas Biromaru", "Dinas Pendidikan Kabupaten Sigi", 2),
+        ("Bappeda Kabupaten Sigi", "@Forum Anak Sigi", 2),
+    ]
+
+
+def test_the_target_level_picks_the_gaps(planner_client, district, scored_round):
+    book = workbook(english(planner_client, report_url(district, "xlsx", target=4)))
+    assert len(list(book["Gaps"].iter_rows())) - 1 == 5
+    assert figures(book["Summary"])["Target level"] == "4 Integration"
+
+
+def test_the_province_report_ranks_its_districts(
+    planner_client, province, district, other_district, scored_round, other_actors
+):
+    """The province's own round maps its province-level actors; the districts are ranked
+    by their latest rounds: Sigi (mean 2) then Palu (mean 1)."""
+    dinkes = ActorFactory(
+        name="Dinas Kesehatan Provinsi",
+        sector=scored_round.assessments.first().actor_a.sector,
+        home_region=province,
+        government_level=GovernmentLevel.PROVINCE,
+    )
+    bappeda = ActorFactory(name="Bappeda Provinsi", home_region=province)
+    own = RoundFactory(region=province, name="Pemetaan Provinsi 2026")
+    score(own, dinkes, bappeda, 3)
+    palu = RoundFactory(region=other_district, name="Pemetaan Palu 2026")
+    score(palu, *other_actors, 1)
+    RegionFactory(
+        code="72.01", name="Kabupaten Banggai", level=GovernmentLevel.DISTRICT, parent=province
+    )
+
+    book = workbook(english(planner_client, report_url(province, "xlsx")))
+    assert book.sheetnames[-1] == "Districts"
+    ranking = list(book["Districts"].iter_rows(values_only=True))[1:]
+    assert [(row[0], row[1], row[3]) for row in ranking] == [
+        (1, "Kabupaten Sigi", "Pemetaan Sigi 2026"),
+        (2, "Kota Palu", "Pemetaan Palu 2026"),
+        (None, "Kabupaten Banggai", None),
+    ]
+    assert ranking[0][4] == pytest.approx(0.5) and ranking[0][6] == pytest.approx(0.6)
+    matrix = list(book["Matrix"].iter_rows(values_only=True))
+    assert sorted(matrix[0][2:]) == ["Bappeda Provinsi", "Dinas Kesehatan Provinsi"]
+    assert figures(book["Summary"])["Round"] == "Pemetaan Provinsi 2026"
+
+
+def test_a_region_without_rounds_still_has_a_summary(planner_client, district):
+    book = workbook(english(planner_client, report_url(district, "xlsx")))
+    assert book.sheetnames == ["Summary"]
+    assert "This region has no assessment round yet." in figures(book["Summary"])
