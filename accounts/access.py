@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from actors.models import Programme, Region
+from actors.models import GovernmentLevel, Programme, Region
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ def access_for(user) -> Access:
     else:
         roles = frozenset(user.groups.values_list("name", flat=True)) & set(Role.values)
         regions = tuple(Region.objects.filter(jurisdictions_of__user=user).order_by("code"))
-        access = Access(roles, regions, is_national=False)
+        # A jurisdiction over the nation reaches everything, like a superuser's.
+        national = any(region.level == GovernmentLevel.NATIONAL for region in regions)
+        access = Access(roles, regions, is_national=national)
     user._convergence_access = access
     return access
 

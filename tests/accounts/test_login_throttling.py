@@ -29,7 +29,9 @@ def test_a_successful_login_is_logged_and_resets_the_count(client, scorer):
 
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/regions/72.10/matrix/"])
-def test_pages_carry_a_content_security_policy_without_inline_scripts(viewer_client, open_round, url):
+def test_pages_carry_a_content_security_policy_without_inline_scripts(
+    viewer_client, open_round, url
+):
     policy = viewer_client.get(url)["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy

@@ -1,4 +1,4 @@
-"""No lost updates (a version read with the form), history of every change, the matrix as of a date."""
+"""No lost updates (a version read with the form), change history, the matrix as of a date."""
 
 import re
 import threading
