@@ -38,6 +38,10 @@ BAR_FILLS = {
 }
 # The gap and change lists are for acting on: past these, the XLSX holds the rest.
 GAP_ROWS = 150
+# A fully scored 100-actor district has 4,950 pairs: 330 printed pages and 30 s of layout
+# nobody reads in a meeting. Pairs with something written come first; the XLSX and the
+# CSV hold every pair.
+PAIR_ROWS = 400
 CHANGE_ROWS = 25
 CENTRAL_ACTORS = 15
 
@@ -82,7 +86,8 @@ def report_context(report: RegionReport) -> dict:
         gap_rows=_gap_paragraphs(gaps.gaps[:GAP_ROWS]),
         gaps_left_out=max(0, len(gaps.gaps) - GAP_ROWS),
         questions=[PairAssessment._meta.get_field(name).verbose_name for name in EVIDENCE_FIELDS],
-        pair_rows=_pair_paragraphs(content.pairs),
+        pair_rows=_pair_paragraphs(_pairs_to_print(content.pairs)),
+        pairs_left_out=max(0, len(content.pairs) - PAIR_ROWS),
     )
     if comparison is not None:
         context.update(
@@ -104,6 +109,23 @@ def _answer(value: bool | None) -> str:
     if value is None:
         return "–"
     return _("yes") if value else _("no")
+
+
+def _pairs_to_print(pairs: list[PairRow]) -> list[PairRow]:
+    """All pairs when they fit; otherwise those with a note, then any with mechanisms or
+    factors, up to PAIR_ROWS, kept in matrix order."""
+    if len(pairs) <= PAIR_ROWS:
+        return pairs
+
+    def weight(row: PairRow) -> int:
+        if row.note:
+            return 0
+        if row.mechanisms or row.facilitating_factors or row.hindering_factors:
+            return 1
+        return 2
+
+    chosen = sorted(range(len(pairs)), key=lambda index: (weight(pairs[index]), index))
+    return [pairs[index] for index in sorted(chosen[:PAIR_ROWS])]
 
 
 def _pair_paragraphs(pairs: list[PairRow]) -> SafeString:

@@ -136,3 +136,28 @@ def test_a_province_without_its_own_round_still_ranks(planner_client, province, 
     text = pdf_text(english(planner_client, report_url(province, "pdf")))
     assert "This region has no assessment round yet." in text
     assert "Kabupaten Sigi" in text and "Districts ranked by convergence index" in text
+
+
+def test_a_long_pair_list_prints_the_pairs_with_notes_first_and_points_to_the_xlsx():
+    """Above PAIR_ROWS the PDF keeps the pairs with something written, in matrix order."""
+    from types import SimpleNamespace
+
+    from reports import pdf
+
+    def row(index, note="", mechanisms=()):
+        return SimpleNamespace(
+            index=index,
+            note=note,
+            mechanisms=list(mechanisms),
+            facilitating_factors=[],
+            hindering_factors=[],
+        )
+
+    rows = [row(i) for i in range(pdf.PAIR_ROWS + 50)]
+    rows[-1] = row(len(rows) - 1, note="SK bersama")
+    rows[-2] = row(len(rows) - 2, mechanisms=["data_sharing"])
+    printed = pdf._pairs_to_print(rows)
+    assert len(printed) == pdf.PAIR_ROWS
+    assert printed[-2:] == rows[-2:]  # kept, and still in matrix order
+    assert [item.index for item in printed] == sorted(item.index for item in printed)
+    assert pdf._pairs_to_print(rows[:10]) == rows[:10]
