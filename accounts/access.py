@@ -57,6 +57,16 @@ def can_score(user, region: Region) -> bool:
     return access.has_role(Role.SCORER, Role.ADMIN) and access.covers(region)
 
 
+# Viewers read; everyone else who works in a region may take its reports to a meeting.
+EXPORTING_ROLES = (Role.ADMIN, Role.SCORER, Role.PLANNER)
+
+
+def can_export(user, region: Region) -> bool:
+    """Admins, scorers and planners export a region's reports inside their jurisdiction."""
+    access = access_for(user)
+    return access.has_role(*EXPORTING_ROLES) and access.covers(region)
+
+
 def get_region_for_user(user, code: str) -> Region:
     """The region with ``code``: 404 if there is none, 403 if it is outside the user's reach."""
     region = get_object_or_404(Region, code=code)

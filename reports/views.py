@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.access import can_export
 from assessments.models import Level
 from assessments.selectors import pair_rows_for_round
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
-from reports.access import can_export
 from reports.exports import build_csv
 from reports.pdf import build_pdf
 from reports.selectors import region_report

@@ -1,6 +1,6 @@
 from django import template
 
-from reports.access import can_export
+from accounts.access import can_export
 
 register = template.Library()
 
