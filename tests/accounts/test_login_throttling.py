@@ -12,7 +12,7 @@ def test_five_failed_logins_lock_the_account_out(client, scorer, caplog):
         assert response.status_code == 200  # the login form with its error
     response = attempt(client, "salah")
     assert response.status_code == 429
-    assert "Terlalu banyak" in response.content.decode() or "locked" in response.content.decode()
+    assert "Terlalu banyak percobaan masuk yang gagal" in response.content.decode()
     # Locked: even the right password is refused now.
     assert attempt(client, "pw-penilai_sigi").status_code == 429
     assert AccessAttempt.objects.get(username="penilai_sigi").failures_since_start >= 5
