@@ -136,7 +136,7 @@ def test_restoring_over_an_existing_round_is_refused_and_writes_nothing(full_rou
         PairAssessment.objects.count(),
         Actor.objects.count(),
     )
-    with pytest.raises(CommandError, match="already exists"):
+    with pytest.raises(CommandError, match="sudah ada"):
         call_command("restore_round", str(path))
     assert (
         AssessmentRound.objects.count(),
