@@ -24,6 +24,7 @@ from actors.models import (
     level_for_code,
     normalize_region_code,
 )
+from convergence.validators import unsafe_text_message
 from imports.bulk import bulk_create, bulk_update
 from imports.tabular import (
     ImportRefused,
@@ -33,7 +34,6 @@ from imports.tabular import (
     columns_by_name,
     read_table,
     refuse,
-    unsafe_text_message,
 )
 
 REGION_COLUMNS = ("code", "name")

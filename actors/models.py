@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from convergence.fields import ChoiceListField
+from convergence.validators import validate_plain_name
 
 
 class GovernmentLevel(models.IntegerChoices):
@@ -64,7 +65,7 @@ class Region(models.Model):
     """A Kemendagri administrative area (wilayah)."""
 
     code = models.CharField(_("Kemendagri code"), max_length=13, unique=True)
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_plain_name])
     level = models.PositiveSmallIntegerField(_("government level"), choices=GovernmentLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -140,8 +141,12 @@ class Sector(models.Model):
     """A sector of government or society; health is one of them."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_id = models.CharField(_("name (Bahasa Indonesia)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_id = models.CharField(
+        _("name (Bahasa Indonesia)"), max_length=100, validators=[validate_plain_name]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, validators=[validate_plain_name]
+    )
     is_health = models.BooleanField(
         _("health sector"),
         default=False,
@@ -200,8 +205,8 @@ def mapping_unit_q(region: Region, prefix: str = "") -> Q:
 class Actor(models.Model):
     """An organisation that takes part in a programme (never a person)."""
 
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=40)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_plain_name])
+    short_name = models.CharField(_("short name"), max_length=40, validators=[validate_plain_name])
     kind = models.CharField(_("kind"), max_length=20, choices=ActorKind.choices)
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="actors"
@@ -288,7 +293,7 @@ class Contribution(models.TextChoices):
 class Programme(models.Model):
     """A cross-sector programme in a region, e.g. stunting reduction."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_plain_name])
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="programmes"
     )

@@ -34,6 +34,7 @@ from assessments.services import (
     validate_level,
     validate_scorable_pair,
 )
+from convergence.validators import unsafe_text_message
 from imports.bulk import bulk_create, bulk_update
 from imports.tabular import (
     ImportRefused,
@@ -42,7 +43,6 @@ from imports.tabular import (
     columns_by_name,
     read_table,
     refuse,
-    unsafe_text_message,
 )
 
 EDGE_COLUMNS = ("actor_a", "actor_b", "level")

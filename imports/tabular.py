@@ -22,8 +22,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FILE_TYPES = ("csv", "xlsx")
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MARKUP = re.compile(r"[<>]")
 
 
 @dataclass(frozen=True)
@@ -211,15 +209,6 @@ def _cell_text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value).strip()
-
-
-def unsafe_text_message(value: str) -> str | None:
-    """Why a name cannot be stored as it is (a formula or markup), or None if it can."""
-    if value.startswith(_FORMULA_START):
-        return _("A name must not start with =, +, -, @ or a tab (a spreadsheet formula).")
-    if _MARKUP.search(value):
-        return _("A name must not contain < or > (HTML is not accepted).")
-    return None
 
 
 def columns_by_name(table: Table, required: tuple[str, ...], optional: tuple[str, ...] = ()):

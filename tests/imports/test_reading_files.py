@@ -2,7 +2,8 @@
 
 import pytest
 
-from imports.tabular import ImportRefused, read_table, read_upload, unsafe_text_message
+from convergence.validators import unsafe_text_message
+from imports.tabular import ImportRefused, read_table, read_upload
 from tests.imports.conftest import csv_bytes, xlsx_bytes
 
 
