@@ -1,10 +1,16 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.access import access_for, readable_root_regions
+from accounts.models import Role
 from actors.models import GovernmentLevel, Region
+from assessments.models import AssessmentRound, RoundStatus
+
+# The home page's "what next" list names at most this many open rounds.
+OPEN_ROUNDS_LISTED = 5
 
 
 def home(request):
@@ -19,12 +25,25 @@ def home(request):
     for region in below:
         children.setdefault(region.parent_id, []).append(region)
     access = access_for(request.user)
+    open_rounds = []
+    if roots and access.has_role(Role.SCORER, Role.ADMIN):
+        # The rounds that can be scored now, newest first, in one query.
+        within = Q()
+        for root in roots:
+            within |= root.subtree_q("region__")
+        open_rounds = list(
+            AssessmentRound.objects.filter(within, status=RoundStatus.OPEN)
+            .select_related("region")
+            .latest_first()[:OPEN_ROUNDS_LISTED]
+        )
     return render(
         request,
         "home.html",
         {
             "regions": [(root, children.get(root.pk, [])) for root in roots],
             "roles": sorted(access.roles),
+            "first_region": roots[0] if roots else None,
+            "open_rounds": open_rounds,
         },
     )
 

@@ -69,3 +69,53 @@ def test_the_language_switch_turns_the_page_to_english(
     page.select_option("#language-select", "en")
     page.wait_for_load_state("load")
     page.locator("h1", has_text="Who × who matrix").wait_for()
+
+
+def test_a_scorer_scores_a_pair_from_the_evidence_questions(
+    page, live_server, screenshot, open_round, actors, scorer
+):
+    """Yes, yes, yes, no: the level is derived (collaboration, 3), not picked."""
+    log_in(page, live_server, "penilai_sigi", "pw-penilai_sigi")
+    page.goto(f"{live_server.url}/regions/72.10/matrix/")
+    puskesmas, disdik = actors[1].pk, actors[3].pk
+    cell = page.locator(f"#c{puskesmas}-{disdik}")
+    mirror = page.locator(f"#c{disdik}-{puskesmas}")
+    expect(cell).to_have_class("na")
+
+    cell.locator("a").click()
+    panel = page.locator("#pair-panel")
+    panel.get_by_text("Puskesmas Biromaru ↔ Dinas Pendidikan Kabupaten Sigi").wait_for()
+    # No level is picked: it is left to the answers.
+    expect(panel.locator("input[name=level][value='']")).to_be_checked()
+    for question, answer in (
+        ("shares_information", "yes"),
+        ("joint_activities", "yes"),
+        ("shared_roles_and_resources", "yes"),
+        ("formal_structure", "no"),
+    ):
+        panel.locator(f"input[name={question}][value={answer}]").check()
+    mechanisms = panel.locator("details", has=page.locator("input[name=mechanisms]"))
+    mechanisms.locator("summary").click()
+    panel.locator("input[name=mechanisms][value=joint_training]").check()
+    screenshot(page, "pair-evidence-filled")
+    panel.locator("button[type=submit]").click()
+
+    panel.get_by_text("Tersimpan: Kolaborasi.").wait_for()
+    expect(cell).to_have_class(re.compile(r"^l3$"))
+    expect(mirror).to_have_class(re.compile(r"^l3$"))
+    expect(cell).to_have_text("3")
+    # The form shows what was stored: the answers, and still no level picked by hand.
+    expect(panel.locator("input[name=formal_structure][value=no]")).to_be_checked()
+    expect(panel.locator("input[name=level][value='']")).to_be_checked()
+    screenshot(page, "matrix-after-evidence")
+
+    saved = PairAssessment.objects.get(round=open_round, actor_a=actors[1], actor_b=actors[3])
+    assert saved.level == 3
+    assert (
+        saved.shares_information,
+        saved.joint_activities,
+        saved.shared_roles_and_resources,
+        saved.formal_structure,
+    ) == (True, True, True, False)
+    assert saved.mechanisms == ["joint_training"]
+    assert saved.scored_by == scorer
