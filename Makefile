@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev chromium lint format messages clean
+.PHONY: run test install install-dev chromium lint format messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ chromium:
 
 test: install-dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The national benchmark and the throughput test on the configured database (DATABASE_URL;
+# see docs/benchmarks.md). bench_load needs wrk: installed here when we may (root).
+bench: install
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "wrk is missing and cannot be installed here (apt-get install wrk as root)."; exit 1; fi; \
+	fi
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(BIN)/python manage.py bench_load --actors 50 --connections 16 --duration 20
 
 lint:
 	$(BIN)/ruff check .

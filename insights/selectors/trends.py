@@ -1,15 +1,18 @@
 """Dashboards, round comparison and programme overlaps, built on ``matrix_for_round``.
 
 Each function issues a fixed number of queries, whatever the number of actors (and, for
-the province ranking, of districts). Pages, the API and the reports call these.
+the province ranking and the national overview, of districts and provinces).
+Pages, the API and the reports call these.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, GovernmentLevel, Programme, Region, Sector, TargetGroup
@@ -476,3 +479,125 @@ def programme_overlaps(*, region: Region, round: AssessmentRound | None) -> Over
                 status = OverlapStatus.COORDINATED
         overlaps.append(ProgrammeOverlap(first, second, start, end, shared, level, status))
     return OverlapReport(region=region, round=round, programmes=programmes, overlaps=overlaps)
+
+
+# National overview ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProvinceStanding:
+    """A province over its districts' latest visible rounds, pooled: the mean level of all
+    their assessed pairs, and the pairs assessed out of those possible in these rounds."""
+
+    province: Region
+    district_count: int
+    districts_with_round: int
+    actor_count: int
+    assessed: int
+    possible: int
+    level_total: int
+    rank: int | None
+
+    @property
+    def mean(self) -> float | None:
+        return self.level_total / self.assessed if self.assessed else None
+
+    @property
+    def index_percent(self) -> float | None:
+        return None if self.mean is None else self.mean / 4 * 100
+
+    @property
+    def coverage(self) -> float | None:
+        return self.assessed / self.possible if self.possible else None
+
+    @property
+    def coverage_percent(self) -> float | None:
+        return _percent(self.coverage)
+
+
+@dataclass(frozen=True)
+class NationalOverview:
+    nation: Region
+    standings: list[ProvinceStanding]
+
+    @property
+    def ranked(self) -> list[ProvinceStanding]:
+        return [standing for standing in self.standings if standing.rank is not None]
+
+    @property
+    def unranked(self) -> list[ProvinceStanding]:
+        return [standing for standing in self.standings if standing.rank is None]
+
+
+def national_overview(*, nation: Region) -> NationalOverview:
+    """Every province ranked by the convergence index of its districts' latest visible
+    (not draft) rounds taken together, then by coverage.
+
+    Four queries, whatever the number of provinces, districts, actors and pairs, each
+    aggregated by the database: the provinces; the districts with the id of their latest
+    visible round; the count and sum of the levels per round; the actors per district (the
+    active ones homed in it or below it, and inactive ones scored in a latest round).
+    """
+    provinces = list(Region.objects.filter(level=GovernmentLevel.PROVINCE).order_by("code"))
+    latest_round = (
+        AssessmentRound.objects.visible()
+        .filter(region=models.OuterRef("pk"))
+        .latest_first()
+        .values("pk")[:1]
+    )
+    districts = list(
+        Region.objects.filter(level=GovernmentLevel.DISTRICT, parent__in=provinces)
+        .annotate(latest_round=models.Subquery(latest_round))
+        .values_list("code", "parent_id", "latest_round")
+    )
+    round_ids = [round_id for _code, _parent, round_id in districts if round_id is not None]
+    scored = {
+        row["round_id"]: (row["assessed"], row["level_total"])
+        for row in PairAssessment.objects.filter(round_id__in=round_ids)
+        .order_by()
+        .values("round_id")
+        .annotate(assessed=models.Count("pk"), level_total=models.Sum("level"))
+    }
+    in_latest_round = PairAssessment.objects.filter(round_id__in=round_ids).filter(
+        Q(actor_a=models.OuterRef("pk")) | Q(actor_b=models.OuterRef("pk"))
+    )
+    actors = dict(
+        Actor.objects.filter(home_region__level__gte=GovernmentLevel.DISTRICT)
+        .filter(Q(is_active=True) | models.Exists(in_latest_round))
+        .annotate(district=Substr("home_region__code", 1, 5))
+        .order_by()
+        .values("district")
+        .annotate(count=models.Count("pk"))
+        .values_list("district", "count")
+    )
+
+    totals = {province.pk: [0, 0, 0, 0, 0, 0] for province in provinces}
+    for code, province_id, round_id in districts:
+        row = totals[province_id]
+        row[0] += 1
+        if round_id is None:
+            continue
+        count = actors.get(code, 0)
+        assessed, level_total = scored.get(round_id, (0, 0))
+        row[1] += 1
+        row[2] += count
+        row[3] += assessed
+        row[4] += count * (count - 1) // 2
+        row[5] += level_total or 0
+    standings = [
+        ProvinceStanding(province, *totals[province.pk], rank=None) for province in provinces
+    ]
+    return NationalOverview(nation=nation, standings=_provinces_ranked(standings))
+
+
+def _provinces_ranked(standings: list[ProvinceStanding]) -> list[ProvinceStanding]:
+    """Highest index first, ties broken by coverage; equal (index, coverage) share a rank."""
+    scored = [item for item in standings if item.mean is not None]
+    scored.sort(key=lambda item: (-item.mean, -item.coverage, item.province.code))
+    ranked, previous_key, rank = [], None, 0
+    for position, item in enumerate(scored, start=1):
+        key = (item.mean, item.coverage)
+        if key != previous_key:
+            rank, previous_key = position, key
+        ranked.append(dataclasses.replace(item, rank=rank))
+    return ranked + [item for item in standings if item.mean is None]

@@ -17,6 +17,7 @@ from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
     PairChange,
     compare_rounds,
+    national_overview,
     programme_overlaps,
     province_ranking,
     region_dashboard,
@@ -42,6 +43,9 @@ def dashboard(request, code):
     if picked.region.level == GovernmentLevel.PROVINCE:
         context["ranking"] = province_ranking(province=picked.region)
         template = "insights/province_dashboard.html"
+    elif picked.region.level == GovernmentLevel.NATIONAL:
+        context["overview"] = national_overview(nation=picked.region)
+        template = "insights/national.html"
     return render(request, template, context)
 
 
