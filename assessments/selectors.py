@@ -1,6 +1,8 @@
 """Reads shared by the pages, the API and the reports. Each issues a fixed number of queries."""
 
 from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import groupby
@@ -74,9 +76,43 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
+_reused_matrices: ContextVar[dict | None] = ContextVar("reused_matrices", default=None)
+
+
+@contextmanager
+def reuse_matrices():
+    """Within this block, ``matrix_for_round`` reads each round (with the same filters) once.
+
+    A report calls several selectors that each need the same round's matrix (dashboard,
+    sector matrix, by level, comparison); the pages call one or two and need no cache.
+    """
+    token = _reused_matrices.set({})
+    try:
+        yield
+    finally:
+        _reused_matrices.reset(token)
+
+
 def matrix_for_round(
     *, round: AssessmentRound, sector_ids=(), government_level=None, programme=None, as_of=None
 ) -> Matrix:
+    """The who × who matrix of ``round``: two queries (none when reused, see above)."""
+    cache = _reused_matrices.get()
+    if cache is None:
+        return _read_matrix(round, sector_ids, government_level, programme, as_of)
+    key = (
+        round.pk,
+        tuple(sorted(sector_ids)),
+        government_level,
+        programme.pk if programme is not None else None,
+        as_of,
+    )
+    if key not in cache:
+        cache[key] = _read_matrix(round, sector_ids, government_level, programme, as_of)
+    return cache[key]
+
+
+def _read_matrix(round, sector_ids, government_level, programme, as_of) -> Matrix:
     """Two queries: the actors (with their sectors) and the levels of the round.
 
     With ``as_of`` (an aware datetime) the levels are those the history held at that

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from actors.models import GovernmentLevel, Region
 from assessments.models import AssessmentRound, Level
-from assessments.selectors import Matrix, PairRow, matrix_for_round, pair_rows_for_round
+from assessments.selectors import (
+    Matrix,
+    PairRow,
+    matrix_for_round,
+    pair_rows_for_round,
+    reuse_matrices,
+)
 from insights.selectors.gaps import GapList, pairs_below_target
 from insights.selectors.network import Network, network_from_matrix
 from insights.selectors.structure import (
@@ -74,10 +80,18 @@ def region_report(
 ) -> RegionReport:
     """The report of ``round`` among ``rounds`` (the region's visible rounds, newest first).
 
-    Queries, whatever the number of actors: the dashboard 4 (2 in a first round), the
-    matrix 2, the sector matrix 2, by government level 3, the comparison with the previous
-    round 4 (none in a first round), the pair rows 1; a province adds its ranking, 4.
+    Each round's matrix is read once and shared by the selectors (``reuse_matrices``).
+    Queries, whatever the number of actors: the matrices of this round and the previous
+    one 4 (2 in a first round), the mechanisms and factors for the by-level table 1, the
+    pair rows 1; a province adds its ranking, 4.
     """
+    with reuse_matrices():
+        return _region_report(
+            region=region, rounds=rounds, round=round, target=target, exported_by=exported_by
+        )
+
+
+def _region_report(*, region, rounds, round, target, exported_by) -> RegionReport:
     dashboard = region_dashboard(region=region, rounds=rounds, round=round)
     content = None
     if round is not None:

@@ -165,10 +165,11 @@ def chain_of(district, health):
 
 # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 visible rounds
 REQUEST_QUERIES = 6
-# dashboard: 7–8 actors and levels of this round, 9–10 of the previous one; 11–12 the
-# matrix; 13–14 the sector matrix; 15–17 by government level (actors, levels, evidence);
-# 18–21 the comparison (actors and levels of both rounds); 22 the pair rows
-REPORT_QUERIES = 16
+# Each round's matrix is read once for the whole report (reuse_matrices): 7–8 actors and
+# levels of this round, 9–10 of the previous one (dashboard, matrix, sector matrix, by
+# level, network, comparison and gaps share them); 11 the mechanisms and factors of the
+# by-level table; 12 the pair rows
+REPORT_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [10, 40])
