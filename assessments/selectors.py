@@ -215,36 +215,48 @@ def _labels(values, vocabulary) -> list[str]:
 
 def pair_rows_for_round(*, round: AssessmentRound) -> list[PairRow]:
     """Every scored pair of the round, in matrix order (by the sector, then the name, of
-    actor A, then of actor B; A and B in the stored canonical order). One query: the
-    pairs with both actors, their sectors and the scorer."""
-    order = []
-    for side in ("actor_a", "actor_b"):
-        order += [
-            f"-{side}__sector__is_health",
-            f"{side}__sector__sort_order",
-            f"{side}__sector__name_id",
-            f"{side}__name",
-            f"{side}_id",
-        ]
-    pairs = (
-        PairAssessment.objects.filter(round=round)
-        .select_related("actor_a__sector", "actor_b__sector", "scored_by")
-        .order_by(*order)
+    actor A, then of actor B; A and B in the stored canonical order).
+
+    Two queries: the round's actors with their sectors, and the pairs as plain values
+    with the scorer's name; the actors are shared between rows instead of being built
+    again for each of thousands of pairs.
+    """
+    actors = list(round_actors(round=round))
+    by_id = {actor.pk: actor for actor in actors}
+    position = {actor.pk: index for index, actor in enumerate(actors)}
+    fields = (
+        "actor_a_id",
+        "actor_b_id",
+        "level",
+        *EVIDENCE_FIELDS,
+        "mechanisms",
+        "facilitating_factors",
+        "hindering_factors",
+        "note",
+        "scored_by__username",
+        "scored_by__first_name",
+        "scored_by__last_name",
+        "scored_at",
     )
-    return [
-        PairRow(
-            actor_a=pair.actor_a,
-            actor_b=pair.actor_b,
-            level=Level(pair.level),
-            evidence=tuple(getattr(pair, name) for name in EVIDENCE_FIELDS),
-            mechanisms=list(pair.mechanisms or ()),
-            facilitating_factors=list(pair.facilitating_factors or ()),
-            hindering_factors=list(pair.hindering_factors or ()),
-            note=pair.note,
-            scored_by=(pair.scored_by.get_full_name() or pair.scored_by.get_username())
-            if pair.scored_by
-            else "",
-            scored_at=pair.scored_at,
+    rows = []
+    for values in PairAssessment.objects.filter(round=round).values_list(*fields):
+        a, b, level, *rest = values
+        evidence, rest = tuple(rest[: len(EVIDENCE_FIELDS)]), rest[len(EVIDENCE_FIELDS) :]
+        mechanisms, facilitating, hindering, note, username, first, last, scored_at = rest
+        full_name = f"{first or ''} {last or ''}".strip()
+        rows.append(
+            PairRow(
+                actor_a=by_id[a],
+                actor_b=by_id[b],
+                level=Level(level),
+                evidence=evidence,
+                mechanisms=list(mechanisms or ()),
+                facilitating_factors=list(facilitating or ()),
+                hindering_factors=list(hindering or ()),
+                note=note,
+                scored_by=full_name or username or "",
+                scored_at=scored_at,
+            )
         )
-        for pair in pairs
-    ]
+    rows.sort(key=lambda row: (position[row.actor_a.pk], position[row.actor_b.pk]))
+    return rows
