@@ -30,6 +30,8 @@ class Jurisdiction(models.Model):
         related_name="jurisdictions_of",
     )
 
+    jurisdiction_path = "region"
+
     class Meta:
         verbose_name = _("jurisdiction")
         verbose_name_plural = _("jurisdictions")

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.access import access_for
 from accounts.models import Role
+from accounts.scoping import access_for
 from actors.models import (
     NATIONAL_CODE,
     Actor,

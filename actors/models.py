@@ -77,6 +77,7 @@ class Region(models.Model):
     )
 
     objects = RegionQuerySet.as_manager()
+    jurisdiction_path = ""  # accounts.scoping: how a row reaches its region
 
     class Meta:
         ordering = ["code"]
@@ -225,6 +226,7 @@ class Actor(models.Model):
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
+    jurisdiction_path = "home_region"
 
     class Meta:
         ordering = ["name"]
@@ -310,6 +312,7 @@ class Programme(models.Model):
     target_groups = ChoiceListField(_("target groups"), vocabulary=TargetGroup)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
+    jurisdiction_path = "region"
 
     class Meta:
         ordering = ["-period_start", "name"]
@@ -357,6 +360,7 @@ class ProgrammeParticipant(models.Model):
     contributions = ChoiceListField(_("contributions"), vocabulary=Contribution)
     contribution_note = models.CharField(_("contribution details"), max_length=300, blank=True)
     history = HistoricalRecords()
+    jurisdiction_path = "programme__region"
 
     class Meta:
         ordering = ["programme", "actor__name"]

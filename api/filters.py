@@ -8,6 +8,7 @@ from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from accounts.scoping import scope, visible_regions
 from actors.models import (
     Actor,
     ActorKind,
@@ -17,7 +18,6 @@ from actors.models import (
     Sector,
     normalize_region_code,
 )
-from api.access import visible_programmes, visible_regions, visible_rounds
 from assessments.models import AssessmentRound, Level, PairAssessment, RoundStatus
 
 
@@ -26,11 +26,15 @@ def _regions(request):
 
 
 def _programmes(request):
-    return Programme.objects.none() if request is None else visible_programmes(request.user)
+    return Programme.objects.none() if request is None else scope(Programme.objects, request.user)
 
 
 def _rounds(request):
-    return AssessmentRound.objects.none() if request is None else visible_rounds(request.user)
+    return (
+        AssessmentRound.objects.none()
+        if request is None
+        else AssessmentRound.objects.visible_to(request.user)
+    )
 
 
 class RegionCodeField(forms.ModelChoiceField):

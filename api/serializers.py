@@ -6,11 +6,12 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.access import access_for
+from accounts.scoping import may_create_region, scope, visible_regions
 from actors.imports import parent_code_for, region_from_code
 from actors.models import (
     NATIONAL_CODE,
@@ -25,7 +26,6 @@ from actors.models import (
     level_for_code,
     normalize_region_code,
 )
-from api.access import visible_actors, visible_programmes, visible_regions, visible_rounds
 from assessments.models import (
     EVIDENCE_FIELDS,
     AssessmentRound,
@@ -99,7 +99,7 @@ class RegionCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"code": _("A region with the code %(code)s already exists.") % {"code": code}}
             )
-        if not access_for(_user(self)).covers(region):
+        if not may_create_region(_user(self), region):
             raise serializers.ValidationError(
                 {"code": _("The region %(code)s is outside your jurisdiction.") % {"code": code}}
             )
@@ -148,19 +148,21 @@ class VisibleRegionField(serializers.SlugRelatedField):
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleActorField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        return visible_actors(self.context["request"].user).select_related("home_region")
+        return scope(Actor.objects, self.context["request"].user).select_related("home_region")
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleProgrammeField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        return visible_programmes(self.context["request"].user).select_related("region")
+        return scope(Programme.objects, self.context["request"].user).select_related("region")
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleRoundField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        return visible_rounds(self.context["request"].user).select_related("region")
+        return AssessmentRound.objects.visible_to(self.context["request"].user).select_related(
+            "region"
+        )
 
 
 class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
@@ -492,3 +494,6 @@ class ImportResultSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(
+        help_text=_lazy("The token stops working at this time; ask for a new one then.")
+    )

@@ -1,11 +1,11 @@
-"""The authorization helper for rounds, used by pages, the API and reports alike."""
+"""The authorization helper for rounds, used by pages, the API and reports alike; the
+rules themselves are ``accounts.scoping``'s."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import access_for, can_read
-from accounts.models import Role
+from accounts.scoping import can_read, sees_drafts
 from assessments.models import AssessmentRound, RoundStatus
 
 
@@ -17,17 +17,15 @@ def get_round_for_user(user, round_id) -> AssessmentRound:
         raise Http404(_("No such assessment round.")) from None
     if not can_read(user, round_.region):
         raise PermissionDenied(_("This round is outside your jurisdiction."))
-    if round_.status == RoundStatus.DRAFT and not access_for(user).has_role(Role.ADMIN):
+    if round_.status == RoundStatus.DRAFT and not sees_drafts(user):
         raise Http404(_("No such assessment round."))
     return round_
 
 
 def rounds_visible_to(user, region) -> list[AssessmentRound]:
     """The region's rounds the user may see, newest first (drafts for admins only)."""
-    rounds = AssessmentRound.objects.filter(region=region).select_related("programme")
-    if not access_for(user).has_role(Role.ADMIN):
-        rounds = rounds.visible()
-    rounds = list(rounds.latest_first())
+    rounds = AssessmentRound.objects.filter(region=region).visible_to(user)
+    rounds = list(rounds.select_related("programme").latest_first())
     for round_ in rounds:
         round_.region = region  # already in hand: no query per round
     return rounds

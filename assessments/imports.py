@@ -22,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import access_for, can_score
 from accounts.models import Role
+from accounts.scoping import access_for, can_score
 from actors.imports import ImportResult
 from actors.models import Actor
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import scope, sees_drafts
 from actors.models import Actor, Programme, Region
 from convergence.fields import ChoiceListField
 
@@ -110,6 +111,11 @@ class AssessmentRoundQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-period_start", "-id")
 
+    def visible_to(self, user):
+        """The rounds of the user's jurisdiction; drafts only for those who see them."""
+        rounds = scope(self, user)
+        return rounds if sees_drafts(user) else rounds.visible()
+
 
 class AssessmentRound(models.Model):
     """One mapping exercise in a region, like a survey wave."""
@@ -135,6 +141,7 @@ class AssessmentRound(models.Model):
 
     objects = AssessmentRoundQuerySet.as_manager()
     history = HistoricalRecords()
+    jurisdiction_path = "region"
 
     class Meta:
         ordering = ["-period_start", "-id"]
@@ -166,7 +173,7 @@ class PairAssessment(models.Model):
     round = models.ForeignKey(
         AssessmentRound,
         verbose_name=_("round"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="assessments",
     )
     actor_a = models.ForeignKey(
@@ -215,6 +222,7 @@ class PairAssessment(models.Model):
     # silent overwrite of someone else's change.
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
+    jurisdiction_path = "round__region"
 
     class Meta:
         ordering = ["round", "actor_a", "actor_b"]

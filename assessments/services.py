@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.access import can_score
+from accounts.scoping import can_score
 from actors.models import Actor
 from assessments.models import (
     EVIDENCE_FIELDS,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import can_score, get_region_for_user
+from accounts.scoping import can_score, get_region_for_user
 from actors.models import Actor
 from assessments.access import get_round_for_user, pick_round, rounds_visible_to
 from assessments.forms import MatrixFilterForm, PairScoreForm

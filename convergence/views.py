@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from accounts.access import access_for, readable_root_regions
 from accounts.models import Role
+from accounts.scoping import access_for, readable_root_regions
 from actors.models import GovernmentLevel, Region
 from assessments.models import AssessmentRound, RoundStatus
 
@@ -28,11 +27,9 @@ def home(request):
     open_rounds = []
     if roots and access.has_role(Role.SCORER, Role.ADMIN):
         # The rounds that can be scored now, newest first, in one query.
-        within = Q()
-        for root in roots:
-            within |= root.subtree_q("region__")
         open_rounds = list(
-            AssessmentRound.objects.filter(within, status=RoundStatus.OPEN)
+            AssessmentRound.objects.visible_to(request.user)
+            .filter(status=RoundStatus.OPEN)
             .select_related("region")
             .latest_first()[:OPEN_ROUNDS_LISTED]
         )

@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import access_for
 from accounts.models import Role
-from api.access import visible_rounds
-from assessments.models import RoundStatus
+from accounts.scoping import access_for
+from assessments.models import AssessmentRound, RoundStatus
 from imports.forms import ImportForm
 from imports.services import run_import
 from imports.tabular import ImportRefused, read_upload
@@ -22,7 +21,7 @@ MAX_ERRORS_SHOWN = 200
 def import_page(request):
     if not access_for(request.user).has_role(Role.ADMIN):
         raise PermissionDenied(_("Only admins may import files."))
-    rounds = visible_rounds(request.user).select_related("region")
+    rounds = AssessmentRound.objects.visible_to(request.user).select_related("region")
     form = ImportForm(
         request.POST or None,
         request.FILES or None,

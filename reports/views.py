@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.access import can_export
+from accounts.scoping import can_read_details
 from assessments.models import Level
 from assessments.selectors import pair_rows_for_round
 from insights.selectors.gaps import DEFAULT_TARGET
@@ -49,7 +49,7 @@ def report_filename(region, round_, fmt: str) -> str:
 def region_report_file(request, code, fmt):
     picked = region_and_round(request, code)  # 403 outside the jurisdiction, 404 bad round
     region, round_ = picked.region, picked.round
-    if not can_export(request.user, region):
+    if not can_read_details(request.user, region):
         raise PermissionDenied(_("You may not export the reports of this region."))
     if fmt not in CONTENT_TYPES:
         return _refused(

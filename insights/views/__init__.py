@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from accounts.access import get_region_for_user
+from accounts.scoping import get_region_for_user
 from actors.models import Region
 from assessments.access import pick_round, rounds_visible_to
 from assessments.models import AssessmentRound

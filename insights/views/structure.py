@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.access import get_programme_for_user
+from accounts.scoping import get_programme_for_user
 from actors.models import Programme
 from assessments.access import pick_round, rounds_visible_to
 from assessments.models import level_legend

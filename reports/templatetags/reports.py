@@ -1,6 +1,6 @@
 from django import template
 
-from accounts.access import can_export
+from accounts.scoping import can_read_details
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ def may_export(context, region) -> bool:
     """Whether the page's user may download the region's reports (no query: the user's
     access is read once per request and kept on the user)."""
     request = context.get("request")
-    return request is not None and can_export(request.user, region)
+    return request is not None and can_read_details(request.user, region)

@@ -1,5 +1,5 @@
-from accounts.access import access_for
 from accounts.models import Role
+from accounts.scoping import access_for
 from actors.models import GovernmentLevel
 from tests.factories import RegionFactory, make_user
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from api.access import visible_actors, visible_regions
+from accounts.scoping import reads_details, scope, visible_regions
+from actors.models import Actor
 from convergence.management.commands.import_data import round_for, user_named
 from imports.services import KINDS, ROUND_KINDS, run_export
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, user, round, region, **options):
         reader = user_named(user)
+        if not reads_details(reader):
+            raise CommandError(f"{user} may not export files (viewers read the views only).")
         file_type = file.suffix.lower().lstrip(".")
         if file_type not in ("csv", "xlsx"):
             raise CommandError("The file must end in .csv or .xlsx.")
@@ -31,7 +34,9 @@ class Command(BaseCommand):
                 raise CommandError("--round is needed to export pair assessments.")
             round_ = round_for(reader, round)
         else:
-            queryset = (visible_regions if kind == "regions" else visible_actors)(reader)
+            queryset = (
+                visible_regions(reader) if kind == "regions" else scope(Actor.objects, reader)
+            )
             if region:
                 prefix = "" if kind == "regions" else "home_region__"
                 root = visible_regions(reader).filter(code=region).first()
