@@ -1,24 +1,71 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_scope import JurisdictionScopedAdmin
-from actors.models import Actor, Programme, ProgrammeParticipant, Region, Sector
+from accounts.admin_scope import ReferenceDataAdmin, ScopedAdmin, ScopedInline
+from accounts.scoping import manages_reference_data, may_create_region
+from actors.models import (
+    Actor,
+    GovernmentLevel,
+    Programme,
+    ProgrammeParticipant,
+    Region,
+    Sector,
+)
+
+
+class RegionAdminForm(forms.ModelForm):
+    """A new region must lie below the admin's own; provinces are added nationally."""
+
+    user = None  # set by RegionAdmin.get_form
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+    def _post_clean(self):
+        super()._post_clean()  # the model's own rules (code, level, parent) first
+        region = self.instance
+        if region.pk is None and not self.errors and not may_create_region(self.user, region):
+            if region.level > GovernmentLevel.PROVINCE:
+                self.add_error("code", _("You may add regions only inside your jurisdiction."))
+            else:
+                self.add_error("level", _("Provinces are added by a national admin."))
 
 
 @admin.register(Region)
-class RegionAdmin(JurisdictionScopedAdmin):
-    region_lookup = ""
+class RegionAdmin(ScopedAdmin):
+    form = RegionAdminForm
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     ordering = ["code"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        # A code (and so its level and parent) never changes: only the name does.
+        return ["code", "level", "parent"] if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.level <= GovernmentLevel.PROVINCE:
+            return manages_reference_data(request.user)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.level <= GovernmentLevel.PROVINCE:
+            return manages_reference_data(request.user)
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ReferenceDataAdmin):
     list_display = ["name_id", "name_en", "code", "is_health", "sort_order"]
     list_filter = ["is_health"]
     list_editable = ["sort_order"]
@@ -26,8 +73,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
-    region_lookup = "home_region"
+class ActorAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "short_name",
@@ -64,15 +110,14 @@ class ActorAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
         )
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ScopedInline):
     model = ProgrammeParticipant
     extra = 1
     autocomplete_fields = ["actor"]
-    formfield_for_foreignkey = JurisdictionScopedAdmin.formfield_for_foreignkey
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
+class ProgrammeAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "region", "period_start", "period_end", "lead_actor"]
     list_filter = ["region__level"]
     search_fields = ["name", "region__name", "region__code"]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_scope import JurisdictionScopedAdmin
+from accounts.admin_scope import ScopedAdmin
 from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 
 
@@ -31,7 +31,7 @@ class AssessmentRoundAdminForm(forms.ModelForm):
 
 
 @admin.register(AssessmentRound)
-class AssessmentRoundAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
+class AssessmentRoundAdmin(ScopedAdmin, SimpleHistoryAdmin):
     form = AssessmentRoundAdminForm
     list_display = ["name", "region", "programme", "period_start", "period_end", "status"]
     list_filter = ["status", "region__level"]
@@ -61,6 +61,13 @@ class AssessmentRoundAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
             fields.append("reopen_reason")
         return fields
 
+    def has_delete_permission(self, request, obj=None):
+        # A round that holds scored pairs is closed, never deleted (the database refuses
+        # it too: its pairs protect it).
+        if obj is not None and obj.assessments.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         reason = (form.cleaned_data.get("reopen_reason") or "").strip()
         if reason:
@@ -69,10 +76,10 @@ class AssessmentRoundAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PairAssessment)
-class PairAssessmentAdmin(JurisdictionScopedAdmin, SimpleHistoryAdmin):
-    region_lookup = "round__region"
+class PairAssessmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["round", "actor_a", "actor_b", "level", "scored_by", "scored_at"]
-    list_filter = ["level", "round__status", "round"]
+    # Only the rounds of the pairs listed (a plain filter would name every round).
+    list_filter = ["level", "round__status", ("round", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["actor_a__name", "actor_b__name", "note"]
     list_select_related = ["round", "actor_a", "actor_b", "scored_by"]
     readonly_fields = ["round", "actor_a", "actor_b", "scored_by", "scored_at"]
