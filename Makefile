@@ -66,7 +66,7 @@ format:
 # Refresh the Bahasa Indonesia catalogue after adding strings, then translate them in
 # locale/id/LC_MESSAGES/django.po and compile.
 messages:
-	$(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-artifacts --no-obsolete --add-location=file
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
 
 clean:

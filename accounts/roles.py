@@ -10,6 +10,8 @@ ADMIN_MODELS = {
     "assessments": ["assessmentround", "pairassessment"],
     "accounts": ["jurisdiction"],
     "auth": ["user"],
+    # API tokens: listed and revoked (never added or changed) in the admin.
+    "knox": ["authtoken"],
 }
 
 

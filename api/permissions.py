@@ -1,11 +1,11 @@
-"""Who may call what. Jurisdiction is applied by the querysets (api.access); these classes
-refuse, with 403, a request whose role does not allow it at all."""
+"""Who may call what. Jurisdiction is applied by the querysets (``accounts.scoping``);
+these classes refuse, with 403, a request whose role does not allow it at all."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.access import access_for
 from accounts.models import Role
+from accounts.scoping import access_for, reads_details
 
 
 class ReadAnyRoleWriteAdmin(BasePermission):
@@ -35,9 +35,16 @@ class ReadAnyRoleWriteNationalAdmin(ReadAnyRoleWriteAdmin):
         return access_for(request.user).is_national
 
 
-class ReadAnyRoleWriteScorer(ReadAnyRoleWriteAdmin):
-    """Pair assessments: reads for any role, writes for scorers and admins. Whether they
-    may score in a given region is decided by the scoring service."""
+VIEWERS_READ_VIEWS_ONLY = _(
+    "Viewers read the matrix and the planners' views; the details of pairs (notes, "
+    "evidence) and file exports are for scorers, planners and admins."
+)
+
+
+class ReadDetailsWriteScorer(ReadAnyRoleWriteAdmin):
+    """Pair assessments: read by the roles that read pair details (not viewers), written
+    by scorers and admins. Whether they may score in a given region is decided by the
+    scoring service."""
 
     message = _("Only scorers and admins may score pairs.")
 
@@ -46,7 +53,24 @@ class ReadAnyRoleWriteScorer(ReadAnyRoleWriteAdmin):
         if not access.roles:
             self.message = _("Your account has no role in this application.")
             return False
+        if not reads_details(request.user):
+            self.message = VIEWERS_READ_VIEWS_ONLY
+            return False
+        self.message = ReadDetailsWriteScorer.message
         return request.method in SAFE_METHODS or access.has_role(Role.SCORER, Role.ADMIN)
+
+
+class ReadsDetails(BasePermission):
+    """File exports: for the roles that read pair details (not viewers)."""
+
+    message = VIEWERS_READ_VIEWS_ONLY
+
+    def has_permission(self, request, view):
+        if not access_for(request.user).roles:
+            self.message = _("Your account has no role in this application.")
+            return False
+        self.message = VIEWERS_READ_VIEWS_ONLY
+        return reads_details(request.user)
 
 
 class AdminOnly(BasePermission):

@@ -27,6 +27,7 @@ urlpatterns = [
     re_path(r"^imports/(?P<kind>regions|actors)/$", views.ImportView.as_view(), name="import"),
     re_path(r"^exports/(?P<kind>regions|actors)/$", views.ExportView.as_view(), name="export"),
     path("token/", views.TokenView.as_view(), name="token"),
+    path("token/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(**docs), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL of its own: the
     # Content Security Policy refuses inline scripts.

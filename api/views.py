@@ -4,6 +4,7 @@ exports by ``actors.imports`` and ``assessments.imports``."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -14,32 +15,30 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from knox.models import get_token_model
+from knox.settings import knox_settings
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from actors.models import GovernmentLevel, Sector
+from accounts.scoping import scope, visible_regions
+from actors.models import Actor, GovernmentLevel, Programme, Sector
 from api import filters, serializers
-from api.access import (
-    visible_actors,
-    visible_assessments,
-    visible_programmes,
-    visible_regions,
-    visible_rounds,
-)
 from api.permissions import (
     AdminOnly,
     ReadAnyRoleWriteAdmin,
     ReadAnyRoleWriteNationalAdmin,
-    ReadAnyRoleWriteScorer,
+    ReadDetailsWriteScorer,
+    ReadsDetails,
 )
 from assessments import imports as pair_imports
 from assessments.forms import MatrixFilterForm
-from assessments.models import EVIDENCE_FIELDS, PairAssessment
+from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
 from assessments.selectors import end_of_day, matrix_for_round
 from assessments.services import StaleAssessment, pair_assessment_save
 from convergence.converters import RegionCodeConverter
@@ -173,7 +172,7 @@ class ActorViewSet(ReadCreateUpdateViewSet):
     filterset_class = filters.ActorFilter
 
     def get_queryset(self):
-        return visible_actors(self.request.user).select_related("sector", "home_region")
+        return scope(Actor.objects, self.request.user).select_related("sector", "home_region")
 
 
 class ProgrammeViewSet(ReadCreateUpdateViewSet):
@@ -185,7 +184,7 @@ class ProgrammeViewSet(ReadCreateUpdateViewSet):
 
     def get_queryset(self):
         return (
-            visible_programmes(self.request.user)
+            scope(Programme.objects, self.request.user)
             .select_related("region")
             .prefetch_related("participants")
         )
@@ -229,11 +228,15 @@ class RoundViewSet(FileExportMixin, ReadCreateUpdateViewSet):
     file_actions = {"export_pairs"}
 
     def get_queryset(self):
-        return visible_rounds(self.request.user).select_related("region", "programme")
+        return AssessmentRound.objects.visible_to(self.request.user).select_related(
+            "region", "programme"
+        )
 
     def get_permissions(self):
         if self.action == "import_pairs":
             return [AdminOnly()]
+        if self.action == "export_pairs":
+            return [ReadsDetails()]
         return super().get_permissions()
 
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
@@ -364,7 +367,7 @@ class PairAssessmentViewSet(ReadCreateUpdateViewSet):
     """
 
     serializer_class = serializers.PairAssessmentSerializer
-    permission_classes = [ReadAnyRoleWriteScorer]
+    permission_classes = [ReadDetailsWriteScorer]
     input_serializers = {
         "create": serializers.PairAssessmentCreateSerializer,
         "update": serializers.PairAssessmentUpdateSerializer,
@@ -373,7 +376,8 @@ class PairAssessmentViewSet(ReadCreateUpdateViewSet):
     filterset_class = filters.PairAssessmentFilter
 
     def get_queryset(self):
-        return visible_assessments(self.request.user).select_related("scored_by")
+        rounds = AssessmentRound.objects.visible_to(self.request.user)
+        return PairAssessment.objects.filter(round__in=rounds).select_related("scored_by")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -394,7 +398,11 @@ class PairAssessmentViewSet(ReadCreateUpdateViewSet):
         assessment = self.get_object()
         serializer = self.get_serializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        round_ = visible_rounds(request.user).select_related("region").get(pk=assessment.round_id)
+        round_ = (
+            AssessmentRound.objects.visible_to(request.user)
+            .select_related("region")
+            .get(pk=assessment.round_id)
+        )
         saved = self._save(
             round_=round_,
             actor_a=assessment.actor_a,
@@ -481,14 +489,14 @@ class ImportView(APIView):
 class ExportView(FileExportMixin, APIView):
     """Regions or actors of the user's jurisdiction, in the shape the import reads."""
 
-    permission_classes = [ReadAnyRoleWriteAdmin]
+    permission_classes = [ReadsDetails]
 
     def get(self, request, kind):
         file_type = _file_type(request)
         if kind == "regions":
             filterset_class, queryset = filters.RegionFilter, visible_regions(request.user)
         else:
-            filterset_class, queryset = filters.ActorFilter, visible_actors(request.user)
+            filterset_class, queryset = filters.ActorFilter, scope(Actor.objects, request.user)
         chosen = filterset_class(
             {"region": request.query_params.get("region", "")},
             queryset=queryset,
@@ -500,10 +508,53 @@ class ExportView(FileExportMixin, APIView):
         return _file_response(content, content_type, name=kind)
 
 
-@extend_schema(responses=serializers.TokenSerializer)
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (send it as
-    ``Authorization: Token <token>``)."""
+@extend_schema(
+    request={"application/json": AuthTokenSerializer},
+    responses={200: serializers.TokenSerializer},
+)
+class TokenView(APIView):
+    """Exchange a username and password for a new API token (send it as ``Authorization:
+    Token <token>``). It expires after a set time (``expiry``); changing the password or
+    deactivating the user revokes every token of theirs. Failed attempts count towards the
+    login lockout."""
+
+    authentication_classes = []
+    permission_classes = []
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def post(self, request):
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        user = credentials.validated_data["user"]
+        limit = knox_settings.TOKEN_LIMIT_PER_USER
+        if limit is not None:
+            now = timezone.now()
+            live = get_token_model().objects.filter(user=user, expiry__gt=now)
+            if live.count() >= limit:
+                raise PermissionDenied(
+                    _(
+                        "This user already holds %(limit)d valid tokens: revoke one "
+                        "(POST /api/v1/token/revoke/ with it) or ask an admin to."
+                    )
+                    % {"limit": limit}
+                )
+        instance, token = get_token_model().objects.create(user=user)
+        return Response(
+            serializers.TokenSerializer({"token": token, "expiry": instance.expiry}).data
+        )
+
+
+@extend_schema(request=None, responses={204: None})
+class TokenRevokeView(APIView):
+    """Revoke the token this request is made with (for example when a script is retired)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        if not isinstance(request.auth, get_token_model()):
+            raise ValidationError({"detail": _("Send this request with the token to revoke.")})
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @csrf_exempt  # it writes nothing; a refused token would otherwise answer in HTML

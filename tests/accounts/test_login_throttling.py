@@ -36,3 +36,27 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_many_user_names_from_one_address_lock_that_address(client, scorer, settings):
+    """Guessing across accounts: each name fails once, but the address is locked after
+    AXES_ADDRESS_FAILURE_LIMIT failures, whatever the name; another address is not."""
+    limit = settings.AXES_ADDRESS_FAILURE_LIMIT
+    statuses = [
+        client.post(
+            "/accounts/login/", {"username": f"tebakan{n}", "password": "salah"}
+        ).status_code
+        for n in range(limit)
+    ]
+    # Like a user name's lockout: the failure that reaches the limit is answered 429.
+    assert statuses == [200] * (limit - 1) + [429]
+    assert attempt(client, "pw-penilai_sigi").status_code == 429
+    elsewhere = client_class_from(client)(REMOTE_ADDR="10.1.2.3")
+    assert attempt(elsewhere, "pw-penilai_sigi").status_code == 302
+
+
+def client_class_from(client):
+    def make(**defaults):
+        return type(client)(**defaults)
+
+    return make

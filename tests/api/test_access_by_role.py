@@ -44,6 +44,9 @@ SIGI_READ = {
 }
 EVERYONE_READS = {**SIGI_READ, "other_scorer": 200}
 ADMIN_ONLY_READ = {**SIGI_READ, "scorer": 404, "planner": 404, "viewer": 404}
+# Pair details (notes, evidence) and files: every role but viewers (README, roles table).
+SIGI_DETAILS = {**SIGI_READ, "viewer": 403}
+EVERYONE_DETAILS = {**EVERYONE_READS, "viewer": 403}
 
 READS = [
     ("api root", lambda w: "/api/v1/", EVERYONE_READS),
@@ -60,15 +63,15 @@ READS = [
     ("draft round detail", lambda w: f"/api/v1/rounds/{w['draft'].pk}/", ADMIN_ONLY_READ),
     ("round matrix", lambda w: f"/api/v1/rounds/{w['round'].pk}/matrix/", SIGI_READ),
     ("draft round matrix", lambda w: f"/api/v1/rounds/{w['draft'].pk}/matrix/", ADMIN_ONLY_READ),
-    ("round export", lambda w: f"/api/v1/rounds/{w['round'].pk}/export/", SIGI_READ),
-    ("assessment list", lambda w: "/api/v1/pair-assessments/", EVERYONE_READS),
+    ("round export", lambda w: f"/api/v1/rounds/{w['round'].pk}/export/", SIGI_DETAILS),
+    ("assessment list", lambda w: "/api/v1/pair-assessments/", EVERYONE_DETAILS),
     (
         "assessment detail",
         lambda w: f"/api/v1/pair-assessments/{w['assessment'].pk}/",
-        SIGI_READ,
+        SIGI_DETAILS,
     ),
-    ("region export", lambda w: "/api/v1/exports/regions/", EVERYONE_READS),
-    ("actor export", lambda w: "/api/v1/exports/actors/", EVERYONE_READS),
+    ("region export", lambda w: "/api/v1/exports/regions/", EVERYONE_DETAILS),
+    ("actor export", lambda w: "/api/v1/exports/actors/", EVERYONE_DETAILS),
     ("schema", lambda w: "/api/v1/schema/", EVERYONE_READS),
     ("docs", lambda w: "/api/v1/docs/", EVERYONE_READS),
 ]

@@ -186,13 +186,13 @@ def test_a_closed_rounds_pairs_are_read_only(scorer, district, actors):
     assert snapshot() == before
 
 
-def test_assessment_filters(viewer, open_round, district, actors):
+def test_assessment_filters(planner, open_round, district, actors):
     old_round = RoundFactory(region=district, status=RoundStatus.CLOSED)
     old = score(old_round, actors[0], actors[1], 1)
     PairAssessment.objects.filter(pk=old.pk).update(scored_at=timezone.now() - timedelta(days=30))
     score(open_round, actors[0], actors[1], 3)
     score(open_round, actors[0], actors[2], 0)
-    client = api_client(viewer)
+    client = api_client(planner)
 
     def levels(query):
         response = client.get(f"{URL}?{query}")

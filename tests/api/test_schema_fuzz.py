@@ -15,7 +15,7 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -52,7 +52,7 @@ def admin_token(admin_user, open_round, actors, other_actors, district):
     programme = ProgrammeFactory(region=district, lead_actor=actors[0])
     programme.participants.create(actor=actors[1], role="implementer")
     score(open_round, actors[0], actors[1], 2)
-    return Token.objects.create(user=admin_user).key
+    return AuthToken.objects.create(user=admin_user)[1]
 
 
 def _openapi_schema() -> dict:

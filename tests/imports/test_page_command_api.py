@@ -179,12 +179,14 @@ def test_an_import_without_a_file_names_the_field(admin_user, open_round):
     assert "file" in response.json()
 
 
-def test_api_exports_round_trip(admin_user, viewer, open_round, actors, other_actors):
+def test_api_exports_round_trip(admin_user, scorer, viewer, open_round, actors, other_actors):
     score(open_round, actors[0], actors[1], 1)
-    reader = api_client(viewer)
+    # Files are not for viewers (README, roles table).
+    assert api_client(viewer).get("/api/v1/exports/actors/").status_code == 403
+    reader = api_client(scorer)
     actors_csv = reader.get("/api/v1/exports/actors/?file_type=csv")
     assert actors_csv["Content-Type"] == "text/csv; charset=utf-8"
-    assert b"Dinas Kesehatan Kota Palu" not in actors_csv.content  # outside the viewer's reach
+    assert b"Dinas Kesehatan Kota Palu" not in actors_csv.content  # outside the scorer's reach
     matrix = reader.get(f"/api/v1/rounds/{open_round.pk}/export/?shape=matrix&file_type=xlsx")
     assert matrix["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(matrix.content)).active

@@ -28,6 +28,8 @@ API_ANY     = (200, 200, 200, 200, 200, 403, 401)
 API_SIGI    = (200, 200, 404, 200, 200, 403, 401)
 API_DRAFT   = (200, 404, 404, 404, 404, 403, 401)
 API_FAR     = (404, 404, 404, 404, 404, 403, 401)  # province 73
+API_DETAILS = (200, 200, 200, 200, 403, 403, 401)  # pair details: not for viewers
+API_DETAIL_SIGI = (200, 200, 404, 200, 403, 403, 401)
 
 # URL ({placeholders} are ids from the world) -> status per persona, in PERSONAS order.
 TABLE = {
@@ -66,8 +68,10 @@ TABLE = {
     "/api/v1/rounds/{round}/":                API_SIGI,
     "/api/v1/rounds/{draft}/":                API_DRAFT,
     "/api/v1/rounds/{round}/matrix/":         API_SIGI,
-    "/api/v1/pair-assessments/":              API_ANY,
-    "/api/v1/pair-assessments/{assessment}/":  API_SIGI,
+    "/api/v1/pair-assessments/":              API_DETAILS,
+    "/api/v1/pair-assessments/{assessment}/":  API_DETAIL_SIGI,
+    "/api/v1/rounds/{round}/export/":         API_DETAIL_SIGI,
+    "/api/v1/exports/actors/":                API_DETAILS,
     "/api/v1/schema/":                        API_ANY,
 }
 # fmt: on
