@@ -89,9 +89,19 @@ class ActorAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["sector", "home_region"]
     actions = ["deactivate", "activate"]
 
+    @staticmethod
+    def _set_active(queryset, active: bool) -> int:
+        # One save each, not an update: the history keeps the change, and a deactivated
+        # actor leaves the rosters of open rounds where nobody scored it.
+        changed = [actor for actor in queryset if actor.is_active != active]
+        for actor in changed:
+            actor.is_active = active
+            actor.save(update_fields=["is_active"])
+        return len(changed)
+
     @admin.action(description=_("Deactivate the selected actors"))
     def deactivate(self, request, queryset):
-        count = queryset.update(is_active=False)
+        count = self._set_active(queryset, False)
         self.message_user(
             request,
             ngettext("%(count)d actor deactivated.", "%(count)d actors deactivated.", count)
@@ -101,7 +111,7 @@ class ActorAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Activate the selected actors"))
     def activate(self, request, queryset):
-        count = queryset.update(is_active=True)
+        count = self._set_active(queryset, True)
         self.message_user(
             request,
             ngettext("%(count)d actor activated.", "%(count)d actors activated.", count)

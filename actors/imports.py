@@ -410,6 +410,9 @@ def import_actors(*, data: bytes, user) -> ImportResult:
     bulk_update(
         Actor, changed, ["short_name", "kind", "sector", "government_level", "is_active"], user=user
     )
+    from assessments.rounds import withdraw_inactive_members  # bulk writes send no signal
+
+    withdraw_inactive_members(actor.pk for actor in changed if not actor.is_active)
     return ImportResult(created=len(new), updated=len(changed), unchanged=unchanged)
 
 

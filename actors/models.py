@@ -132,6 +132,28 @@ class Region(models.Model):
             return True
         return other.code == self.code or other.code.startswith(self.code + ".")
 
+    def ancestor_codes(self) -> list[str]:
+        """The codes of the regions above this one (the nation's last), from the code."""
+        codes, code = [], self.code
+        while "." in code:
+            code = code.rsplit(".", 1)[0]
+            codes.append(code)
+        if self.level != GovernmentLevel.NATIONAL:
+            codes.append(NATIONAL_CODE)
+        return codes
+
+    def admits(self, home_region: "Region") -> bool:
+        """Whether an actor homed in ``home_region`` may take part in this region's rounds
+        and programmes: homed here or below (kecamatan, desa), or at a level above (the
+        provincial and national offices), since convergence across levels is the point."""
+        return self.contains(home_region) or home_region.code in self.ancestor_codes()
+
+    def members_q(self, prefix: str = "") -> Q:
+        """The database twin of ``admits`` for actors (``prefix`` leads to the actor)."""
+        return self.subtree_q(f"{prefix}home_region__") | Q(
+            **{f"{prefix}home_region__code__in": self.ancestor_codes()}
+        )
+
     @property
     def is_mapping_unit(self) -> bool:
         """Rounds are held for provinces and districts (and nationally)."""
@@ -241,6 +263,26 @@ class Actor(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # A Puskesmas works at the kecamatan level: it is homed in its kecamatan.
+        if (
+            self.home_region_id
+            and self.government_level is not None
+            and self.home_region.level != self.government_level
+        ):
+            raise ValidationError(
+                {
+                    "government_level": _(
+                        "The government level must be that of the home region: "
+                        "%(region)s is a %(level)s."
+                    )
+                    % {
+                        "region": self.home_region.name,
+                        "level": GovernmentLevel(self.home_region.level).label,
+                    }
+                }
+            )
+
     def belongs_to_mapping_unit(self, region: Region) -> bool:
         """The Python twin of ``mapping_unit_q`` for one actor already in memory."""
         if region.level == GovernmentLevel.DISTRICT:
@@ -333,10 +375,15 @@ class Programme(models.Model):
         if (
             self.lead_actor_id
             and self.region_id
-            and not self.region.contains(self.lead_actor.home_region)
+            and not self.region.admits(self.lead_actor.home_region)
         ):
             raise ValidationError(
-                {"lead_actor": _("The lead actor must belong to the programme's region.")}
+                {
+                    "lead_actor": _(
+                        "The lead actor must be homed in the programme's region, below it "
+                        "or at a level above it."
+                    )
+                }
             )
 
 
@@ -379,6 +426,13 @@ class ProgrammeParticipant(models.Model):
         if (
             self.actor_id
             and self.programme_id
-            and not self.programme.region.contains(self.actor.home_region)
+            and not self.programme.region.admits(self.actor.home_region)
         ):
-            raise ValidationError({"actor": _("The actor must belong to the programme's region.")})
+            raise ValidationError(
+                {
+                    "actor": _(
+                        "The actor must be homed in the programme's region, below it or at a "
+                        "level above it."
+                    )
+                }
+            )

@@ -1,13 +1,42 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import ScopedAdmin
+from actors.models import Actor
 from assessments.models import AssessmentRound, PairAssessment, RoundStatus
+from assessments.rounds import (
+    ROUND_FIELDS,
+    check_members,
+    check_round_fields,
+    check_status_change,
+    eligible_actors,
+    roster_set,
+    round_create,
+    round_set_status,
+    round_update,
+)
 
 
 class AssessmentRoundAdminForm(forms.ModelForm):
+    """A round's fields, its status and its roster, checked by the rules of
+    ``assessments.rounds`` and saved through its services (``AssessmentRoundAdmin``)."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Roster"),
+        queryset=Actor.objects.none(),
+        required=False,
+        widget=FilteredSelectMultiple(_("actors"), is_stacked=False),
+        help_text=_(
+            "The actors taking part: of the round's region, below it (kecamatan, desa) or at "
+            "a level above it (the provincial offices). A member with scored pairs stays."
+        ),
+    )
     reopen_reason = forms.CharField(
         label=_("Reason for reopening"),
         required=False,
@@ -19,19 +48,66 @@ class AssessmentRoundAdminForm(forms.ModelForm):
         model = AssessmentRound
         fields = ["name", "region", "programme", "period_start", "period_end", "status"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        round_ = self.instance
+        if not round_.pk:
+            return
+        if "members" in self.fields:
+            self.fields["members"].queryset = (
+                eligible_actors(round_.region)
+                .filter(Q(is_active=True) | Q(memberships__round=round_))
+                .select_related("home_region")
+                .distinct()
+                .order_by("home_region__code", "name")
+            )
+            self.initial["members"] = list(round_.members.values_list("actor_id", flat=True))
+        if "programme" in self.fields:
+            # Only the programmes of the round's region, or of a region above or below it.
+            region = round_.region
+            self.fields["programme"].queryset = self.fields["programme"].queryset.filter(
+                region.subtree_q("region__") | Q(region__code__in=region.ancestor_codes())
+            )
+
     def clean(self):
         cleaned = super().clean()
-        was_closed = self.instance.pk and self.initial.get("status") == RoundStatus.CLOSED
-        reopened = was_closed and cleaned.get("status") != RoundStatus.CLOSED
-        if reopened and not (cleaned.get("reopen_reason") or "").strip():
-            raise forms.ValidationError(
-                {"reopen_reason": _("Say why this closed round is reopened.")}
-            )
+        stored = AssessmentRound.objects.filter(pk=self.instance.pk).first()
+        region = cleaned.get("region") or (stored.region if stored else None)
+        try:
+            if region is not None and "name" in self.fields:
+                check_round_fields(
+                    region=region,
+                    name=cleaned.get("name") or "",
+                    period_start=cleaned.get("period_start"),
+                    period_end=cleaned.get("period_end"),
+                    programme=cleaned.get("programme"),
+                )
+            if stored is None:
+                if cleaned.get("status") == RoundStatus.CLOSED:
+                    raise ValidationError({"status": _("A new round starts as a draft or open.")})
+            else:
+                if "status" in cleaned:
+                    check_status_change(
+                        round=stored,
+                        status=cleaned["status"],
+                        reason=cleaned.get("reopen_reason", ""),
+                    )
+                if "members" in cleaned and not self.fields["members"].disabled:
+                    on_roster = set(stored.members.values_list("actor_id", flat=True))
+                    added = [a for a in cleaned["members"] if a.pk not in on_roster]
+                    check_members(stored.region, added)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
         return cleaned
 
 
 @admin.register(AssessmentRound)
 class AssessmentRoundAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """Rounds, written through ``assessments.rounds``: a new round takes the proposed
+    roster (the previous round's), which is then edited on its page; opening, closing
+    (which freezes the roster) and reopening with a reason are that module's services."""
+
     form = AssessmentRoundAdminForm
     list_display = ["name", "region", "programme", "period_start", "period_end", "status"]
     list_filter = ["status", "region__level"]
@@ -52,14 +128,25 @@ class AssessmentRoundAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A closed round is read-only: only its status changes, to reopen it with a reason.
         if self._is_closed(obj):
-            return ["name", "region", "programme", "period_start", "period_end"]
+            return ["name", "region", "programme", "period_start", "period_end", "members"]
+        if obj is not None:
+            return ["region"]
         return []
 
     def get_fields(self, request, obj=None):
-        fields = [f for f in super().get_fields(request, obj) if f != "reopen_reason"]
+        fields = [
+            f for f in super().get_fields(request, obj) if f not in ("reopen_reason", "members")
+        ]
+        if obj is not None:
+            fields.append("members")
         if self._is_closed(obj):
             fields.append("reopen_reason")
         return fields
+
+    @admin.display(description=_("Roster"))
+    def members(self, obj):
+        names = obj.members.order_by("name").values_list("name", flat=True)
+        return format_html_join(", ", "{}", ((name,) for name in names)) or "–"
 
     def has_delete_permission(self, request, obj=None):
         # A round that holds scored pairs is closed, never deleted (the database refuses
@@ -69,10 +156,37 @@ class AssessmentRoundAdmin(ScopedAdmin, SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        reason = (form.cleaned_data.get("reopen_reason") or "").strip()
-        if reason:
-            obj._change_reason = reason  # django-simple-history keeps it with the change
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if not change:
+            created = round_create(
+                user=request.user,
+                region=data["region"],
+                name=data["name"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                programme=data.get("programme"),
+                open_now=data.get("status") == RoundStatus.OPEN,
+            )
+            obj.pk, obj.status = created.pk, created.status
+            return
+        stored = AssessmentRound.objects.get(pk=obj.pk)
+        if stored.status != RoundStatus.CLOSED:
+            round_update(
+                user=request.user,
+                round=stored,
+                **{field: data[field] for field in ROUND_FIELDS if field in data},
+            )
+        if "members" in data and stored.status != RoundStatus.CLOSED:
+            roster_set(user=request.user, round=stored, actors=data["members"])
+        round_set_status(
+            user=request.user,
+            round=stored,
+            status=data.get("status", stored.status),
+            reason=data.get("reopen_reason", ""),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the roster is saved by save_model, through the roster service
 
 
 @admin.register(PairAssessment)

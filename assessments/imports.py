@@ -27,7 +27,7 @@ from accounts.scoping import access_for, can_score
 from actors.imports import ImportResult
 from actors.models import Actor
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
-from assessments.selectors import matrix_for_round
+from assessments.selectors import matrix_for_round, round_member_ids
 from assessments.services import (
     canonical_pair,
     lock_open_round,
@@ -66,16 +66,17 @@ _REPLACED_FIELDS = [
 class ActorNames:
     """Find the round's actors by name or short name (case and spacing ignored).
 
-    The actors of the round's mapping unit come first; then those elsewhere in its region,
-    so that naming one of them gets ``validate_pair``'s message rather than "unknown".
+    The members of the round's roster come first; then the other actors that could be on
+    it, so that naming one of them gets ``validate_pair``'s message rather than "unknown".
     """
 
     def __init__(self, round: AssessmentRound):
         self.round = round
-        actors = list(Actor.objects.within(round.region).select_related("home_region"))
-        in_unit = [actor for actor in actors if actor.belongs_to_mapping_unit(round.region)]
-        others = [actor for actor in actors if not actor.belongs_to_mapping_unit(round.region)]
-        self.tiers = [self._index(in_unit), self._index(others)]
+        self.members = round_member_ids(round)
+        actors = list(Actor.objects.filter(round.region.members_q()).select_related("home_region"))
+        on_roster = [actor for actor in actors if actor.pk in self.members]
+        others = [actor for actor in actors if actor.pk not in self.members]
+        self.tiers = [self._index(on_roster), self._index(others)]
 
     @staticmethod
     def _key(value: str) -> str:
@@ -168,7 +169,9 @@ def import_pairs(*, data: bytes, round: AssessmentRound, user, shape: str) -> Im
             unchanged += 1  # already so: nothing to check or write
             continue
         try:
-            validate_scorable_pair(round=round, actor_a=first, actor_b=second)
+            validate_scorable_pair(
+                round=round, actor_a=first, actor_b=second, members=names.members
+            )
         except ValidationError as error:
             errors.extend(RowError(number, message, column) for message in error.messages)
             continue

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import scope, sees_drafts
-from actors.models import Actor, Programme, Region
+from actors.models import Actor, ActorKind, GovernmentLevel, Programme, Region, Sector
 from convergence.fields import ChoiceListField
 
 
@@ -161,6 +161,118 @@ class AssessmentRound(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == RoundStatus.OPEN
+
+
+class RoundMember(models.Model):
+    """An actor on a round's roster: only members' pairs are scored in the round.
+
+    While the round has never been closed, the member is read as the actor is now. At its
+    first closing the member's name, sector, kind, government level and home region are
+    frozen here, and the round reads them from here ever after: renaming, moving or
+    deactivating the actor later never changes a closed round's figures.
+    """
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="members"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, blank=True, editable=False)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ActorKind.choices, blank=True, editable=False
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Health ↔ non-health figures depend on it: frozen with the sector.
+    sector_is_health = models.BooleanField(_("health sector"), null=True, editable=False)
+    government_level = models.PositiveSmallIntegerField(
+        _("government level"),
+        choices=GovernmentLevel.choices,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    home_region = models.ForeignKey(
+        Region,
+        verbose_name=_("home region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+    jurisdiction_path = "round__region"
+
+    class Meta:
+        verbose_name = _("round member")
+        verbose_name_plural = _("round members")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "actor"], name="member_once_per_round"),
+            models.CheckConstraint(
+                condition=Q(frozen_at__isnull=True)
+                | Q(sector__isnull=False, government_level__isnull=False),
+                name="frozen_member_is_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or str(self.actor)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    def freeze(self, actor: Actor, moment) -> None:
+        """Keep ``actor`` as it is at ``moment`` (its sector already loaded)."""
+        self.frozen_at = moment
+        self.name = actor.name
+        self.short_name = actor.short_name
+        self.kind = actor.kind
+        self.sector_id = actor.sector_id
+        self.sector_is_health = actor.sector.is_health
+        self.government_level = actor.government_level
+        self.home_region_id = actor.home_region_id
+
+    def as_actor(self) -> Actor:
+        """The member as the round reads it: the live actor, or as it was at closing."""
+        if not self.is_frozen:
+            return self.actor
+        return frozen_actor(self, is_active=self.actor.is_active)
+
+
+def frozen_actor(member, *, is_active: bool = True) -> Actor:
+    """An unsaved copy of the actor as ``member`` (a RoundMember, or a historical record of
+    one, with its sector and home region loaded) froze it, with a copy of its sector that
+    keeps the health mark it had."""
+    sector = Sector(
+        pk=member.sector_id,
+        code=member.sector.code,
+        name_id=member.sector.name_id,
+        name_en=member.sector.name_en,
+        sort_order=member.sector.sort_order,
+        is_health=member.sector_is_health,
+    )
+    return Actor(
+        pk=member.actor_id,
+        name=member.name,
+        short_name=member.short_name,
+        kind=member.kind,
+        sector=sector,
+        government_level=member.government_level,
+        home_region=member.home_region,
+        is_active=is_active,
+    )
 
 
 class PairAssessment(models.Model):

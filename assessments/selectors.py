@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import groupby
 
-from django.db.models import Q
 from django.utils import timezone
 
-from actors.models import Actor, Sector, mapping_unit_q
+from actors.models import Actor, Sector
 from assessments.models import (
     EVIDENCE_FIELDS,
     AssessmentRound,
@@ -19,6 +18,8 @@ from assessments.models import (
     Level,
     Mechanism,
     PairAssessment,
+    RoundMember,
+    frozen_actor,
 )
 
 
@@ -52,23 +53,71 @@ class Matrix:
         return summarize_levels(self.levels.values(), possible=self.possible_pairs)
 
 
-def round_actors(*, round: AssessmentRound, sector_ids=(), government_level=None, programme=None):
-    """Actors of the round: active ones of its region, and any already scored in it."""
-    assessed = PairAssessment.objects.filter(round=round)
-    actors = Actor.objects.filter(
-        (mapping_unit_q(round.region) & Q(is_active=True))
-        | Q(pk__in=assessed.values("actor_a"))
-        | Q(pk__in=assessed.values("actor_b"))
-    )
+def matrix_order(actor: Actor) -> tuple:
+    """Health sectors first, then by sector order and name, then by the actor's name."""
+    sector = actor.sector
+    return (not sector.is_health, sector.sort_order, sector.name_id, actor.name, actor.pk)
+
+
+def round_actors(
+    *, round: AssessmentRound, sector_ids=(), government_level=None, programme=None, as_of=None
+) -> list[Actor]:
+    """The members of the round's roster, as the round reads them (``RoundMember.as_actor``:
+    as they are, or as they were when the round was closed), in matrix order.
+
+    One query (two more with ``as_of``, one more with both ``as_of`` and ``programme``).
+    With ``as_of`` (an aware datetime), the roster and the actors are those the history
+    held at that moment. Filters apply to the values the round reads (a member moved to
+    another sector after closing is filtered on its sector then).
+    """
+    if as_of is None:
+        members = RoundMember.objects.filter(round_id=round.pk).select_related(
+            "actor__sector", "actor__home_region", "sector", "home_region"
+        )
+        if programme is not None:
+            members = members.filter(actor__participations__programme=programme)
+            programme = None
+        actors = [member.as_actor() for member in members]
+    else:
+        actors = _round_actors_as_of(round, as_of)
     if sector_ids:
-        actors = actors.filter(sector_id__in=sector_ids)
+        wanted = set(sector_ids)
+        actors = [actor for actor in actors if actor.sector_id in wanted]
     if government_level is not None:
-        actors = actors.filter(government_level=government_level)
+        actors = [actor for actor in actors if actor.government_level == government_level]
     if programme is not None:
-        actors = actors.filter(participations__programme=programme)
-    return actors.select_related("sector", "home_region").order_by(
-        "-sector__is_health", "sector__sort_order", "sector__name_id", "name", "pk"
+        taking_part = set(programme.participants.values_list("actor_id", flat=True))
+        actors = [actor for actor in actors if actor.pk in taking_part]
+    return sorted(actors, key=matrix_order)
+
+
+def _round_actors_as_of(round: AssessmentRound, moment: datetime) -> list[Actor]:
+    """The roster as it stood at ``moment``: members frozen by then as frozen, the others
+    as the actor's history held them (with today's sector records)."""
+    members = list(
+        RoundMember.history.as_of(moment)
+        .filter(round_id=round.pk)
+        .select_related("sector", "home_region")
     )
+    live_ids = [member.actor_id for member in members if member.frozen_at is None]
+    past = {
+        actor.pk: actor
+        for actor in Actor.history.as_of(moment)
+        .filter(pk__in=live_ids)
+        .select_related("sector", "home_region")
+    }
+    actors = []
+    for member in members:
+        if member.frozen_at is not None:
+            actors.append(frozen_actor(member))
+        elif member.actor_id in past:
+            actors.append(past[member.actor_id])
+    return actors
+
+
+def round_member_ids(round: AssessmentRound) -> set[int]:
+    """The ids of the actors on the round's roster (one query)."""
+    return set(RoundMember.objects.filter(round_id=round.pk).values_list("actor_id", flat=True))
 
 
 def end_of_day(day: date) -> datetime:

@@ -16,6 +16,7 @@ from assessments.models import (
     AssessmentRound,
     Level,
     PairAssessment,
+    RoundMember,
     RoundStatus,
 )
 
@@ -27,15 +28,25 @@ def canonical_pair(actor_a: Actor, actor_b: Actor) -> tuple[Actor, Actor]:
     return (actor_a, actor_b) if actor_a.pk < actor_b.pk else (actor_b, actor_a)
 
 
-def validate_pair(*, round: AssessmentRound, actor_a: Actor, actor_b: Actor) -> None:
-    """Refuse a pair that cannot be scored in ``round``, with a message for the user."""
+def validate_pair(
+    *, round: AssessmentRound, actor_a: Actor, actor_b: Actor, members: set[int] | None = None
+) -> None:
+    """Refuse a pair that cannot be scored in ``round``, with a message for the user: the
+    same actor twice, or an actor that is not on the round's roster. ``members`` (the
+    roster's actor ids) saves the query when many pairs are checked."""
     if actor_a.pk == actor_b.pk:
         raise ValidationError(_("An actor cannot be paired with itself."), code="same_actor")
+    if members is None:
+        members = set(
+            RoundMember.objects.filter(
+                round_id=round.pk, actor_id__in=[actor_a.pk, actor_b.pk]
+            ).values_list("actor_id", flat=True)
+        )
     for actor in (actor_a, actor_b):
-        if not actor.belongs_to_mapping_unit(round.region):
+        if actor.pk not in members:
             raise ValidationError(
-                _("%(actor)s does not belong to the region of this round.") % {"actor": actor},
-                code="actor_outside_region",
+                _("%(actor)s is not on the roster of this round.") % {"actor": actor},
+                code="actor_not_in_round",
             )
 
 
@@ -224,15 +235,18 @@ def validate_level(level) -> None:
         )
 
 
-def validate_scorable_pair(*, round: AssessmentRound, actor_a: Actor, actor_b: Actor) -> None:
-    """``validate_pair``, and both actors still active (an inactive actor is not scored)."""
-    validate_pair(round=round, actor_a=actor_a, actor_b=actor_b)
-    for actor in (actor_a, actor_b):
+def validate_scorable_pair(
+    *, round: AssessmentRound, actor_a: Actor, actor_b: Actor, members: set[int] | None = None
+) -> None:
+    """``validate_pair``, and both actors still active (an inactive actor is not scored;
+    said first, since a deactivated actor also leaves the rosters of open rounds)."""
+    for actor in (actor_a, actor_b) if actor_a.pk != actor_b.pk else ():
         if not actor.is_active:
             raise ValidationError(
                 _("%(actor)s is no longer active and cannot be scored.") % {"actor": actor},
                 code="inactive_actor",
             )
+    validate_pair(round=round, actor_a=actor_a, actor_b=actor_b, members=members)
 
 
 class StaleAssessment(ValidationError):

@@ -11,12 +11,10 @@ from datetime import date
 from itertools import combinations
 
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, GovernmentLevel, Programme, Region, Sector, TargetGroup
-from assessments.models import AssessmentRound, Level, PairAssessment
+from assessments.models import AssessmentRound, Level, PairAssessment, RoundMember
 from assessments.selectors import LevelSummary, matrix_for_round, summarize_levels
 
 # Region dashboard ----------------------------------------------------------------------
@@ -194,10 +192,10 @@ class ProvinceRanking:
 def province_ranking(*, province: Region) -> ProvinceRanking:
     """The province's districts ranked by the convergence index of their latest visible
     (not draft) round, then by coverage. Four queries, whatever the number of districts:
-    the districts, their visible rounds, the actors of the latest rounds, their levels.
+    the districts, their visible rounds, the roster sizes of the latest rounds, their levels.
 
-    Per district this is what ``matrix_for_round(round=...).summary`` gives (the same actors:
-    the district's active ones and any scored in the round), read for every district at once.
+    Per district this is what ``matrix_for_round(round=...).summary`` gives (the same
+    roster), read for every district at once.
     """
     districts = list(
         Region.objects.filter(parent=province, level=GovernmentLevel.DISTRICT).order_by("code")
@@ -211,13 +209,7 @@ def province_ranking(*, province: Region) -> ProvinceRanking:
         latest.setdefault(round_.region_id, round_)
     round_ids = [round_.pk for round_ in latest.values()]
     pairs = PairAssessment.objects.filter(round_id__in=round_ids)
-    actors = list(
-        Actor.objects.filter(
-            (province.subtree_q("home_region__") & Q(is_active=True))
-            | Q(pk__in=pairs.values("actor_a"))
-            | Q(pk__in=pairs.values("actor_b"))
-        ).select_related("home_region")
-    )
+    member_counts = _member_counts(round_ids)
     levels: dict[int, list[tuple[int, int, int]]] = {pk: [] for pk in round_ids}
     for round_id, actor_a, actor_b, level in pairs.values_list(
         "round_id", "actor_a_id", "actor_b_id", "level"
@@ -232,18 +224,23 @@ def province_ranking(*, province: Region) -> ProvinceRanking:
             continue
         round_.region = district
         scored = levels[round_.pk]
-        members = {
-            actor.pk
-            for actor in actors
-            if actor.is_active and actor.belongs_to_mapping_unit(district)
-        }
-        members.update(pk for a, b, _level in scored for pk in (a, b))
-        count = len(members)
+        count = member_counts.get(round_.pk, 0)
         summary = summarize_levels(
             (level for _a, _b, level in scored), possible=count * (count - 1) // 2
         )
         standings.append(DistrictStanding(district, round_, count, summary, None))
     return ProvinceRanking(province=province, standings=_ranked(standings))
+
+
+def _member_counts(round_ids) -> dict[int, int]:
+    """The size of each round's roster, in one query."""
+    return dict(
+        RoundMember.objects.filter(round_id__in=round_ids)
+        .order_by()
+        .values("round_id")
+        .annotate(count=models.Count("pk"))
+        .values_list("round_id", "count")
+    )
 
 
 def _ranked(standings: list[DistrictStanding]) -> list[DistrictStanding]:
@@ -535,8 +532,7 @@ def national_overview(*, nation: Region) -> NationalOverview:
 
     Four queries, whatever the number of provinces, districts, actors and pairs, each
     aggregated by the database: the provinces; the districts with the id of their latest
-    visible round; the count and sum of the levels per round; the actors per district (the
-    active ones homed in it or below it, and inactive ones scored in a latest round).
+    visible round; the count and sum of the levels per round; the roster size per round.
     """
     provinces = list(Region.objects.filter(level=GovernmentLevel.PROVINCE).order_by("code"))
     latest_round = (
@@ -558,26 +554,15 @@ def national_overview(*, nation: Region) -> NationalOverview:
         .values("round_id")
         .annotate(assessed=models.Count("pk"), level_total=models.Sum("level"))
     }
-    in_latest_round = PairAssessment.objects.filter(round_id__in=round_ids).filter(
-        Q(actor_a=models.OuterRef("pk")) | Q(actor_b=models.OuterRef("pk"))
-    )
-    actors = dict(
-        Actor.objects.filter(home_region__level__gte=GovernmentLevel.DISTRICT)
-        .filter(Q(is_active=True) | models.Exists(in_latest_round))
-        .annotate(district=Substr("home_region__code", 1, 5))
-        .order_by()
-        .values("district")
-        .annotate(count=models.Count("pk"))
-        .values_list("district", "count")
-    )
+    members = _member_counts(round_ids)
 
     totals = {province.pk: [0, 0, 0, 0, 0, 0] for province in provinces}
-    for code, province_id, round_id in districts:
+    for _code, province_id, round_id in districts:
         row = totals[province_id]
         row[0] += 1
         if round_id is None:
             continue
-        count = actors.get(code, 0)
+        count = members.get(round_id, 0)
         assessed, level_total = scored.get(round_id, (0, 0))
         row[1] += 1
         row[2] += count

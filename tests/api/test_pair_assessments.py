@@ -98,7 +98,7 @@ def test_answers_that_skip_a_step_need_a_confirmation(scorer, open_round, actors
     ("case", "message"),
     [
         ("same actor", "itself"),
-        ("other region", "does not belong"),
+        ("other region", "not on the roster"),
         ("inactive", "no longer active"),
     ],
 )
@@ -112,6 +112,7 @@ def test_pairs_the_scoring_page_refuses_are_refused(
     elif case == "other region":
         client, b = api_client(admin_user), other_actors[0]  # the admin sees both districts
     else:
+        score(open_round, b, actors[2], 1)  # scored, so it stays on the roster
         b.is_active = False
         b.save()
     before = snapshot()

@@ -129,7 +129,7 @@ def test_a_province_round_takes_the_provinces_own_actors_only(admin_user, provin
     with pytest.raises(ImportRefused) as refused:
         import_pairs(data=data, round=round_, user=admin_user, shape="edges")
     assert messages(refused.value) == [
-        (3, "", "Dinas Kesehatan Kabupaten Sigi does not belong to the region of this round.")
+        (3, "", "Dinas Kesehatan Kabupaten Sigi is not on the roster of this round.")
     ]
     import_pairs(data=data[: data.index(b"Prov 1,Dinkes")], round=round_, user=admin_user,
                  shape="edges")  # fmt: skip
