@@ -71,6 +71,15 @@ def round_actors(*, round: AssessmentRound, sector_ids=(), government_level=None
     )
 
 
+def round_has_actors(*, round: AssessmentRound, actor_ids) -> bool:
+    """Whether every id in ``actor_ids`` (at least two, all different) names an actor of
+    ``round``: one query. The scoring panel answers 404 otherwise, naming no one."""
+    wanted = set(actor_ids)
+    if len(wanted) < 2 or len(wanted) != len(actor_ids):
+        return False
+    return round_actors(round=round).filter(pk__in=wanted).count() == len(wanted)
+
+
 def end_of_day(day: date) -> datetime:
     """The last moment of ``day`` in the site's time zone (for "as of a date")."""
     return timezone.make_aware(datetime.combine(day, time.max))
