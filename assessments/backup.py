@@ -357,15 +357,6 @@ class FileError:
             where.append(_("field %(field)s") % {"field": self.field})
         return f"{', '.join(where)}: {self.message}"
 
-    def as_dict(self) -> dict:
-        return {
-            "section": self.section,
-            "row": self.row,
-            "history": self.history,
-            "field": self.field,
-            "message": self.message,
-        }
-
     @property
     def sort_key(self):
         order = SECTIONS.index(self.section) if self.section in SECTIONS else len(SECTIONS)
@@ -542,9 +533,11 @@ class _Restore:
 
     def _region(self, section, number, field, code: str) -> Region | None:
         code = normalize_region_code(code)
+        if code not in self.regions and ("region", code) not in self.refused:
+            stored = Region.objects.filter(code=code).first()  # a region the file leaves out
+            if stored is not None:
+                self.regions[code] = stored
         region = self.regions.get(code)
-        if region is None:
-            region = Region.objects.filter(code=code).first()
         if region is None and ("region", code) not in self.refused:
             self.errors.add(
                 section, number, field, _("No region with the code %(code)s.") % {"code": code}
@@ -968,6 +961,8 @@ class _Restore:
                 usernames |= {record.scored_by, record.history_user}
         users = get_user_model().objects.in_bulk(usernames - {None}, field_name="username")
 
+        for assessment, pair in zip(assessments, self.pairs, strict=True):
+            assessment.scored_by = users.get(pair.current.scored_by)
         PairAssessment.objects.bulk_create(assessments, batch_size=BATCH_SIZE)
         if any(assessment.pk is None for assessment in assessments):
             ids = {
@@ -981,10 +976,7 @@ class _Restore:
         # bulk_create stamps auto_now fields with the current time; put the originals back.
         for assessment, pair in zip(assessments, self.pairs, strict=True):
             assessment.scored_at = pair.current.scored_at
-            assessment.scored_by = users.get(pair.current.scored_by)
-        PairAssessment.objects.bulk_update(
-            assessments, ["scored_at", "scored_by"], batch_size=BATCH_SIZE
-        )
+        PairAssessment.objects.bulk_update(assessments, ["scored_at"], batch_size=BATCH_SIZE)
 
         records = []
         for assessment, pair in zip(assessments, self.pairs, strict=True):

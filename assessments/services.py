@@ -113,6 +113,8 @@ def _choice_list(field_name: str, value) -> list[str]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise ValidationError(_("Choose from the list."), code="invalid")
     items = list(value)
+    if not items:
+        return []  # the common case, and nothing to check
     # Only strings can be in a vocabulary; anything else (even unhashable) is named as such.
     foreign = [str(item) for item in items if not isinstance(item, str)]
     if foreign:
