@@ -30,8 +30,8 @@ from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
 from assessments.selectors import matrix_for_round, round_member_ids
 from assessments.services import (
     canonical_pair,
+    clean_pair_values,
     lock_open_round,
-    validate_level,
     validate_scorable_pair,
 )
 from convergence.validators import unsafe_text_message
@@ -115,8 +115,8 @@ class ActorNames:
 
 class LevelCells:
     """Read the level in a cell ("2", or "2.0" as a spreadsheet may write it), checked by
-    the service's rule: the level, or None and the reason. A file repeats a handful of
-    values, so each is checked once."""
+    the service's rules for a pair scored with that level alone: the level, or None and the
+    reason. A file repeats a handful of values, so each is checked once."""
 
     def __init__(self):
         self.seen: dict[str, tuple[int | None, str | None]] = {}
@@ -126,11 +126,11 @@ class LevelCells:
             value = raw.strip()
             level = int(float(value)) if _WHOLE_NUMBER.match(value) else value
             try:
-                validate_level(level)
+                values = clean_pair_values(level=level)
             except ValidationError as error:
                 self.seen[raw] = (None, error.messages[0])
             else:
-                self.seen[raw] = (level, None)
+                self.seen[raw] = (values["level"], None)
         return self.seen[raw]
 
 
@@ -162,6 +162,7 @@ def import_pairs(*, data: bytes, round: AssessmentRound, user, shape: str) -> Im
         )
     }
     new, changed, unchanged = [], [], 0
+    values_by_level: dict[int, dict] = {}
     now = timezone.now()
     for (first, second), (level, number, column) in scored.items():
         existing = stored.get((first.pk, second.pk))
@@ -175,11 +176,14 @@ def import_pairs(*, data: bytes, round: AssessmentRound, user, shape: str) -> Im
         except ValidationError as error:
             errors.extend(RowError(number, message, column) for message in error.messages)
             continue
+        # What the pair stores: its level, and the rest cleared (a changed level replaces
+        # the whole assessment, as a save on the scoring page does).
+        if level not in values_by_level:
+            values_by_level[level] = clean_pair_values(level=level)
+        values = values_by_level[level]
         if existing is None:
             new.append(
-                PairAssessment(
-                    round=round, actor_a=first, actor_b=second, level=level, scored_by=user
-                )
+                PairAssessment(round=round, actor_a=first, actor_b=second, **values, scored_by=user)
             )
         else:
             changed.append(
@@ -188,7 +192,7 @@ def import_pairs(*, data: bytes, round: AssessmentRound, user, shape: str) -> Im
                     round=round,
                     actor_a=first,
                     actor_b=second,
-                    level=level,
+                    **values,
                     scored_by=user,
                     scored_at=now,
                     version=existing[2] + 1,

@@ -120,6 +120,16 @@ def round_member_ids(round: AssessmentRound) -> set[int]:
     return set(RoundMember.objects.filter(round_id=round.pk).values_list("actor_id", flat=True))
 
 
+def round_has_actors(*, round: AssessmentRound, actor_ids) -> bool:
+    """Whether every id in ``actor_ids`` (at least two, all different) names an actor of
+    ``round``: one query. The scoring panel answers 404 otherwise, naming no one."""
+    wanted = set(actor_ids)
+    if len(wanted) < 2 or len(wanted) != len(actor_ids):
+        return False
+    members = RoundMember.objects.filter(round_id=round.pk, actor_id__in=wanted)
+    return members.count() == len(wanted)
+
+
 def end_of_day(day: date) -> datetime:
     """The last moment of ``day`` in the site's time zone (for "as of a date")."""
     return timezone.make_aware(datetime.combine(day, time.max))

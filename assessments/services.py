@@ -124,6 +124,8 @@ def _choice_list(field_name: str, value) -> list[str]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise ValidationError(_("Choose from the list."), code="invalid")
     items = list(value)
+    if not items:
+        return []  # the common case, and nothing to check
     # Only strings can be in a vocabulary; anything else (even unhashable) is named as such.
     foreign = [str(item) for item in items if not isinstance(item, str)]
     if foreign:
@@ -206,9 +208,10 @@ def _level_from_evidence(level, result: EvidenceResult, *, confirmed: bool) -> L
     return result.level
 
 
-# The checks below are shared by pair_assessment_save and the bulk import of pair
-# assessments (assessments/imports.py), which validates every row with them and then
-# writes in bulk: one set of rules, two ways of writing.
+# The checks below are shared by pair_assessment_save, the bulk import of pair
+# assessments (assessments/imports.py) and the restore of a round (assessments/backup.py),
+# which check every row with them and then write in bulk: one set of rules, three ways of
+# writing. Only the live save asks for an open round and a user who may score there.
 
 
 def lock_open_round(round: AssessmentRound) -> None:
@@ -233,6 +236,65 @@ def validate_level(level) -> None:
         raise ValidationError(
             _("The level must be a whole number from 0 to 4."), code="invalid_level"
         )
+
+
+def clean_pair_values(
+    *,
+    level: int | None,
+    note: str | None = "",
+    evidence: Sequence[bool | None] | None = None,
+    mechanisms: Iterable[str] = (),
+    facilitating_factors: Iterable[str] = (),
+    hindering_factors: Iterable[str] = (),
+    confirm_inconsistent: bool = False,
+) -> dict:
+    """The values of one pair assessment as they are stored, checked by the scoring rules.
+
+    The one place for them: the scoring page and the API (``pair_assessment_save``), the
+    pair import and the restore of a round all call it. The arguments mean what they mean
+    for ``pair_assessment_save``. Returns the model's fields (level, note, the four
+    answers, the confirmation, the three lists); raises ValidationError, keyed by field
+    where one field is wrong, with every such refusal at once.
+    """
+    # First each value on its own, all refusals together; then how they fit each other.
+    errors: dict[str, ValidationError] = {}
+    if level is not None:
+        try:
+            validate_level(level)
+        except ValidationError as error:
+            errors["level"] = error
+    note = (note or "").strip() if isinstance(note, str | None) else note
+    if not isinstance(note, str):
+        errors["note"] = ValidationError(_("The note must be text."), code="invalid_note")
+    elif len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = ValidationError(
+            _("The note is too long (at most %(max)d characters).") % {"max": NOTE_MAX_LENGTH},
+            code="note_too_long",
+        )
+    try:
+        answers = _evidence_answers(evidence)
+    except ValidationError as error:
+        errors["evidence"] = error
+    lists = {}
+    for field_name, value in zip(
+        CHOICE_LIST_FIELDS, (mechanisms, facilitating_factors, hindering_factors), strict=True
+    ):
+        try:
+            lists[field_name] = _choice_list(field_name, value)
+        except ValidationError as error:
+            errors[field_name] = error
+    if errors:
+        raise ValidationError(errors)
+
+    result = derive_level(answers)
+    return {
+        "level": _level_from_evidence(level, result, confirmed=confirm_inconsistent is True),
+        "note": note,
+        **dict(zip(EVIDENCE_FIELDS, answers, strict=True)),
+        # Only answers that skip a step need (and have had) a confirmation.
+        "evidence_inconsistency_confirmed": result.inconsistent,
+        **lists,
+    }
 
 
 def validate_scorable_pair(
@@ -338,49 +400,18 @@ def pair_assessment_save(
         raise PermissionDenied(_("You may not score pairs in this region."))
     lock_open_round(round)
 
-    # First each value on its own, all refusals together; then how they fit each other.
-    errors: dict[str, ValidationError] = {}
-    if level is not None:
-        try:
-            validate_level(level)
-        except ValidationError as error:
-            errors["level"] = error
-    note = (note or "").strip() if isinstance(note, str | None) else note
-    if not isinstance(note, str):
-        errors["note"] = ValidationError(_("The note must be text."), code="invalid_note")
-    elif len(note) > NOTE_MAX_LENGTH:
-        errors["note"] = ValidationError(
-            _("The note is too long (at most %(max)d characters).") % {"max": NOTE_MAX_LENGTH},
-            code="note_too_long",
-        )
-    try:
-        answers = _evidence_answers(evidence)
-    except ValidationError as error:
-        errors["evidence"] = error
-    lists = {}
-    for field_name, value in zip(
-        CHOICE_LIST_FIELDS, (mechanisms, facilitating_factors, hindering_factors), strict=True
-    ):
-        try:
-            lists[field_name] = _choice_list(field_name, value)
-        except ValidationError as error:
-            errors[field_name] = error
-    if errors:
-        raise ValidationError(errors)
-
-    result = derive_level(answers)
-    level = _level_from_evidence(level, result, confirmed=confirm_inconsistent is True)
+    values = clean_pair_values(
+        level=level,
+        note=note,
+        evidence=evidence,
+        mechanisms=mechanisms,
+        facilitating_factors=facilitating_factors,
+        hindering_factors=hindering_factors,
+        confirm_inconsistent=confirm_inconsistent,
+    )
     validate_scorable_pair(round=round, actor_a=actor_a, actor_b=actor_b)
     first, second = canonical_pair(actor_a, actor_b)
-    values = {
-        "level": level,
-        "note": note,
-        "scored_by": user,
-        **dict(zip(EVIDENCE_FIELDS, answers, strict=True)),
-        # Only answers that skip a step need (and have had) a confirmation.
-        "evidence_inconsistency_confirmed": result.inconsistent,
-        **lists,
-    }
+    values["scored_by"] = user
     assessment = _write_pair(
         round=round, first=first, second=second, values=values, expected_version=expected_version
     )

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from assessments.access import get_round_for_user, pick_round, rounds_visible_to
 from assessments.forms import MatrixFilterForm, PairScoreForm
 from assessments.matrix_html import level_cell, level_names, render_matrix
 from assessments.models import PairAssessment, level_legend
-from assessments.selectors import end_of_day, matrix_for_round
+from assessments.selectors import end_of_day, matrix_for_round, round_has_actors
 from assessments.services import StaleAssessment, pair_assessment_save
 
 
@@ -66,9 +66,14 @@ def pair(request, round_id, actor_a_id, actor_b_id):
     round_ = get_round_for_user(request.user, round_id)
     if not can_score(request.user, round_.region):
         raise PermissionDenied(_("You may not score pairs in this region."))
+    # Only a pair of two actors of this round has a panel: any other ids (another region's
+    # actors, unknown ones, one actor twice) get the same 404, which names no one.
+    if not round_has_actors(round=round_, actor_ids=[actor_a_id, actor_b_id]):
+        raise Http404
     actors = Actor.objects.select_related("sector", "home_region").in_bulk([actor_a_id, actor_b_id])
-    actor_a = actors.get(actor_a_id) or get_object_or_404(Actor, pk=actor_a_id)
-    actor_b = actors.get(actor_b_id) or get_object_or_404(Actor, pk=actor_b_id)
+    if len(actors) != 2:
+        raise Http404  # deleted since the check above
+    actor_a, actor_b = actors[actor_a_id], actors[actor_b_id]
     first, second = (actor_a, actor_b) if actor_a.pk <= actor_b.pk else (actor_b, actor_a)
     existing = PairAssessment.objects.filter(round=round_, actor_a=first, actor_b=second).first()
     form = PairScoreForm(

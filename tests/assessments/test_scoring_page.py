@@ -2,8 +2,9 @@ import re
 
 import pytest
 
+from actors.models import GovernmentLevel
 from assessments.models import PairAssessment, RoundStatus
-from tests.factories import RoundFactory, score
+from tests.factories import ActorFactory, RegionFactory, RoundFactory, score
 
 
 def pair_url(round_, actor_x, actor_y):
@@ -74,17 +75,29 @@ def test_a_too_long_note_is_refused(scorer_client, open_round, actors):
     assert not PairAssessment.objects.exists()
 
 
-def test_an_actor_paired_with_itself_is_refused(scorer_client, open_round, actors):
-    response = scorer_client.post(pair_url(open_round, actors[0], actors[0]), {"level": "2"})
-    assert response.status_code == 400
-    assert "dirinya sendiri" in response.content.decode()
-    assert not PairAssessment.objects.exists()
-
-
-def test_an_actor_of_another_region_is_refused(scorer_client, open_round, actors, other_actors):
-    response = scorer_client.post(pair_url(open_round, actors[0], other_actors[0]), {"level": "2"})
-    assert response.status_code == 400
-    assert "tidak termasuk wilayah putaran ini" in response.content.decode()
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("other", ["same actor", "actor of Palu", "actor of province 73"])
+def test_the_panel_of_a_pair_outside_the_round_is_404_and_names_no_one(
+    scorer_client, open_round, actors, other_actors, method, other
+):
+    far_province = RegionFactory(code="73", name="Sulawesi Selatan", level=GovernmentLevel.PROVINCE)
+    far_actor = ActorFactory(
+        name="Dinas Kesehatan Provinsi Sulawesi Selatan",
+        short_name="Dinkes Sulsel",
+        sector=actors[0].sector,
+        home_region=far_province,
+    )
+    stranger = {"same actor": actors[0], "actor of Palu": other_actors[0]}.get(other, far_actor)
+    for first, second in ((actors[0], stranger), (stranger, actors[0])):
+        url = pair_url(open_round, first, second)
+        if method == "get":
+            response = scorer_client.get(url)
+        else:
+            response = scorer_client.post(url, {"level": "2"}, **HTMX)
+        assert response.status_code == 404
+        body = response.content.decode()
+        for name in (stranger.name, stranger.short_name, stranger.sector.name_id):
+            assert name not in body
     assert not PairAssessment.objects.exists()
 
 
@@ -126,10 +139,22 @@ def test_an_unknown_round_or_actor_is_404(scorer_client, open_round, actors):
     assert (
         scorer_client.get(f"/rounds/999999/pairs/{actors[0].pk}-{actors[1].pk}/").status_code == 404
     )
-    assert (
-        scorer_client.get(f"/rounds/{open_round.pk}/pairs/{actors[0].pk}-999999/").status_code
-        == 404
-    )
+    for url in (
+        f"/rounds/{open_round.pk}/pairs/{actors[0].pk}-999999/",
+        f"/rounds/{open_round.pk}/pairs/999999-{actors[0].pk}/",
+    ):
+        assert scorer_client.get(url).status_code == 404
+        assert scorer_client.post(url, {"level": "2"}).status_code == 404
+    assert not PairAssessment.objects.exists()
+
+
+def test_an_inactive_actor_scored_in_the_round_keeps_its_panel(scorer_client, open_round, actors):
+    score(open_round, actors[0], actors[1], 2, note="Rapat TPPS")
+    actors[1].is_active = False
+    actors[1].save()
+    response = scorer_client.get(pair_url(open_round, actors[0], actors[1]))
+    assert response.status_code == 200
+    assert "Rapat TPPS" in response.content.decode()
 
 
 def test_a_post_without_the_csrf_token_is_refused(scorer, open_round, actors):

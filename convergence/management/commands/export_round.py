@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from assessments.backup import export_round
 from assessments.models import AssessmentRound
@@ -17,11 +18,13 @@ class Command(BaseCommand):
         try:
             round_ = AssessmentRound.objects.select_related("region", "programme").get(pk=round_id)
         except AssessmentRound.DoesNotExist:
-            raise CommandError(f"No round with id {round_id}.") from None
+            raise CommandError(_("No round with id %(id)d.") % {"id": round_id}) from None
         text = json.dumps(export_round(round=round_), ensure_ascii=False, indent=1)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            self.stderr.write(f"Round {round_id} written to {output}")
+            self.stderr.write(
+                _("Round %(id)d written to %(path)s.") % {"id": round_id, "path": output}
+            )
         else:
             self.stdout.write(text)
