@@ -106,13 +106,15 @@ def _round_actors_as_of(round: AssessmentRound, moment: datetime) -> list[Actor]
         .filter(pk__in=live_ids)
         .select_related("sector", "home_region")
     }
-    actors = []
-    for member in members:
-        if member.frozen_at is not None:
-            actors.append(frozen_actor(member))
-        elif member.actor_id in past:
-            actors.append(past[member.actor_id])
-    return actors
+    # An actor whose history starts later (imported or restored since) is read as it is.
+    missing = [pk for pk in live_ids if pk not in past]
+    if missing:
+        past.update(Actor.objects.select_related("sector", "home_region").in_bulk(missing))
+    return [
+        frozen_actor(member) if member.frozen_at is not None else past[member.actor_id]
+        for member in members
+        if member.frozen_at is not None or member.actor_id in past
+    ]
 
 
 def round_member_ids(round: AssessmentRound) -> set[int]:

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Jurisdiction
 from actors.models import Actor, ActorKind, GovernmentLevel, Programme, Region, Sector
@@ -59,9 +60,8 @@ class ActorFactory(factory.django.DjangoModelFactory):
             if Actor.objects.filter(default_roster_q(round_.region), pk=actor.pk).exists()
             and not round_.members.filter(frozen_at__isnull=False).exists()
         ]
-        RoundMember.objects.bulk_create(
-            [RoundMember(round=round_, actor=actor) for round_ in rounds],
-            ignore_conflicts=True,
+        bulk_create_with_history(
+            [RoundMember(round=round_, actor=actor) for round_ in rounds], RoundMember
         )
 
 
@@ -92,9 +92,8 @@ class RoundFactory(factory.django.DjangoModelFactory):
             return
         if extracted is None:
             extracted = Actor.objects.filter(default_roster_q(round_.region), is_active=True)
-        RoundMember.objects.bulk_create(
-            [RoundMember(round=round_, actor=actor) for actor in extracted],
-            ignore_conflicts=True,
+        bulk_create_with_history(
+            [RoundMember(round=round_, actor=actor) for actor in extracted], RoundMember
         )
 
 
@@ -128,5 +127,6 @@ def score(round_, actor_x, actor_y, level, **extra):
     """Store a level directly (canonical order), as fixtures for reads."""
     first, second = sorted([actor_x, actor_y], key=lambda actor: actor.pk)
     for actor in (first, second):  # a scored actor is on the roster
-        RoundMember.objects.get_or_create(round=round_, actor=actor)
+        if not RoundMember.objects.filter(round=round_, actor=actor).exists():
+            RoundMember.objects.create(round=round_, actor=actor)
     return PairFactory(round=round_, actor_a=first, actor_b=second, level=level, **extra)
