@@ -9,15 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from openpyxl import load_workbook
 
-from actors.models import Actor, GovernmentLevel, Sector
+from actors.models import GovernmentLevel, Sector
 from assessments.models import AssessmentRound, RoundMember, RoundStatus
 from assessments.rounds import (
     proposed_roster,
+    roster_set,
     round_close,
     round_create,
     round_open,
     round_reopen,
-    roster_set,
 )
 from assessments.selectors import matrix_for_round, round_actors
 from assessments.services import pair_assessment_save
