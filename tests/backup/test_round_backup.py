@@ -1,6 +1,8 @@
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from actors.models import Actor, Programme, ProgrammeParticipant, Region, Sector
@@ -98,14 +100,17 @@ def full_round(open_round, actors, scorer, district):
     return open_round
 
 
-def test_a_round_exported_and_restored_loses_nothing(full_round, tmp_path):
+@pytest.mark.dates
+def test_a_round_exported_and_restored_loses_nothing(full_round, tmp_path, clock):
     before = snapshot(full_round.name)
     path = tmp_path / "round.json"
     call_command("export_round", str(full_round.pk), output=str(path))
     full_round.delete()
     assert not PairAssessment.objects.exists()
 
-    call_command("restore_round", str(path))
+    # Restored the next day (in WITA and in UTC): the pairs keep when they were scored.
+    with time_machine.travel(clock + timedelta(days=1, hours=5)):
+        call_command("restore_round", str(path))
     assert snapshot(before["round"][1]) == before
 
 
