@@ -55,7 +55,7 @@ bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 	$(BIN)/python manage.py bench_load --actors 50 --connections 16 --duration 20
 
-lint:
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -70,4 +70,4 @@ messages:
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

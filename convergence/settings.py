@@ -106,6 +106,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# SQLite (the default of `make run`) has one writer at a time. A deferred transaction that
+# reads, then writes, fails at once with "database is locked" when another writer got in
+# between; IMMEDIATE takes the write lock at BEGIN, and a second writer waits for it (up to
+# the timeout, in seconds). WAL lets pages be read while someone saves; with WAL, NORMAL
+# synchronous may lose the last commits on a power cut but never corrupts the file.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,9 +2,26 @@
 
 Personas: admin (province), scorer of Sigi, scorer of Palu, planner (province),
 viewer (Sigi), a user with no role, and the anonymous visitor.
+
+The clock: every test runs on a clock that starts at a fixed instant and keeps moving
+(time-machine, ``tick=True``, so lockouts, sessions, the live server and threads behave as
+on a real clock). The default instant, 23:30 UTC on 29 November 2026, is already
+30 November in the site's time zone (WITA, UTC+8): a test or a page that mixes the UTC
+date with the local one fails every time, not only when CI runs between 16:00 and 24:00 UTC.
+
+- ``@pytest.mark.dates``: the test touches dates; it runs twice, at 23:30 UTC and at
+  03:00 UTC on the 30th (11:00 WITA), whatever TEST_CLOCK says. Both instants fall on
+  30 November 2026 in WITA (``SITE_TODAY``), so the test may assert that date.
+- ``@pytest.mark.clock("2027-01-01T00:00:00+00:00")``: the test runs at that instant.
+- ``TEST_CLOCK=<ISO instant>`` in the environment: every other test starts at that instant;
+  ``TEST_CLOCK=real``: they run on the wall clock (to check the suite against it).
 """
 
+import os
+from datetime import UTC, date, datetime
+
 import pytest
+import time_machine
 from django.test import Client
 
 from accounts.models import Role
@@ -16,6 +33,48 @@ from tests.factories import (
     SectorFactory,
     make_user,
 )
+
+# Two instants on the same WITA day: one where the UTC date is the day before, one where
+# it is the same day.
+CLOCKS = {
+    "23h30utc": datetime(2026, 11, 29, 23, 30, tzinfo=UTC),  # 07:30 WITA, 30 November
+    "03h00utc": datetime(2026, 11, 30, 3, 0, tzinfo=UTC),  # 11:00 WITA, 30 November
+}
+DEFAULT_CLOCK = "23h30utc"
+# The site's date at both instants (what a WITA user sees as "today").
+SITE_TODAY = date(2026, 11, 30)
+TEST_CLOCK = os.environ.get("TEST_CLOCK", "").strip()
+
+
+def _instant(value: str) -> datetime:
+    instant = datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"TEST_CLOCK / clock marker needs a UTC offset: {value!r}")
+    return instant
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("dates") and "clock" in metafunc.fixturenames:
+        metafunc.parametrize("clock", list(CLOCKS), indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The instant the test started at, an aware datetime; time moves on from there."""
+    marker = request.node.get_closest_marker("clock")
+    if marker:
+        instant = _instant(marker.args[0])
+    elif hasattr(request, "param"):
+        instant = CLOCKS[request.param]
+    elif TEST_CLOCK == "real":
+        yield datetime.now(UTC)
+        return
+    elif TEST_CLOCK:
+        instant = _instant(TEST_CLOCK)
+    else:
+        instant = CLOCKS[DEFAULT_CLOCK]
+    with time_machine.travel(instant, tick=True):
+        yield instant
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,11 @@
 """The who × who matrix of a round, from assessments.selectors.matrix_for_round."""
 
+import pytest
+
 from actors.models import GovernmentLevel
 from assessments.models import RoundStatus
 from tests.api.conftest import api_client
+from tests.conftest import SITE_TODAY
 from tests.factories import ProgrammeFactory, RoundFactory, score
 
 
@@ -69,6 +72,7 @@ def test_the_matrix_costs_a_fixed_number_of_queries(
         client.get(f"/api/v1/rounds/{open_round.pk}/matrix/")
 
 
+@pytest.mark.dates
 def test_the_matrix_as_of_a_date_reads_the_history(viewer, scorer, open_round, actors):
     from datetime import timedelta
 
@@ -86,5 +90,8 @@ def test_the_matrix_as_of_a_date_reads_the_history(viewer, scorer, open_round, a
     assert matrix(reader, open_round, f"?as_of={yesterday}")["pairs"] == []
     now = matrix(reader, open_round, f"?as_of={today.isoformat()}")
     assert [pair["level"] for pair in now["pairs"]] == [2]
+    # The site's days (WITA), not UTC's: at 23:30 UTC on the 29th it is the 30th in Sigi.
+    assert today == SITE_TODAY
+    assert matrix(reader, open_round, "?as_of=2026-11-29")["pairs"] == []
     bad = reader.get(f"/api/v1/rounds/{open_round.pk}/matrix/?as_of=kemarin")
     assert (bad.status_code, list(bad.json())) == (400, ["as_of"])

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import PairAssessment, RoundStatus
 from tests.api.conftest import api_client, snapshot
+from tests.conftest import SITE_TODAY
 from tests.factories import RoundFactory, score
 
 URL = "/api/v1/pair-assessments/"
@@ -33,6 +34,15 @@ def test_a_scorer_scores_a_pair_and_scoring_it_again_replaces_it(scorer, open_ro
     assert again.status_code == 200
     stored = PairAssessment.objects.get()
     assert (stored.level, stored.note, stored.mechanisms) == (4, "", [])
+
+
+@pytest.mark.dates
+def test_the_moment_of_scoring_is_given_in_the_sites_time(scorer, open_round, actors):
+    client = api_client(scorer)
+    client.post(URL, body(open_round, actors[0], actors[1], level=2), format="json")
+    [item] = api_client(scorer).get(f"{URL}?round={open_round.pk}").json()["results"]
+    assert item["scored_at"].startswith(f"{SITE_TODAY.isoformat()}T")
+    assert item["scored_at"].endswith("+08:00")
 
 
 def test_the_level_is_derived_from_the_evidence(scorer, open_round, actors):
@@ -187,6 +197,7 @@ def test_a_closed_rounds_pairs_are_read_only(scorer, district, actors):
     assert snapshot() == before
 
 
+@pytest.mark.dates
 def test_assessment_filters(planner, open_round, district, actors):
     old_round = RoundFactory(region=district, status=RoundStatus.CLOSED)
     old = score(old_round, actors[0], actors[1], 1)
@@ -205,6 +216,9 @@ def test_assessment_filters(planner, open_round, district, actors):
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert levels("changed_since=" + since.replace("+", "%2B")) == [0, 3]
     assert levels("region=72.10") == [0, 1, 3]
+    # A moment without an offset is the site's time: midnight starting 30 November in WITA
+    # (16:00 UTC on the 29th) is before this morning's scores, whatever the UTC date.
+    assert levels(f"changed_since={SITE_TODAY.isoformat()}T00:00:00") == [0, 3]
     assert client.get(f"{URL}?changed_since=yesterday").status_code == 400
     assert client.get(f"{URL}?level=7").status_code == 400
 

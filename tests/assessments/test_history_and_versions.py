@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from assessments.models import PairAssessment
 from assessments.services import StaleAssessment, pair_assessment_save
+from tests.conftest import SITE_TODAY
 from tests.factories import make_user
 
 
@@ -92,6 +93,39 @@ def test_every_change_is_kept_with_who_and_when_and_shown_on_the_pair(
     assert "pair-history" in html and "data dibagikan" in html and "anggaran bersama" in html
 
 
+@pytest.mark.dates
+def test_the_history_says_when_in_the_sites_time(scorer_client, open_round, actors):
+    """Scored this morning in WITA, whatever the UTC date: the pair says 30 November."""
+    url = pair_url(open_round, actors[0], actors[1])
+    scorer_client.post(url, {"level": "2", "version": "0"})
+    html = scorer_client.get(url).content.decode()
+    stamp = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', html)
+    assert stamp.group(1).startswith(f"{SITE_TODAY.isoformat()}T")
+    assert stamp.group(1).endswith("+08:00")
+    assert stamp.group(2).startswith("30-11-2026 ")
+    assert "Terakhir dinilai oleh penilai_sigi, 30 Nov. 2026, " in html  # "last scored by"
+
+
+def matrix_levels(client, actors, query=""):
+    """The level classes in the first actor's row of Sigi's matrix."""
+    html = client.get(f"/regions/72.10/matrix/?{query}").content.decode()
+    row = re.search(rf'<tr[^>]*><th class="row-head"[^>]*title="{actors[0].name}">.*?</tr>', html)
+    return re.findall(r'<td class="(\w+)"', row.group(0))
+
+
+@pytest.mark.dates
+def test_a_pair_scored_this_morning_is_in_todays_matrix_not_yesterdays(
+    viewer_client, open_round, actors, scorer
+):
+    """ "As of" a date reads to the end of that day in WITA: at 23:30 UTC on 29 November it
+    is already the 30th in Sigi, so the pair belongs to the 30th, not to the 29th."""
+    save(open_round, actors, scorer, 3)
+    assert timezone.localdate() == SITE_TODAY
+    assert "l3" in matrix_levels(viewer_client, actors, "as_of=2026-11-30")
+    assert "l3" not in matrix_levels(viewer_client, actors, "as_of=2026-11-29")
+
+
+@pytest.mark.dates
 def test_the_matrix_as_of_a_date_shows_the_levels_of_then(
     viewer_client, open_round, actors, scorer
 ):
@@ -105,11 +139,7 @@ def test_the_matrix_as_of_a_date_shows_the_levels_of_then(
     cell = f"c{actors[0].pk}-{actors[1].pk}"
 
     def level_shown(query):
-        html = viewer_client.get(f"/regions/72.10/matrix/?{query}").content.decode()
-        row = re.search(
-            rf'<tr[^>]*><th class="row-head"[^>]*title="{actors[0].name}">.*?</tr>', html
-        )
-        return re.findall(r'<td class="(\w+)"', row.group(0))
+        return matrix_levels(viewer_client, actors, query)
 
     assert "l4" in level_shown("")
     assert "l1" in level_shown(f"as_of={ten_days_ago}") and "l4" not in level_shown(

@@ -1,6 +1,6 @@
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -64,7 +64,8 @@ def snapshot(round_name):
     }
 
 
-def test_a_round_exported_and_restored_loses_nothing(full_round, tmp_path):
+@pytest.mark.dates
+def test_a_round_exported_and_restored_loses_nothing(full_round, tmp_path, clock):
     before = snapshot(full_round.name)
     path = tmp_path / "round.json"
     call_command("export_round", str(full_round.pk), output=str(path))
@@ -74,7 +75,9 @@ def test_a_round_exported_and_restored_loses_nothing(full_round, tmp_path):
     full_round.delete()
     assert not PairAssessment.objects.exists()
 
-    call_command("restore_round", str(path), "--user", RESTORER)
+    # Restored the next day (in WITA and in UTC): the pairs keep when they were scored.
+    with time_machine.travel(clock + timedelta(days=1, hours=5)):
+        call_command("restore_round", str(path), "--user", RESTORER)
     assert snapshot(before["round"][1]) == before
 
 

@@ -3,9 +3,11 @@
 import csv
 import io
 
+import pytest
 from django.utils import timezone
 
 from assessments.models import EVIDENCE_FIELDS, PairAssessment
+from tests.conftest import SITE_TODAY
 from tests.reports.conftest import english, report_url
 
 HEADER = [
@@ -38,6 +40,7 @@ def unneutralised(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in "=+-@\t\r" else text
 
 
+@pytest.mark.dates
 def test_the_csv_is_the_pair_list(planner_client, district, scored_round):
     response = english(planner_client, report_url(district, "csv"))
     assert response.status_code == 200
@@ -72,6 +75,7 @@ def test_the_csv_is_the_pair_list(planner_client, district, scored_round):
         values = [unneutralised(value) for value in row]
         key = (values[0], values[2])
         assert values[:10] + values[13:] == expected.pop(key)
+        assert values[-1].startswith(f"{SITE_TODAY:%Y-%m-%d} ")  # the WITA date, not UTC
     assert expected == {}
 
 

@@ -3,6 +3,7 @@
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from actors.models import GovernmentLevel
@@ -43,6 +44,7 @@ def test_the_report_names_region_round_and_figures(planner_client, district, sco
     assert "Coverage 60.0 %" in text and "Convergence index 50.0 %" in text
 
 
+@pytest.mark.dates
 def test_the_sections_of_the_report(planner_client, district, scored_round):
     text = pdf_text(english(planner_client, report_url(district, "pdf")))
     # Change since the previous round: a–b improved (2 → 3), b–c declined (2 → 1).
@@ -72,7 +74,9 @@ def test_the_sections_of_the_report(planner_client, district, scored_round):
     assert "Facilitating: A regulation or decree that assigns roles" in pairs
     assert "Hindering: Budget limited or not aligned" in pairs
     assert "Note: =SUM(A1:A9)" in pairs
-    assert "scored by penilai_sigi" in pairs
+    # Dates in WITA: the pairs were scored, and the report exported, on 30 November.
+    assert "scored by penilai_sigi, 11/30/2026" in pairs
+    assert "Exported Nov. 30, 2026," in text
 
 
 def test_the_target_level_changes_the_gaps(planner_client, district, scored_round):

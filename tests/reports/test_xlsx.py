@@ -1,13 +1,16 @@
 """The XLSX report, opened with openpyxl and compared with the database."""
 
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from actors.models import GovernmentLevel
 from assessments.models import PairAssessment
 from assessments.selectors import matrix_for_round
+from tests.conftest import SITE_TODAY
 from tests.factories import ActorFactory, RegionFactory, RoundFactory, score
 from tests.reports.conftest import english, report_url
 
@@ -92,6 +95,12 @@ def test_the_matrix_holds_the_levels(book, scored_round):
     assert cell.value == 4 and cell.fill.fgColor.rgb.endswith("08306B")
 
 
+def wita(moment):
+    """A stored moment as the spreadsheet shows it: the site's wall-clock time (WITA)."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+@pytest.mark.dates
 def test_the_pairs_sheet_matches_the_database(book, scored_round):
     sheet = book["Pairs"]
     header, *rows = list(sheet.iter_rows(values_only=True))
@@ -117,11 +126,20 @@ def test_the_pairs_sheet_matches_the_database(book, scored_round):
         assert record["Level name"] == pair.get_level_display()
         assert (record["Note"] or "") == pair.note
         assert (record["Scored by"] or "") == (pair.scored_by.username if pair.scored_by else "")
-        assert record["Scored at"].date() == pair.scored_at.date()
+        # Scored today in WITA, whatever the UTC date (spreadsheets keep milliseconds).
+        assert record["Scored at"].date() == SITE_TODAY
+        assert abs(record["Scored at"] - wita(pair.scored_at)) < timedelta(milliseconds=1)
     first = dict(zip(header, rows[0], strict=True))
     assert first["Mechanisms"] == "Joint planning meeting; Data sharing"
     assert first["They share information or data with each other"] == "Yes"
     assert first["Both sit in a formal cross-sector structure and share capacity"] == "No"
+
+
+@pytest.mark.dates
+def test_the_export_moment_is_the_sites_time(book, clock):
+    exported_at = figures(book["Summary"])["Exported at"]
+    assert exported_at.date() == SITE_TODAY
+    assert timedelta(0) <= exported_at - wita(clock) < timedelta(minutes=1)
 
 
 def test_formula_like_text_is_stored_as_text(book):
