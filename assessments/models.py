@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Programme, Region
 from convergence.fields import ChoiceListField
+from convergence.validators import validate_free_text, validate_plain_name
 
 
 class Level(models.IntegerChoices):
@@ -114,7 +115,7 @@ class AssessmentRoundQuerySet(models.QuerySet):
 class AssessmentRound(models.Model):
     """One mapping exercise in a region, like a survey wave."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_plain_name])
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="rounds"
     )
@@ -176,7 +177,9 @@ class PairAssessment(models.Model):
         Actor, verbose_name=_("actor B"), on_delete=models.PROTECT, related_name="+"
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[validate_free_text]
+    )
     # Evidence: None means the question was not answered.
     shares_information = models.BooleanField(
         _("They share information or data with each other"), null=True, blank=True
