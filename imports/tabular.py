@@ -22,6 +22,8 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from convergence.validators import xml_safe
+
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -600,7 +602,13 @@ def cell(cells: list[str], index: int | None) -> str:
 
 
 def write_table(header: list[str], rows, file_type: str) -> tuple[bytes, str]:
-    """The table as file bytes and its content type. CSV is UTF-8 with a BOM (for Excel)."""
+    """The table as file bytes and its content type. CSV is UTF-8 with a BOM (for Excel).
+
+    Characters that a spreadsheet cannot hold (stored before the free-text rule) are
+    replaced by U+FFFD.
+    """
+    header = _safe_row(header)
+    rows = (_safe_row(row) for row in rows)
     if file_type == "xlsx":
         return _write_xlsx(header, rows), XLSX_CONTENT_TYPE
     buffer = io.StringIO(newline="")
@@ -608,6 +616,10 @@ def write_table(header: list[str], rows, file_type: str) -> tuple[bytes, str]:
     writer.writerow(header)
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), CSV_CONTENT_TYPE
+
+
+def _safe_row(values) -> list:
+    return [xml_safe(value) if isinstance(value, str) else value for value in values]
 
 
 def _write_xlsx(header, rows) -> bytes:
