@@ -151,8 +151,8 @@ def _decode(data: bytes) -> str:
 
 def _detect_delimiter(text: str) -> str:
     """Comma, semicolon or tab: the one that splits the first lines into equal, wide rows."""
-    head = itertools.islice(io.StringIO(text, newline=None), 20)
-    sample = [line for line in head if line.strip()]
+    lines = (line for line in io.StringIO(text, newline=None) if line.strip())
+    sample = list(itertools.islice(lines, 20))
     best, best_score = None, (0, 0)
     for delimiter in DELIMITERS:
         if delimiter not in sample[0]:

@@ -419,6 +419,15 @@ def test_five_million_csv_lines_are_refused(tmp_path):
     assert_refused_within_bounds(outcome, "more than 250,000 cells")
 
 
+def test_a_csv_that_starts_with_blank_lines_is_read():
+    """On main, 20 blank lines first answered 500 (no line to find the separator in)."""
+    from imports.tabular import read_table
+
+    table = read_table(b"\n" * 30 + b"code,name\n72.05,Baru\n")
+    assert table.header == ["code", "name"]
+    assert table.rows == [(32, ["72.05", "Baru"])]
+
+
 # Normal files -----------------------------------------------------------------------------
 
 
