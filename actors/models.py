@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from convergence.fields import ChoiceListField
-from convergence.validators import validate_plain_name
+from convergence.validators import normalize_newlines, validate_free_text, validate_plain_name
 
 
 class GovernmentLevel(models.IntegerChoices):
@@ -352,7 +352,7 @@ class Programme(models.Model):
         blank=True,
     )
     target_groups = ChoiceListField(_("target groups"), vocabulary=TargetGroup)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_free_text])
     history = HistoricalRecords()
     jurisdiction_path = "region"
 
@@ -372,6 +372,7 @@ class Programme(models.Model):
         return self.name
 
     def clean(self):
+        self.description = normalize_newlines(self.description)
         if (
             self.lead_actor_id
             and self.region_id
@@ -405,7 +406,9 @@ class ProgrammeParticipant(models.Model):
         _("intervention type"), max_length=12, choices=InterventionType.choices, blank=True
     )
     contributions = ChoiceListField(_("contributions"), vocabulary=Contribution)
-    contribution_note = models.CharField(_("contribution details"), max_length=300, blank=True)
+    contribution_note = models.CharField(
+        _("contribution details"), max_length=300, blank=True, validators=[validate_free_text]
+    )
     history = HistoricalRecords()
     jurisdiction_path = "programme__region"
 
@@ -423,6 +426,7 @@ class ProgrammeParticipant(models.Model):
         return f"{self.actor} — {self.get_role_display()}"
 
     def clean(self):
+        self.contribution_note = normalize_newlines(self.contribution_note)
         if (
             self.actor_id
             and self.programme_id

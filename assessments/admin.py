@@ -12,7 +12,7 @@ from actors.models import Actor
 from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 from assessments.rounds import (
     ROUND_FIELDS,
-    check_members,
+    check_roster,
     check_round_fields,
     check_status_change,
     eligible_actors,
@@ -93,9 +93,7 @@ class AssessmentRoundAdminForm(forms.ModelForm):
                         reason=cleaned.get("reopen_reason", ""),
                     )
                 if "members" in cleaned and not self.fields["members"].disabled:
-                    on_roster = set(stored.members.values_list("actor_id", flat=True))
-                    added = [a for a in cleaned["members"] if a.pk not in on_roster]
-                    check_members(stored.region, added)
+                    check_roster(stored, cleaned["members"])
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)

@@ -12,6 +12,7 @@ from assessments.models import (
     PairAssessment,
 )
 from assessments.services import CHOICE_LIST_FIELDS, derive_level
+from convergence.validators import normalize_newlines, validate_free_text
 
 ANSWER_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("", _("Not answered"))]
 
@@ -36,6 +37,17 @@ class EvidenceAnswerField(forms.TypedChoiceField):
     def prepare_value(self, value):
         # An answer stored as True/False is shown as the radio button it came from.
         return {True: "yes", False: "no", None: ""}.get(value, value)
+
+
+class FreeTextField(forms.CharField):
+    """Multi-line text under the free-text rule; a browser's CRLF line breaks become LF
+    before the length is counted."""
+
+    default_validators = [validate_free_text]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_newlines(value) if isinstance(value, str) else value
 
 
 class PairScoreForm(forms.Form):
@@ -100,7 +112,7 @@ class PairScoreForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Note (evidence seen)"),
         required=False,
         max_length=NOTE_MAX_LENGTH,

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from accounts.scoping import scope, sees_drafts
 from actors.models import Actor, ActorKind, GovernmentLevel, Programme, Region, Sector
 from convergence.fields import ChoiceListField
+from convergence.validators import validate_free_text, validate_plain_name
 
 
 class Level(models.IntegerChoices):
@@ -120,7 +121,7 @@ class AssessmentRoundQuerySet(models.QuerySet):
 class AssessmentRound(models.Model):
     """One mapping exercise in a region, like a survey wave."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_plain_name])
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="rounds"
     )
@@ -179,8 +180,16 @@ class RoundMember(models.Model):
         Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="memberships"
     )
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True, editable=False)
-    name = models.CharField(_("name"), max_length=200, blank=True, editable=False)
-    short_name = models.CharField(_("short name"), max_length=40, blank=True, editable=False)
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, editable=False, validators=[validate_plain_name]
+    )
+    short_name = models.CharField(
+        _("short name"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        validators=[validate_plain_name],
+    )
     kind = models.CharField(
         _("kind"), max_length=20, choices=ActorKind.choices, blank=True, editable=False
     )
@@ -295,7 +304,9 @@ class PairAssessment(models.Model):
         Actor, verbose_name=_("actor B"), on_delete=models.PROTECT, related_name="+"
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    note = models.TextField(
+        _("note"), blank=True, max_length=NOTE_MAX_LENGTH, validators=[validate_free_text]
+    )
     # Evidence: None means the question was not answered.
     shares_information = models.BooleanField(
         _("They share information or data with each other"), null=True, blank=True

@@ -218,23 +218,23 @@ def round_update(*, user, round: AssessmentRound, **values) -> AssessmentRound:
     return current
 
 
-@transaction.atomic
-def roster_set(*, user, round: AssessmentRound, actors: Iterable[Actor]) -> None:
-    """The roster becomes exactly ``actors``. A member with scored pairs in the round
-    cannot be removed; a closed round's roster is frozen."""
-    _require_admin(user, round.region)
-    current = _lock(round)
-    if current.status == RoundStatus.CLOSED:
+def check_roster(
+    round: AssessmentRound, actors: Iterable[Actor]
+) -> tuple[list[Actor], list[RoundMember]]:
+    """What making ``actors`` the roster would add and remove, or ValidationError: a closed
+    round's roster is frozen, an added actor must be admitted and active, and a member with
+    scored pairs in the round stays."""
+    if round.status == RoundStatus.CLOSED:
         raise ValidationError(
             {"members": _("This round is closed: its roster is frozen.")}, code="closed"
         )
     wanted = _unique(actors)
-    members = {member.actor_id: member for member in current.members.select_related("actor")}
+    members = {member.actor_id: member for member in round.members.select_related("actor")}
     added = [actor for actor in wanted if actor.pk not in members]
-    check_members(current.region, added)
+    check_members(round.region, added)
     removed_ids = set(members) - {actor.pk for actor in wanted}
     if removed_ids:
-        scored = PairAssessment.objects.filter(round=current).filter(
+        scored = PairAssessment.objects.filter(round=round).filter(
             Q(actor_a__in=removed_ids) | Q(actor_b__in=removed_ids)
         )
         kept = set(scored.values_list("actor_a", flat=True)) | set(
@@ -251,8 +251,17 @@ def roster_set(*, user, round: AssessmentRound, actors: Iterable[Actor]) -> None
                     % {"actors": ", ".join(blocked)}
                 }
             )
-        for pk in removed_ids:
-            members[pk].delete()  # one history record each
+    return added, [members[pk] for pk in removed_ids]
+
+
+@transaction.atomic
+def roster_set(*, user, round: AssessmentRound, actors: Iterable[Actor]) -> None:
+    """The roster becomes exactly ``actors`` (see ``check_roster``)."""
+    _require_admin(user, round.region)
+    current = _lock(round)
+    added, removed = check_roster(current, actors)
+    for member in removed:
+        member.delete()  # one history record each
     bulk_create_with_history(
         [RoundMember(round=current, actor=actor) for actor in added],
         RoundMember,

@@ -19,6 +19,7 @@ from assessments.models import (
     RoundMember,
     RoundStatus,
 )
+from convergence.validators import normalize_newlines, unsafe_free_text_message
 
 # The lists kept with each pair, each from its own fixed vocabulary (ChoiceListField).
 CHOICE_LIST_FIELDS = ("mechanisms", "facilitating_factors", "hindering_factors")
@@ -263,9 +264,11 @@ def clean_pair_values(
             validate_level(level)
         except ValidationError as error:
             errors["level"] = error
-    note = (note or "").strip() if isinstance(note, str | None) else note
+    note = normalize_newlines(note or "").strip() if isinstance(note, str | None) else note
     if not isinstance(note, str):
         errors["note"] = ValidationError(_("The note must be text."), code="invalid_note")
+    elif problem := unsafe_free_text_message(note):
+        errors["note"] = ValidationError(problem, code="unsafe_text")
     elif len(note) > NOTE_MAX_LENGTH:
         errors["note"] = ValidationError(
             _("The note is too long (at most %(max)d characters).") % {"max": NOTE_MAX_LENGTH},

@@ -215,6 +215,21 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # Bulk imports (regions, actors, pair assessments): files larger than this are refused
 # before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# What one file may hold; bounds the time and memory a read takes (README "Import limits").
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 250_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 1_000)
+# An XLSX file is a ZIP of XML parts, checked before it is parsed (imports/tabular.py);
+# its cells cost some 20 µs each to parse, ten times a CSV's.
+IMPORT_XLSX_MAX_CELLS = env_int("IMPORT_XLSX_MAX_CELLS", 100_000)
+IMPORT_XLSX_MAX_UNPACKED_BYTES = env_int("IMPORT_XLSX_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_XLSX_MAX_PART_BYTES = env_int("IMPORT_XLSX_MAX_PART_BYTES", 25 * 1024 * 1024)
+IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES = env_int(
+    "IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES", 10 * 1024 * 1024
+)
+IMPORT_XLSX_MAX_PARTS = env_int("IMPORT_XLSX_MAX_PARTS", 500)
+IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100)
+# Elements and attributes of all the XML parts together: what the XML parser builds.
+IMPORT_XLSX_MAX_XML_NODES = env_int("IMPORT_XLSX_MAX_XML_NODES", 1_000_000)
 
 # API tokens (django-rest-knox): stored hashed, valid this long after they are issued,
 # revoked when their user's password changes or the user is deactivated.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import EVIDENCE_FIELDS, PairAssessment
 from assessments.selectors import PairRow
+from convergence.validators import xml_safe
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -86,6 +87,8 @@ def pair_values(row: PairRow) -> list:
 def _csv_text(value) -> str | int:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        value = xml_safe(value)  # a spreadsheet cannot hold them either
     return neutralised(value)
 
 

@@ -7,7 +7,6 @@ strokes. A page then costs a few dozen elements (the actors' names are real text
 """
 
 import math
-import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Actor
 from assessments.selectors import Matrix
+from convergence.validators import xml_safe
 
 COLUMNS_PER_PAGE = 30
 ROWS_PER_PAGE = 28
@@ -59,12 +59,11 @@ def _number(value: float) -> str:
 
 
 _DOT_RADIUS = 0.35
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _text(value, size: int) -> str:
-    """Clipped to ``size`` characters and escaped; control characters are not XML."""
-    value = _CONTROL_CHARACTERS.sub("", str(value))
+    """Clipped to ``size`` characters and escaped; characters XML cannot hold replaced."""
+    value = xml_safe(str(value))
     if len(value) > size:
         value = value[: size - 1] + "…"
     return escape(value)

@@ -19,6 +19,7 @@ from weasyprint.urls import URLFetcher
 
 from assessments.models import EVIDENCE_FIELDS, Level, PairAssessment, level_legend
 from assessments.selectors import PairRow
+from convergence.validators import xml_safe
 from insights.selectors.gaps import Gap
 from insights.selectors.network import network_svg
 from insights.selectors.trends import PairChange
@@ -53,7 +54,8 @@ def _stylesheet() -> CSS:
 
 
 def build_pdf(report: RegionReport) -> bytes:
-    html = render_to_string("reports/report.html", report_context(report))
+    # Text stored before the free-text rule may hold characters XML cannot (the inline SVG).
+    html = xml_safe(render_to_string("reports/report.html", report_context(report)))
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
     return document.write_pdf(stylesheets=[_stylesheet()])
 

@@ -3,8 +3,8 @@
 Sheets: summary, who × who matrix, pairs, sectors, by government level, network metrics,
 gaps, change since the previous round (when there is one) and, for a province, its
 districts ranked. Every cell holds a value, never a formula: text that would read as one
-is stored as text (``quotePrefix``), and control characters that XLSX cannot hold are
-dropped.
+is stored as text (``quotePrefix``), and characters that XLSX cannot hold (control
+characters, U+FFFE…, stored before the free-text rule) are replaced by U+FFFD.
 """
 
 import io
@@ -15,11 +15,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from assessments.models import Level
+from convergence.validators import xml_safe
 from reports.exports import (
     LIST_SEPARATOR,
     answer,
@@ -63,7 +63,7 @@ class Sheet:
         if isinstance(value, Promise):
             value = str(value)  # a lazy translation
         if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            value = xml_safe(value)
         if (
             font is None
             and fill is None

@@ -5,7 +5,6 @@ are no link, so an actor whose pairs are all "none" or unscored is isolated.
 """
 
 import math
-import re
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from actors.models import Actor, Sector
 from assessments.models import AssessmentRound, Level
 from assessments.selectors import LevelSummary, Matrix, matrix_for_round
+from convergence.validators import xml_safe
 
 # A link needs at least cooperation; a bridge needs links at coordination or above.
 LINK_LEVEL = Level.COOPERATION
@@ -198,12 +198,11 @@ LINK_STYLES = {
 }
 LABEL_MARGIN = 180
 LABEL_CHARS = 28
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _text(value) -> str:
-    """Escaped for XML and HTML alike; control characters are not allowed in XML."""
-    return escape(_CONTROL_CHARACTERS.sub("", str(value)))
+    """Escaped for XML and HTML alike; characters XML cannot hold replaced (U+FFFD)."""
+    return escape(xml_safe(str(value)))
 
 
 def _clip(value: str, size: int) -> str:

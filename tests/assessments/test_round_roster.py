@@ -339,3 +339,26 @@ def test_as_of_reads_the_roster_as_it_stood(admin_user, district, health):
         "Dinas Kesehatan Daerah Kabupaten Sigi",
         "Puskesmas Biromaru",
     ]
+
+
+def test_the_admin_edits_the_roster_through_the_same_rules(
+    admin_user, open_round, actors, provincial
+):
+    score(open_round, actors[0], actors[1], 2)
+    client = page_client(admin_user)
+    url = f"/admin/assessments/assessmentround/{open_round.pk}/change/"
+    form = {
+        "name": open_round.name,
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "status": "open",
+    }
+    # Dropping a scored member is refused on the page, with the rule's message.
+    response = client.post(url, {**form, "members": [actors[0].pk]})
+    assert response.status_code == 200
+    assert "Puskesmas Biromaru" in response.content.decode()
+    assert len(names(open_round)) == 4
+    # Adding the provincial office and dropping an unscored member is saved.
+    keep = [actors[0].pk, actors[1].pk, actors[2].pk, provincial[0].pk]
+    assert client.post(url, {**form, "members": keep}).status_code == 302
+    assert provincial[0].name in names(open_round) and actors[3].name not in names(open_round)
