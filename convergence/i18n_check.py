@@ -4,8 +4,12 @@
   tag (it would show in English to every user).
 - ``catalogue_problems``: strings in the code that the catalogue lacks (it is stale), and
   entries without a translation or still marked fuzzy.
+- ``untranslatable_calls``: a translation function called on anything but a string literal
+  (an f-string, a variable, a concatenation), or called inside an f-string: makemessages
+  extracts neither, so the text would show in English whatever the language.
 """
 
+import ast
 import re
 import shutil
 import subprocess
@@ -127,4 +131,64 @@ def catalogue_problems(*, extra_source: str | None = None) -> list[str]:
     for entry in fresh:
         if (entry.msgctxt, entry.msgid) not in known:
             problems.append(f"not in the catalogue (run `make messages`): {entry.msgid!r}")
+    return problems
+
+
+TRANSLATION_FUNCTIONS = {
+    "gettext": 1,
+    "gettext_lazy": 1,
+    "gettext_noop": 1,
+    "ngettext": 2,
+    "ngettext_lazy": 2,
+    "pgettext": 2,
+    "pgettext_lazy": 2,
+    "npgettext": 3,
+    "npgettext_lazy": 3,
+}
+
+
+def untranslatable_calls_in(source: str, filename: str = "<source>") -> list[tuple[int, str]]:
+    """(line, reason) of each translation call in ``source`` that makemessages cannot
+    extract. The translation functions are those imported from django.utils.translation,
+    under whatever name (``_``, ``_lazy``...)."""
+    tree = ast.parse(source, filename)
+    names: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for alias in node.names:
+                if alias.name in TRANSLATION_FUNCTIONS:
+                    names[alias.asname or alias.name] = TRANSLATION_FUNCTIONS[alias.name]
+    problems = []
+
+    def called_name(call: ast.Call) -> str | None:
+        if isinstance(call.func, ast.Name) and call.func.id in names:
+            return call.func.id
+        return None
+
+    def visit(node, inside_fstring=False):
+        if isinstance(node, ast.Call) and (name := called_name(node)):
+            literals = names[name]
+            arguments = node.args[:literals]
+            if inside_fstring:
+                problems.append((node.lineno, f"{name}() inside an f-string"))
+            elif len(arguments) < literals or not all(
+                isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in arguments
+            ):
+                problems.append((node.lineno, f"{name}() on something other than a literal"))
+        for child in ast.iter_child_nodes(node):
+            visit(child, inside_fstring or isinstance(node, ast.JoinedStr))
+
+    visit(tree)
+    return problems
+
+
+def untranslatable_calls(directory: Path = ROOT) -> list[str]:
+    """``untranslatable_calls_in`` over the project's own Python code."""
+    skipped = {".venv", "tests", "migrations", "staticfiles", "test-artifacts", ".git"}
+    problems = []
+    for path in sorted(directory.rglob("*.py")):
+        if skipped.intersection(path.relative_to(directory).parts):
+            continue
+        for line, reason in untranslatable_calls_in(path.read_text(encoding="utf-8"), str(path)):
+            problems.append(f"{path.relative_to(directory)}:{line}: {reason}")
     return problems

@@ -3,6 +3,8 @@ string missing from the catalogue, none untranslated or fuzzy."""
 
 from convergence.i18n_check import (
     catalogue_problems,
+    untranslatable_calls,
+    untranslatable_calls_in,
     unwrapped_in_templates,
     unwrapped_template_text,
 )
@@ -35,3 +37,37 @@ def test_the_catalogue_check_fails_on_a_string_nobody_extracted():
     assert problems == [
         "not in the catalogue (run `make messages`): 'A deliberately unextracted sentence'"
     ]
+
+
+def test_every_translation_call_is_on_a_literal():
+    assert untranslatable_calls() == []
+
+
+def test_the_call_check_catches_what_makemessages_cannot_extract():
+    source = (
+        "from django.utils.translation import gettext as _\n"
+        "from django.utils.translation import ngettext\n"
+        "name = 'x'\n"
+        "A = _('Fine')\n"
+        "B = _(f'Hello {name}')\n"
+        "C = _(name)\n"
+        "D = f\"{_('Legend')}: x\"\n"
+        "E = ngettext('%(n)d pair', '%(n)d pairs', 3)\n"
+        "F = _('Hello ' + name)\n"
+    )
+    assert untranslatable_calls_in(source) == [
+        (5, "_() on something other than a literal"),
+        (6, "_() on something other than a literal"),
+        (7, "_() inside an f-string"),
+        (9, "_() on something other than a literal"),
+    ]
+
+
+def test_the_network_legend_speaks_the_reader_s_language(viewer_client, open_round, actors):
+    """It was English in the Indonesian page, the SVG and the PDF: _() inside f-strings."""
+    from tests.factories import score
+
+    score(open_round, actors[0], actors[1], 3)
+    svg = viewer_client.get("/regions/72.10/network.svg").content.decode()
+    assert "Garis: tingkat konvergensi" in svg
+    assert "tidak digambar" in svg and "Links: degree" not in svg

@@ -323,12 +323,15 @@ def network_svg(network: Network) -> SafeString:
 
 def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
     """The legend under the circle: link levels, then sector colours. Returns its height."""
+    # Each text is translated outside the f-strings: makemessages reads no call inside one.
+    title = _text(_("Links: degree of convergence (Kim et al. 2017)"))
+    not_drawn = _text(_("Level 0 (none) and pairs not assessed are not drawn."))
+    isolated = _text(_("Hollow, dashed circle: isolated actor (no link)."))
+    size = _text(_("Circle size: weighted degree."))
+    sectors = _text(_("Sectors"))
     parts = ['<g class="legend" fill="#1d2330">']
     y = top + 10
-    parts.append(
-        f'<text x="20" y="{y:.0f}" font-weight="bold">'
-        f"{_text(_('Links: degree of convergence (Kim et al. 2017)'))}</text>"
-    )
+    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{title}</text>')
     y += 22
     per_row = max(1, int((width - 40) // 200))
     for index, (level, (colour, stroke)) in enumerate(LINK_STYLES.items()):
@@ -340,14 +343,9 @@ def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
             f'<text x="{x + 50}" y="{line_y}">{level} {_text(Level(level).label)}</text>'
         )
     y += 22 * math.ceil(len(LINK_STYLES) / per_row)
-    parts.append(
-        f'<text x="20" y="{y:.0f}" fill="#5a6272">'
-        f"{_text(_('Level 0 (none) and pairs not assessed are not drawn.'))} "
-        f"{_text(_('Hollow, dashed circle: isolated actor (no link).'))} "
-        f"{_text(_('Circle size: weighted degree.'))}</text>"
-    )
+    parts.append(f'<text x="20" y="{y:.0f}" fill="#5a6272">{not_drawn} {isolated} {size}</text>')
     y += 28
-    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{_text(_("Sectors"))}</text>')
+    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{sectors}</text>')
     y += 22
     per_row = max(1, int((width - 40) // 340))
     for index, group in enumerate(network.sectors):
