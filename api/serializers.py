@@ -3,7 +3,6 @@ runs them); pair assessments are validated and saved by ``assessments.services``
 
 import copy
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from actors.models import (
     level_for_code,
     normalize_region_code,
 )
+from actors.services import ParticipantsRefused, programme_save
 from assessments.models import (
     EVIDENCE_FIELDS,
     AssessmentRound,
@@ -172,6 +172,15 @@ class VisibleRoundField(serializers.PrimaryKeyRelatedField):
         )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class RosterActorField(serializers.PrimaryKeyRelatedField):
+    """An actor the user may name on a roster: of their jurisdiction, or homed at a level
+    above it (``accounts.scoping.roster_candidates``)."""
+
+    def get_queryset(self):
+        return roster_candidates(self.context["request"].user).select_related("home_region")
+
+
 class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
     home_region = VisibleRegionField()
@@ -194,7 +203,7 @@ class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    actor = VisibleActorField()
+    actor = RosterActorField()
     stages = _choice_list(ProgrammeStage.choices)
     contributions = _choice_list(Contribution.choices)
 
@@ -214,7 +223,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 class ProgrammeSerializer(FullCleanMixin, serializers.ModelSerializer):
     region = VisibleRegionField()
-    lead_actor = VisibleActorField(allow_null=True, required=False)
+    # A district's programme may be led by, or include, a provincial office.
+    lead_actor = RosterActorField(allow_null=True, required=False)
     target_groups = _choice_list(TargetGroup.choices)
     participants = ParticipantSerializer(many=True, required=False)
 
@@ -236,72 +246,27 @@ class ProgrammeSerializer(FullCleanMixin, serializers.ModelSerializer):
         participants = attrs.pop("participants", None)
         attrs = super().validate(attrs)
         if participants is not None:
-            actors = [data["actor"].pk for data in participants]
-            errors = [
-                {"actor": [_("This actor is already a participant of the programme.")]}
-                if actor in actors[:index]
-                else {}
-                for index, actor in enumerate(actors)
-            ]
-            if any(errors):
-                raise serializers.ValidationError({"participants": errors})
             attrs["participants"] = participants
         return attrs
 
-    @transaction.atomic
     def create(self, validated_data):
-        participants = validated_data.pop("participants", [])
-        programme = Programme.objects.create(**validated_data)
-        self._replace_participants(programme, participants)
-        return programme
+        return self._save(Programme(), validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        participants = validated_data.pop("participants", None)
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        instance.save()
-        if participants is not None:
-            self._replace_participants(instance, participants)
-        return instance
+        return self._save(instance, validated_data)
 
     @staticmethod
-    def _replace_participants(programme, participants):
-        """The participants become exactly the given list (matched on the actor).
-
-        Each is checked by the model (``ProgrammeParticipant.clean`` needs the saved
-        programme); a refusal rolls the whole write back.
-        """
-        current = {p.actor_id: p for p in programme.participants.all()}
-        programme.participants.exclude(actor_id__in=[d["actor"].pk for d in participants]).delete()
-        errors, saved = [], []
-        for data in participants:
-            participant = current.get(data["actor"].pk) or ProgrammeParticipant(programme=programme)
-            for key, value in data.items():
-                setattr(participant, key, value)
-            try:
-                participant.full_clean(validate_unique=False)
-            except DjangoValidationError as error:
-                errors.append(serializers.as_serializer_error(error))
-                continue
-            errors.append({})
-            saved.append(participant)
-        if any(errors):
-            raise serializers.ValidationError({"participants": errors})
-        for participant in saved:
-            participant.save()
+    def _save(programme, validated_data):
+        participants = validated_data.pop("participants", None)
+        for key, value in validated_data.items():
+            setattr(programme, key, value)
+        try:
+            return programme_save(programme=programme, participants=participants)
+        except ParticipantsRefused as refused:
+            raise serializers.ValidationError({"participants": refused.rows}) from None
 
 
 # Rounds ----------------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class RosterActorField(serializers.PrimaryKeyRelatedField):
-    """An actor the user may name on a roster: of their jurisdiction, or homed at a level
-    above it (``accounts.scoping.roster_candidates``)."""
-
-    def get_queryset(self):
-        return roster_candidates(self.context["request"].user).select_related("home_region")
 
 
 class RoundSerializer(FullCleanMixin, serializers.ModelSerializer):
