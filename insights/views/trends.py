@@ -15,6 +15,7 @@ from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
+    CHANGE_DEFINITIONS,
     PairChange,
     compare_rounds,
     national_overview,
@@ -118,6 +119,7 @@ def comparison(request, code):
         groups=[
             {
                 "kind": kind,
+                "definition": CHANGE_DEFINITIONS[kind],
                 "count": len(pairs),
                 "rows": _change_rows(pairs[:COMPARISON_ROW_LIMIT]),
                 "capped": len(pairs) > COMPARISON_ROW_LIMIT,
