@@ -394,12 +394,19 @@ def network_svg(network: Network) -> SafeString:
 
 def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
     """The legend under the circle: link levels, then sector colours. Returns its height."""
+    # Translated outside the f-strings: makemessages does not read inside them.
+    links_title = _("Links: degree of convergence (Kim et al. 2017)")
+    notes = " ".join(
+        [
+            _("Level 0 (none) and pairs not assessed are not drawn."),
+            _("Hollow, dashed circle: isolated actor (no link)."),
+            _("Circle size: weighted degree."),
+        ]
+    )
+    sectors_title = _("Sectors")
     parts = ['<g class="legend" fill="#1d2330">']
     y = top + 10
-    parts.append(
-        f'<text x="20" y="{y:.0f}" font-weight="bold">'
-        f"{_text(_('Links: degree of convergence (Kim et al. 2017)'))}</text>"
-    )
+    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{_text(links_title)}</text>')
     y += 22
     per_row = max(1, int((width - 40) // 200))
     for index, (level, (colour, stroke)) in enumerate(LINK_STYLES.items()):
@@ -411,14 +418,9 @@ def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
             f'<text x="{x + 50}" y="{line_y}">{level} {_text(Level(level).label)}</text>'
         )
     y += 22 * math.ceil(len(LINK_STYLES) / per_row)
-    parts.append(
-        f'<text x="20" y="{y:.0f}" fill="#5a6272">'
-        f"{_text(_('Level 0 (none) and pairs not assessed are not drawn.'))} "
-        f"{_text(_('Hollow, dashed circle: isolated actor (no link).'))} "
-        f"{_text(_('Circle size: weighted degree.'))}</text>"
-    )
+    parts.append(f'<text x="20" y="{y:.0f}" fill="#5a6272">{_text(notes)}</text>')
     y += 28
-    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{_text(_("Sectors"))}</text>')
+    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{_text(sectors_title)}</text>')
     y += 22
     per_row = max(1, int((width - 40) // 340))
     for index, group in enumerate(network.sectors):

@@ -344,3 +344,11 @@ def test_a_dense_network_is_drawn_with_one_path_per_level(district, health):
     assert len(paths) == 4
     assert sum(path.get("d").count("M") for path in paths) == 780
     assert not tree.findall(f".//{namespace}g[@class='links']/{namespace}line")
+
+
+def test_the_svg_legend_is_in_bahasa_indonesia(path_round):
+    with translation.override("id"):
+        drawing = network_svg(network_for_round(round=path_round))
+    legend = "".join(ET.fromstring(drawing).find(f"{SVG}g[@class='legend']").itertext())
+    assert "Hubungan: tingkat konvergensi (Kim dkk. 2017)" in legend
+    assert "Ukuran lingkaran: derajat berbobot." in legend and "Sektor" in legend
