@@ -512,3 +512,47 @@ def test_the_change_reads_in_bahasa_indonesia_by_default(viewer_client, district
     assert '<p class="kpi-value">+25,0</p>' in card
     assert "pada 10 pasangan yang dinilai di kedua putaran" in card
     assert "18 pasangan belum dinilai di putaran ini" in card
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("RANKING_MIN_COVERAGE_PERCENT", "150", "must be from 0 to 100"),
+        ("RANKING_MIN_COVERAGE_PERCENT", "half", "must be a whole number"),
+        ("RANKING_MIN_PAIRS", "0", "must be 1 or more"),
+    ],
+)
+def test_a_bad_ranking_minimum_stops_the_start(name, value, message):
+    from tests.test_settings import _settings_process
+
+    result = _settings_process(DEBUG="1", **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr and message in result.stderr
+
+
+def test_the_ranking_minimum_is_read_from_the_environment():
+    import subprocess
+    import sys
+
+    from tests.test_settings import ROOT
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.RANKING_MIN_COVERAGE_PERCENT, s.RANKING_MIN_PAIRS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "tests",
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "convergence.settings",
+            "PYTHONPATH": str(ROOT),
+            "RANKING_MIN_COVERAGE_PERCENT": "80",
+            "RANKING_MIN_PAIRS": "5",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["80", "5"], result.stderr
