@@ -27,7 +27,6 @@ from assessments.models import (
     AssessmentRound,
     Level,
     PairAssessment,
-    RoundMember,
     RoundStatus,
 )
 from assessments.selectors import LevelSummary, matrix_for_round
@@ -348,9 +347,10 @@ def ranking_rule() -> RankingRule:
 
 @dataclass(frozen=True)
 class DistrictStanding:
-    """A district and its latest visible (not draft) round, with the change since the round
-    before it. ``enough_scored``: the round passes the ``RankingRule``; ``rank`` is None for
-    a district that is not ranked (no round, or not enough scored)."""
+    """A district and the round it stands with: its latest visible (not draft) round scored
+    enough to rank, else its latest visible round, with the change since the round before
+    it. ``enough_scored``: the round passes the ``RankingRule``; ``rank`` is None for a
+    district that is not ranked (no round, or none scored enough)."""
 
     district: Region
     round: AssessmentRound | None
@@ -390,7 +390,7 @@ def province_ranking(*, province: Region) -> ProvinceRanking:
     """The province's districts whose latest visible round is scored enough (``RankingRule``),
     ranked by its convergence index, then by coverage; the others listed after them.
 
-    Five queries, whatever the number of districts: the districts, then those of
+    Three queries, whatever the number of districts: the districts, then those of
     ``district_standings``. Per district the figures are those of
     ``matrix_for_round(round=...).summary`` and of the dashboard's change.
     """
@@ -403,35 +403,48 @@ def province_ranking(*, province: Region) -> ProvinceRanking:
 
 
 def district_standings(*, districts: list[Region], rule: RankingRule) -> list[DistrictStanding]:
-    """Each district's latest visible round, its figures and its change since the round
-    before it, unranked. Four queries, whatever the number of districts, actors and pairs:
-    the visible rounds, the scored pairs counted by round and level, the roster sizes, the
-    changes (``round_changes``)."""
-    latest: dict[int, AssessmentRound] = {}
-    previous: dict[int, AssessmentRound] = {}
+    """Each district's standing, unranked: its latest visible round scored enough to rank
+    (``rule``), or, when none is, its latest visible round (listed as not enough scored),
+    with the change since the round before it. A district whose new round is still being
+    scored keeps its place with the last round that was scored enough; each row names its
+    round and status.
+
+    Two queries, whatever the number of districts, actors and pairs: the visible rounds
+    with their summaries (``RoundSummary``, kept by every write), and the changes
+    (``round_changes``)."""
     by_pk = {district.pk: district for district in districts}
-    for round_ in AssessmentRound.objects.visible().filter(region__in=list(by_pk)).latest_first():
+    rounds: dict[int, list[AssessmentRound]] = {pk: [] for pk in by_pk}
+    for round_ in (
+        AssessmentRound.objects.visible()
+        .filter(region__in=list(by_pk))
+        .select_related("summary")
+        .latest_first()
+    ):
         round_.region = by_pk[round_.region_id]
-        if round_.region_id not in latest:
-            latest[round_.region_id] = round_
-        else:
-            previous.setdefault(round_.region_id, round_)
-    summaries = round_summaries(round_ids=[round_.pk for round_ in latest.values()])
+        rounds[round_.region_id].append(round_)
+    chosen: dict[int, tuple[AssessmentRound, AssessmentRound | None, LevelSummary, int]] = {}
+    for district_id, district_rounds in rounds.items():
+        figures = [(round_, *summary_of(round_)) for round_ in district_rounds]
+        ranked = [index for index, (_r, summary, _n) in enumerate(figures) if rule.admits(summary)]
+        index = ranked[0] if ranked else 0
+        if figures:
+            round_, summary, count = figures[index]
+            earlier = district_rounds[index + 1] if index + 1 < len(district_rounds) else None
+            chosen[district_id] = (round_, earlier, summary, count)
     changes = round_changes(
-        links=[(latest[region_id], earlier) for region_id, earlier in previous.items()]
+        links=[(round_, earlier) for round_, earlier, _s, _n in chosen.values() if earlier]
     )
     standings = []
     for district in districts:
-        round_ = latest.get(district.pk)
-        if round_ is None:
+        if district.pk not in chosen:
             standings.append(DistrictStanding(district, None, None, 0, None, None, False, None))
             continue
-        summary, count = summaries[round_.pk]
+        round_, earlier, summary, count = chosen[district.pk]
         standings.append(
             DistrictStanding(
                 district=district,
                 round=round_,
-                previous_round=previous.get(district.pk),
+                previous_round=earlier,
                 actor_count=count,
                 summary=summary,
                 change=changes.get(round_.pk),
@@ -442,29 +455,13 @@ def district_standings(*, districts: list[Region], rule: RankingRule) -> list[Di
     return standings
 
 
-def round_summaries(*, round_ids: list[int]) -> dict[int, tuple[LevelSummary, int]]:
-    """Each round's ``LevelSummary`` and roster size, as ``matrix_for_round`` gives them,
-    counted by the database: two queries (pairs by round and level; roster sizes)."""
-    counts: dict[int, dict[int, int]] = {pk: dict.fromkeys(Level.values, 0) for pk in round_ids}
-    for round_id, level, count in (
-        PairAssessment.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values_list("round_id", "level")
-        .annotate(count=models.Count("pk"))
-    ):
-        counts[round_id][level] = count
-    members = dict(
-        RoundMember.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values("round_id")
-        .annotate(count=models.Count("pk"))
-        .values_list("round_id", "count")
-    )
-    result = {}
-    for round_id, by_level in counts.items():
-        size = members.get(round_id, 0)
-        result[round_id] = (_summary(by_level, possible=size * (size - 1) // 2), size)
-    return result
+def summary_of(round: AssessmentRound) -> tuple[LevelSummary, int]:
+    """The round's ``LevelSummary`` and roster size from its ``RoundSummary`` (loaded with
+    the round), as ``matrix_for_round(round=...).summary`` gives them."""
+    stored = getattr(round, "summary", None)
+    if stored is None:
+        return _summary(dict.fromkeys(Level.values, 0), possible=0), 0
+    return _summary(stored.counts, possible=stored.possible), stored.members
 
 
 def _summary(counts: dict[int, int], *, possible: int) -> LevelSummary:
@@ -563,7 +560,7 @@ def national_overview(*, nation: Region) -> NationalOverview:
     rounds that are scored enough to rank (``RankingRule``), taken together, then by
     coverage; provinces without such a round are listed after them.
 
-    Six queries, whatever the number of provinces, districts, actors and pairs: the
+    Four queries, whatever the number of provinces, districts, actors and pairs: the
     provinces, their districts, then those of ``district_standings`` (the same figures as
     each province's ranking of its districts).
     """

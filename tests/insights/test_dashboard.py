@@ -453,9 +453,9 @@ def test_the_province_dashboard_issues_a_fixed_number_of_queries(
     planner_client.get(dashboard_url(province))  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
     # 7 actors and 8 levels of the province's round (no previous round);
-    # ranking: 9 districts, 10 their visible rounds, 11 pairs of the latest rounds counted
-    # by round and level, 12 roster sizes, 13 the changes like for like
-    with django_assert_num_queries(13):
+    # ranking: 9 districts, 10 their visible rounds with their summaries, 11 the changes
+    # like for like
+    with django_assert_num_queries(11):
         response = planner_client.get(dashboard_url(province))
     assert response.status_code == 200
     html = response.content.decode()
@@ -556,3 +556,33 @@ def test_the_ranking_minimum_is_read_from_the_environment():
         timeout=60,
     )
     assert result.stdout.split() == ["80", "5"], result.stderr
+
+
+def test_a_district_keeps_its_place_while_its_new_round_is_scored(
+    planner_client, province, district, actors, settings
+):
+    """It ranks with its latest round scored enough; the row names that round."""
+    settings.RANKING_MIN_PAIRS = 3
+    settings.RANKING_MIN_COVERAGE_PERCENT = 50
+    last_year = RoundFactory(
+        region=district,
+        name="Pemetaan 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    for first, second in list(combinations(actors, 2))[:4]:
+        score(last_year, first, second, 2)
+    new = RoundFactory(region=district, name="Pemetaan 2026")
+    score(new, actors[0], actors[1], 3)  # 1 of 6 pairs: not enough
+    from insights.selectors.trends import province_ranking
+
+    [standing] = [
+        s for s in province_ranking(province=province).standings if s.district == district
+    ]
+    assert (standing.round.name, standing.rank, standing.enough_scored) == (
+        "Pemetaan 2025",
+        1,
+        True,
+    )
+    assert "Pemetaan 2025" in planner_client.get(dashboard_url(province)).content.decode()
