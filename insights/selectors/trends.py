@@ -263,9 +263,10 @@ class RegionDashboard:
 
 
 def round_snapshot(*, round: AssessmentRound) -> RoundSnapshot:
-    """Two queries: those of ``matrix_for_round``."""
-    matrix = matrix_for_round(round=round)
-    return RoundSnapshot(round=round, actor_count=len(matrix.actors), summary=matrix.summary)
+    """The round's figures from its ``RoundSummary``: no query when the summary came with
+    the round (``rounds_visible_to`` loads it), one otherwise; never a read of its pairs."""
+    summary, members = summary_of(round)
+    return RoundSnapshot(round=round, actor_count=members, summary=summary)
 
 
 def region_dashboard(
@@ -274,8 +275,9 @@ def region_dashboard(
     """The dashboard of ``round`` (default: the latest) against the round before it.
 
     ``rounds`` are the region's rounds the reader may see, newest first (as
-    ``rounds_visible_to`` returns them); the previous round is the next one in that list.
-    Five queries (two per round, one for the change), two when there is no previous round.
+    ``rounds_visible_to`` returns them, with their summaries); the previous round is the
+    next one in that list. One query (the change like for like); none without a previous
+    round.
     """
     if not rounds:
         return RegionDashboard(region=region, current=None, previous=None, change=None)

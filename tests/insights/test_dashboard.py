@@ -408,10 +408,10 @@ def test_the_dashboard_issues_a_fixed_number_of_queries(
         score(old, actors[index], actors[index + 1], index % 5)
         score(new, actors[index], actors[index + 1], (index + 1) % 5)
     scorer_client.get(dashboard_url(district))  # warm the session
-    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors and 8 levels of the current round, 9 actors and 10 levels of the previous,
-    # 11 the change like for like (pairs of both rounds counted by their two levels)
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes and
+    # their summaries (the figures of both rounds: no pair is read for them), 7 the change
+    # like for like (pairs of both rounds counted by their two levels)
+    with django_assert_num_queries(7):
         response = scorer_client.get(dashboard_url(district))
     assert response.status_code == 200
     not_assessed = count * (count - 1) // 2 - (count - 1)
@@ -451,11 +451,11 @@ def test_the_province_dashboard_issues_a_fixed_number_of_queries(
             score(earlier, first, second, (first.pk + number) % 5)
             score(round_, first, second, (second.pk + number) % 5)
     planner_client.get(dashboard_url(province))  # warm the session
-    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors and 8 levels of the province's round (no previous round);
-    # ranking: 9 districts, 10 their visible rounds with their summaries, 11 the changes
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes and
+    # their summaries (the province's own round; no previous round);
+    # ranking: 7 districts, 8 their visible rounds with their summaries, 9 the changes
     # like for like
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = planner_client.get(dashboard_url(province))
     assert response.status_code == 200
     html = response.content.decode()
