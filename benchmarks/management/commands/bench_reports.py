@@ -31,7 +31,7 @@ from assessments.models import (
     PairAssessment,
     RoundStatus,
 )
-from convergence.demo.actors import DEMO_DISTRICTS
+from demo.actors import DEMO_DISTRICTS
 
 
 class Rollback(Exception):

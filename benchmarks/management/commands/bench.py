@@ -15,7 +15,7 @@ On the configured database (PostgreSQL is what the targets are for):
 5. deletes the synthetic data (``--keep`` keeps it; the next run removes it first).
 
 ``--scale 0.1`` builds a tenth of the provinces and districts (same page sizes) for a
-quick run during development. See ``convergence/benchmark.py`` for the code range.
+quick run during development. See ``benchmarks/synthetic.py`` for the code range.
 """
 
 import json
@@ -31,8 +31,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from actors.models import Actor, Region, Sector
 from assessments.models import AssessmentRound, PairAssessment
-from convergence import benchmark
-from convergence.benchmark import BIG_DISTRICT_NUMBER, PROVINCE_CODES, Builder
+from benchmarks import synthetic as benchmark
+from benchmarks.synthetic import BIG_DISTRICT_NUMBER, PROVINCE_CODES, Builder
 
 DISTRICTS, ACTORS, BIG_ACTORS = 514, 50, 200
 NATIONAL_YEAR, EARLIER_YEAR = 2026, 2025

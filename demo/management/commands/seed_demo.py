@@ -29,9 +29,9 @@ from actors.models import (
     TargetGroup,
 )
 from assessments.models import AssessmentRound, PairAssessment, RoundStatus
-from convergence.demo import actors as demo_actors
-from convergence.demo.regions import DISTRICTS, PROVINCE
-from convergence.demo.sectors import SECTORS
+from demo import actors as demo_actors
+from demo.regions import DISTRICTS, PROVINCE
+from demo.sectors import SECTORS
 
 # How closely two sectors usually work in a district's stunting convergence (0–4), by
 # sector code; pairs not listed lean on the defaults in _base_level.
