@@ -37,20 +37,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# wrk --latency prints the percentiles on lines of their own under "Latency Distribution":
+#       50%    3.32ms
+# The thread statistics above them end in a "+/- Stdev" column (74.50%) that an unanchored
+# "50%" would also match, reading the next word ("Req/Sec") as the median.
+_DISTRIBUTION = re.compile(r"^\s*Latency Distribution\s*$(?P<lines>(?:\n\s+\d+%\s+\S+)+)", re.M)
+_PERCENTILE = re.compile(r"^\s+(\d+)%\s+(\S+)$", re.M)
+
+
 def parse_wrk(output: str) -> dict:
+    """Requests per second, requests, p50, p99 and errors (socket errors and non-2xx/3xx
+    responses) from the output of ``wrk --latency``."""
+
     def number(pattern, cast=float):
-        match = re.search(pattern, output)
+        match = re.search(pattern, output, re.M)
         return cast(match.group(1)) if match else None
 
+    distribution = _DISTRIBUTION.search(output)
+    if distribution is None:
+        raise ValueError("wrk printed no latency distribution (run it with --latency).")
+    percentiles = dict(_PERCENTILE.findall(distribution.group("lines")))
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    non_2xx = number(r"Non-2xx or 3xx responses: (\d+)", int) or 0
+    non_2xx = number(r"^\s*Non-2xx or 3xx responses: (\d+)$", int) or 0
     return {
-        "rps": number(r"Requests/sec:\s+([\d.]+)"),
-        "requests": number(r"(\d+) requests in", int),
-        "p50": re.search(r"50%\s+(\S+)", output).group(1),
-        "p99": re.search(r"99%\s+(\S+)", output).group(1),
+        "rps": number(r"^Requests/sec:\s+([\d.]+)$"),
+        "requests": number(r"^\s*(\d+) requests in ", int),
+        "p50": percentiles["50"],
+        "p99": percentiles["99"],
         "errors": (sum(int(g) for g in errors.groups()) if errors else 0) + non_2xx,
     }
 
