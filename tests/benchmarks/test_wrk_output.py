@@ -22,6 +22,11 @@ SAMPLES = Path(__file__).parent / "wrk_output"
             "plain.txt",
             {"rps": 2091.84, "requests": 2301, "p50": "667.00us", "p99": "7.30ms", "errors": 0},
         ),
+        # Latencies in seconds: wrk pads "1.20s " with a space to align it with "ms".
+        (
+            "seconds.txt",
+            {"rps": 5.49, "requests": 33, "p50": "1.20s", "p99": "1.51s", "errors": 0},
+        ),
         # Every response a 404: counted as errors.
         (
             "non_2xx.txt",

@@ -33,12 +33,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# wrk --latency prints the percentiles on lines of their own under "Latency Distribution":
+# wrk --latency prints the percentiles on lines of their own under "Latency Distribution",
+# a value in seconds padded with a space to align with milliseconds:
 #       50%    3.32ms
+#       99%    1.51s
 # The thread statistics above them end in a "+/- Stdev" column (74.50%) that an unanchored
 # "50%" would also match, reading the next word ("Req/Sec") as the median.
-_DISTRIBUTION = re.compile(r"^\s*Latency Distribution\s*$(?P<lines>(?:\n\s+\d+%\s+\S+)+)", re.M)
-_PERCENTILE = re.compile(r"^\s+(\d+)%\s+(\S+)$", re.M)
+_DISTRIBUTION = re.compile(
+    r"^[ \t]*Latency Distribution[ \t]*$(?P<lines>(?:\n[ \t]+\d+%[ \t]+\S+[ \t]*)+)", re.M
+)
+_PERCENTILE = re.compile(r"^[ \t]+(\d+)%[ \t]+(\S+)[ \t]*$", re.M)
 
 
 def parse_wrk(output: str) -> dict:
@@ -56,9 +60,9 @@ def parse_wrk(output: str) -> dict:
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    non_2xx = number(r"^\s*Non-2xx or 3xx responses: (\d+)$", int) or 0
+    non_2xx = number(r"^\s*Non-2xx or 3xx responses: (\d+)[ \t]*$", int) or 0
     return {
-        "rps": number(r"^Requests/sec:\s+([\d.]+)$"),
+        "rps": number(r"^Requests/sec:\s+([\d.]+)[ \t]*$"),
         "requests": number(r"^\s*(\d+) requests in ", int),
         "p50": percentiles["50"],
         "p99": percentiles["99"],
