@@ -236,7 +236,7 @@ TIES = {
         },
     ),
     (S, S): Ties(
-        degree=2,
+        degree=3,
         mechanisms=(
             M.REVIEW_MEETING,
             M.JOINT_SERVICE_DELIVERY,

@@ -64,7 +64,7 @@ ACROSS_LEVELS = {
 # Chance that a scorer scored a pair in a round, by the pair's usual degree: pairs that
 # work together are known and scored first.
 SCORED = (0.35, 0.5, 0.7, 0.85, 0.95)
-FAR = 0.12  # a pair of local actors of different kecamatan
+FAR = 0.1  # a pair of local actors of different kecamatan
 NEAR = 0.9  # a pair of local actors of the same kecamatan
 RESCORED = 0.7  # a pair scored last round, scored again in this (open) round
 NEWLY_SCORED = 0.2  # a pair not scored last round, scored in this one
@@ -171,8 +171,10 @@ def next_round(a: Member, b: Member, previous: Scored | None, rng: random.Random
     Most pairs hold their level, some move up (more where the past year's effort went),
     few move down (more where staff turned over)."""
     if previous is None:
-        return _fresh(a, b, rng) if rng.random() < NEWLY_SCORED else None
-    if rng.random() >= RESCORED:
+        chance = FAR / 2 if far_apart(a, b) else NEWLY_SCORED
+        return _fresh(a, b, rng) if rng.random() < chance else None
+    provincial = a.level == b.level == GovernmentLevel.PROVINCE  # the TPPS, always scored
+    if not provincial and rng.random() >= RESCORED:
         return None
     focus = (min(a.level, b.level), max(a.level, b.level)) in FOCUS
     up, down = (0.3 if focus else 0.18), 0.05
