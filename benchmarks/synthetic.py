@@ -379,6 +379,11 @@ class Builder:
         if scored:
             self._pairs((created[district.region.pk].pk, district.actors) for district in districts)
 
+    def two_rounds(self, districts: list[District]) -> None:
+        """A closed 2025 round and an open 2026 round, both fully scored."""
+        self.rounds(districts, 2025, status=RoundStatus.CLOSED)
+        self.rounds(districts, 2026, status=RoundStatus.OPEN)
+
     def _rosters(self, districts, rounds_by_region, *, frozen: bool) -> None:
         regions = [district.region for district in districts]
         actors = Actor.objects.filter(home_region__in=regions).order_by("pk")

@@ -8,34 +8,22 @@ page through Django's test client (the whole request: middleware, views, templat
 the median server time, the query count and the size, then rolls everything back.
 """
 
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from assessments.models import RoundStatus
 from benchmarks import synthetic
+from benchmarks.commands import DistrictBenchmark
 from benchmarks.timing import logged_in_client, time_page
 
 
-class Command(BaseCommand):
+class Command(DistrictBenchmark):
     help = "Median server time and query count of each region page for an N-actor district."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--actors", type=int, default=100)
-        parser.add_argument("--runs", type=int, default=5)
-
-    def handle(self, *args, actors, runs, **options):
-        if actors < 2 or runs < 1:
-            raise CommandError("--actors must be at least 2 and --runs at least 1.")
-        synthetic.prepare(self.stdout)
-        with synthetic.rolled_back():
-            self.run(actors, runs)
+    default_runs = 5
 
     def run(self, count, runs):
         builder = synthetic.Builder(seed=count)
         district = builder.district(count)
         builder.programmes([district], start=2025, end=2026)
-        builder.rounds([district], 2025, status=RoundStatus.CLOSED)
-        builder.rounds([district], 2026, status=RoundStatus.OPEN)
+        builder.two_rounds([district])
         client = logged_in_client(builder.superuser())
         code, programme = district.region.code, district.programme
         pages = [

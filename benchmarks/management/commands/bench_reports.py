@@ -13,35 +13,24 @@ size are printed.
 import io
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 
-from assessments.models import AssessmentRound, PairAssessment, RoundMember, RoundStatus
+from assessments.models import AssessmentRound, PairAssessment, RoundMember
 from benchmarks import synthetic
+from benchmarks.commands import DistrictBenchmark
 from benchmarks.timing import logged_in_client, time_page
 from demo.actors import DEMO_DISTRICTS
 
 
-class Command(BaseCommand):
+class Command(DistrictBenchmark):
     help = "Time the PDF, XLSX and CSV reports of the largest demo district and of N actors."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--actors", type=int, default=100)
-        parser.add_argument("--runs", type=int, default=1)
-
-    def handle(self, *args, actors, runs, **options):
-        if actors < 2 or runs < 1:
-            raise CommandError("--actors must be at least 2 and --runs at least 1.")
-        synthetic.prepare(self.stdout)
-        with synthetic.rolled_back():
-            self.run(actors, runs)
 
     def run(self, count, runs):
         call_command("seed_demo", stdout=io.StringIO())
         builder = synthetic.Builder(seed=count)
         district = builder.district(count)
-        builder.rounds([district], 2025, status=RoundStatus.CLOSED)
-        builder.rounds([district], 2026, status=RoundStatus.OPEN)
+        builder.two_rounds([district])
         latest = [
             AssessmentRound.objects.filter(region__code=code).latest_first().first()
             for code in DEMO_DISTRICTS
