@@ -4,8 +4,9 @@ Table 2.
 One place for what the demo records, per level and between levels: the usual degree of
 convergence between close partners, the mechanisms (most common first), the facilitating
 and hindering factors, notes a scorer would write (in Bahasa Indonesia, by mechanism and by
-hindering factor), and each level's main role or action. The codes are those of the
-vocabularies in ``assessments.models``; to show more of Kim's Table 2, add entries here.
+hindering factor), and each level's main role or action. Mechanisms and factors are the
+codes of the vocabularies (``assessments.models`` today), checked by the scoring rules as
+the demo is loaded; to show more of Kim's Table 2, add entries here.
 
 ``demo.scoring`` turns this profile into the values of each pair.
 """
@@ -13,9 +14,6 @@ vocabularies in ``assessments.models``; to show more of Kim's Table 2, add entri
 from dataclasses import dataclass, field
 
 from actors.models import GovernmentLevel
-from assessments.models import FacilitatingFactor as F
-from assessments.models import HinderingFactor as H
-from assessments.models import Mechanism as M
 
 P = GovernmentLevel.PROVINCE
 D = GovernmentLevel.DISTRICT
@@ -61,41 +59,41 @@ MAIN_ROLES = {
 }
 
 # The lowest level at which a mechanism is recorded: sharing data is cooperation, working
-# together needs coordination, pooled resources collaboration.
+# together needs coordination, pooled resources collaboration; a code not listed, coordination.
 MECHANISM_FROM_LEVEL = {
-    M.DATA_SHARING: 1,
-    M.REVIEW_MEETING: 1,
-    M.JOINT_PLANNING_MEETING: 2,
-    M.JOINT_TRAINING: 2,
-    M.JOINT_SUPERVISION: 2,
-    M.JOINT_SERVICE_DELIVERY: 2,
-    M.JOINT_GUIDELINE_OR_SOP: 3,
-    M.POOLED_BUDGET: 3,
-    M.SHARED_STAFF_OR_FACILITIES: 3,
-    M.MOU_OR_DECREE_TEAM: 3,
+    "data_sharing": 1,
+    "review_meeting": 1,
+    "joint_planning_meeting": 2,
+    "joint_training": 2,
+    "joint_supervision": 2,
+    "joint_service_delivery": 2,
+    "joint_guideline_or_sop": 3,
+    "pooled_budget": 3,
+    "shared_staff_or_facilities": 3,
+    "mou_or_decree_team": 3,
 }
 
 TIES = {
     (P, P): Ties(
         degree=2,
         mechanisms=(
-            M.MOU_OR_DECREE_TEAM,
-            M.JOINT_PLANNING_MEETING,
-            M.REVIEW_MEETING,
-            M.DATA_SHARING,
+            "mou_or_decree_team",
+            "joint_planning_meeting",
+            "review_meeting",
+            "data_sharing",
         ),
-        facilitating=(F.REGULATION, F.LEADERSHIP_COMMITMENT, F.REGULAR_FORUM),
-        hindering=(H.OVERLAPPING_PROGRAMMES, H.DATA_NOT_INTEGRATED),
+        facilitating=("regulation", "leadership_commitment", "regular_forum"),
+        hindering=("overlapping_programmes", "data_not_integrated"),
         notes={
-            M.MOU_OR_DECREE_TEAM: ("Keduanya anggota TPPS Provinsi berdasarkan SK Gubernur.",),
-            M.JOINT_PLANNING_MEETING: (
+            "mou_or_decree_team": ("Keduanya anggota TPPS Provinsi berdasarkan SK Gubernur.",),
+            "joint_planning_meeting": (
                 "Rencana aksi percepatan penurunan stunting provinsi disusun bersama.",
             ),
-            M.REVIEW_MEETING: ("Rapat evaluasi TPPS provinsi tiap semester, notulen tersedia.",),
-            M.DATA_SHARING: ("Data prevalensi SSGI dan e-PPGBM dibagikan untuk penentuan lokus.",),
+            "review_meeting": ("Rapat evaluasi TPPS provinsi tiap semester, notulen tersedia.",),
+            "data_sharing": ("Data prevalensi SSGI dan e-PPGBM dibagikan untuk penentuan lokus.",),
         },
         obstacles={
-            H.OVERLAPPING_PROGRAMMES: (
+            "overlapping_programmes": (
                 "Dua program pendampingan keluarga berjalan sendiri-sendiri.",
             ),
         },
@@ -103,84 +101,84 @@ TIES = {
     (P, D): Ties(
         degree=2,
         mechanisms=(
-            M.REVIEW_MEETING,
-            M.DATA_SHARING,
-            M.JOINT_PLANNING_MEETING,
-            M.JOINT_SUPERVISION,
-            M.JOINT_TRAINING,
+            "review_meeting",
+            "data_sharing",
+            "joint_planning_meeting",
+            "joint_supervision",
+            "joint_training",
         ),
-        facilitating=(F.REGULAR_FORUM, F.REGULATION, F.SHARED_DATA_SYSTEM, F.PARTNER_SUPPORT),
+        facilitating=("regular_forum", "regulation", "shared_data_system", "partner_support"),
         hindering=(
-            H.DATA_NOT_INTEGRATED,
-            H.OVERLAPPING_PROGRAMMES,
-            H.UNCLEAR_ROLES,
-            H.BUDGET_CONSTRAINTS,
+            "data_not_integrated",
+            "overlapping_programmes",
+            "unclear_roles",
+            "budget_constraints",
         ),
         notes={
-            M.REVIEW_MEETING: (
+            "review_meeting": (
                 "Rapat koordinasi TPPS provinsi dan kabupaten tiap triwulan, notulen tersedia.",
                 "Penilaian kinerja aksi konvergensi kabupaten oleh tim provinsi.",
             ),
-            M.DATA_SHARING: (
+            "data_sharing": (
                 "Berbagi data e-PPGBM dan data keluarga berisiko stunting tiap triwulan.",
             ),
-            M.JOINT_PLANNING_MEETING: (
+            "joint_planning_meeting": (
                 "Hadir di rembuk stunting kabupaten; usulan program provinsi dibahas bersama.",
             ),
-            M.JOINT_SUPERVISION: ("Supervisi fasilitatif bersama ke puskesmas lokus stunting.",),
-            M.JOINT_TRAINING: ("Pelatihan pengelola data gizi kabupaten difasilitasi provinsi.",),
+            "joint_supervision": ("Supervisi fasilitatif bersama ke puskesmas lokus stunting.",),
+            "joint_training": ("Pelatihan pengelola data gizi kabupaten difasilitasi provinsi.",),
         },
         obstacles={
-            H.DATA_NOT_INTEGRATED: (
+            "data_not_integrated": (
                 "Data provinsi dan kabupaten belum sinkron; angka prevalensi berbeda.",
             ),
-            H.OVERLAPPING_PROGRAMMES: (
+            "overlapping_programmes": (
                 "Kegiatan provinsi di desa lokus tidak dikoordinasikan dengan kabupaten.",
             ),
-            H.UNCLEAR_ROLES: ("Pembagian peran provinsi dan kabupaten belum jelas.",),
+            "unclear_roles": ("Pembagian peran provinsi dan kabupaten belum jelas.",),
         },
     ),
     (D, D): Ties(
         degree=2,
         mechanisms=(
-            M.REVIEW_MEETING,
-            M.DATA_SHARING,
-            M.JOINT_PLANNING_MEETING,
-            M.MOU_OR_DECREE_TEAM,
-            M.POOLED_BUDGET,
-            M.JOINT_SERVICE_DELIVERY,
+            "review_meeting",
+            "data_sharing",
+            "joint_planning_meeting",
+            "mou_or_decree_team",
+            "pooled_budget",
+            "joint_service_delivery",
         ),
         facilitating=(
-            F.REGULATION,
-            F.LEADERSHIP_COMMITMENT,
-            F.REGULAR_FORUM,
-            F.BUDGET_AVAILABLE,
+            "regulation",
+            "leadership_commitment",
+            "regular_forum",
+            "budget_available",
         ),
         hindering=(
-            H.SECTORAL_EGO,
-            H.BUDGET_CONSTRAINTS,
-            H.OVERLAPPING_PROGRAMMES,
-            H.MECHANISM_NOT_UNDERSTOOD,
+            "sectoral_ego",
+            "budget_constraints",
+            "overlapping_programmes",
+            "mechanism_not_understood",
         ),
         notes={
-            M.REVIEW_MEETING: ("Rapat koordinasi TPPS bulanan, notulen tersedia.",),
-            M.DATA_SHARING: (
+            "review_meeting": ("Rapat koordinasi TPPS bulanan, notulen tersedia.",),
+            "data_sharing": (
                 "Berbagi data e-PPGBM dan data sasaran setiap bulan.",
                 "Data sasaran dibagikan lewat dasbor stunting kabupaten.",
             ),
-            M.JOINT_PLANNING_MEETING: (
+            "joint_planning_meeting": (
                 "Rembuk stunting tahunan: kegiatan dan anggaran disepakati bersama.",
             ),
-            M.MOU_OR_DECREE_TEAM: ("Keduanya anggota TPPS kabupaten (SK Bupati).",),
-            M.POOLED_BUDGET: ("Anggaran intervensi ditandai bersama di APBD (tagging stunting).",),
-            M.JOINT_SERVICE_DELIVERY: (
+            "mou_or_decree_team": ("Keduanya anggota TPPS kabupaten (SK Bupati).",),
+            "pooled_budget": ("Anggaran intervensi ditandai bersama di APBD (tagging stunting).",),
+            "joint_service_delivery": (
                 "Gerakan bersama pemberian makanan tambahan dan pemeriksaan calon pengantin.",
             ),
         },
         obstacles={
-            H.SECTORAL_EGO: ("Program masih direncanakan sendiri-sendiri oleh tiap OPD.",),
-            H.BUDGET_CONSTRAINTS: ("Anggaran kegiatan bersama terpotong pada perubahan APBD.",),
-            H.MECHANISM_NOT_UNDERSTOOD: (
+            "sectoral_ego": ("Program masih direncanakan sendiri-sendiri oleh tiap OPD.",),
+            "budget_constraints": ("Anggaran kegiatan bersama terpotong pada perubahan APBD.",),
+            "mechanism_not_understood": (
                 "Staf belum memahami alur rapat TPPS dan pelaporan aksi.",
             ),
         },
@@ -188,77 +186,77 @@ TIES = {
     (D, S): Ties(
         degree=2,
         mechanisms=(
-            M.JOINT_SUPERVISION,
-            M.DATA_SHARING,
-            M.REVIEW_MEETING,
-            M.JOINT_TRAINING,
-            M.JOINT_SERVICE_DELIVERY,
+            "joint_supervision",
+            "data_sharing",
+            "review_meeting",
+            "joint_training",
+            "joint_service_delivery",
         ),
-        facilitating=(F.REGULAR_FORUM, F.SHARED_DATA_SYSTEM, F.WORKING_RELATIONS),
-        hindering=(H.STAFF_TURNOVER, H.DISTANCE_AND_ACCESS, H.DATA_NOT_INTEGRATED, H.UNCLEAR_ROLES),
+        facilitating=("regular_forum", "shared_data_system", "working_relations"),
+        hindering=("staff_turnover", "distance_and_access", "data_not_integrated", "unclear_roles"),
         notes={
-            M.JOINT_SUPERVISION: (
+            "joint_supervision": (
                 "Kunjungan pembinaan bersama ke kecamatan, dengan catatan tindak lanjut.",
             ),
-            M.DATA_SHARING: (
+            "data_sharing": (
                 "Laporan bulanan dari kecamatan dikirim ke kabupaten; umpan balik rutin.",
             ),
-            M.REVIEW_MEETING: (
+            "review_meeting": (
                 "Lokakarya mini lintas sektor triwulanan di kecamatan dihadiri OPD kabupaten.",
             ),
-            M.JOINT_TRAINING: (
+            "joint_training": (
                 "Pelatihan bersama bagi petugas kecamatan (konseling PMBA, pendataan keluarga).",
             ),
-            M.JOINT_SERVICE_DELIVERY: (
+            "joint_service_delivery": (
                 "Layanan terpadu di kecamatan: tablet tambah darah remaja putri, bimbingan catin.",
             ),
         },
         obstacles={
-            H.STAFF_TURNOVER: (
+            "staff_turnover": (
                 "Kepala puskesmas dan camat berganti; koordinasi dimulai lagi dari awal.",
             ),
-            H.DISTANCE_AND_ACCESS: ("Jarak jauh dan jalan rusak; supervisi hanya sekali setahun.",),
+            "distance_and_access": ("Jarak jauh dan jalan rusak; supervisi hanya sekali setahun.",),
         },
     ),
     (D, V): Ties(
         degree=1,
-        mechanisms=(M.DATA_SHARING, M.JOINT_TRAINING, M.REVIEW_MEETING, M.JOINT_PLANNING_MEETING),
-        facilitating=(F.REGULATION, F.BUDGET_AVAILABLE, F.PARTNER_SUPPORT),
-        hindering=(H.DISTANCE_AND_ACCESS, H.BUDGET_CONSTRAINTS, H.UNCLEAR_ROLES),
+        mechanisms=("data_sharing", "joint_training", "review_meeting", "joint_planning_meeting"),
+        facilitating=("regulation", "budget_available", "partner_support"),
+        hindering=("distance_and_access", "budget_constraints", "unclear_roles"),
         notes={
-            M.DATA_SHARING: ("Scorecard konvergensi desa dikirim ke kabupaten tiap triwulan.",),
-            M.JOINT_TRAINING: ("Pelatihan KPM difasilitasi kabupaten.",),
-            M.REVIEW_MEETING: ("Pemantauan penggunaan Dana Desa untuk stunting.",),
-            M.JOINT_PLANNING_MEETING: ("Desa hadir di rembuk stunting kabupaten.",),
+            "data_sharing": ("Scorecard konvergensi desa dikirim ke kabupaten tiap triwulan.",),
+            "joint_training": ("Pelatihan KPM difasilitasi kabupaten.",),
+            "review_meeting": ("Pemantauan penggunaan Dana Desa untuk stunting.",),
+            "joint_planning_meeting": ("Desa hadir di rembuk stunting kabupaten.",),
         },
         obstacles={
-            H.UNCLEAR_ROLES: ("Desa belum tahu kegiatan mana yang boleh dibiayai Dana Desa.",),
+            "unclear_roles": ("Desa belum tahu kegiatan mana yang boleh dibiayai Dana Desa.",),
         },
     ),
     (S, S): Ties(
         degree=3,
         mechanisms=(
-            M.REVIEW_MEETING,
-            M.JOINT_SERVICE_DELIVERY,
-            M.DATA_SHARING,
-            M.JOINT_PLANNING_MEETING,
+            "review_meeting",
+            "joint_service_delivery",
+            "data_sharing",
+            "joint_planning_meeting",
         ),
-        facilitating=(F.REGULAR_FORUM, F.WORKING_RELATIONS, F.LEADERSHIP_COMMITMENT),
-        hindering=(H.STAFF_TURNOVER, H.UNCLEAR_ROLES, H.MECHANISM_NOT_UNDERSTOOD),
+        facilitating=("regular_forum", "working_relations", "leadership_commitment"),
+        hindering=("staff_turnover", "unclear_roles", "mechanism_not_understood"),
         notes={
-            M.REVIEW_MEETING: ("Lokakarya mini lintas sektor tiap triwulan, dipimpin camat.",),
-            M.JOINT_SERVICE_DELIVERY: (
+            "review_meeting": ("Lokakarya mini lintas sektor tiap triwulan, dipimpin camat.",),
+            "joint_service_delivery": (
                 "Layanan bersama bagi calon pengantin dan ibu hamil di kecamatan.",
             ),
-            M.DATA_SHARING: (
+            "data_sharing": (
                 "Data calon pengantin dan ibu hamil dibagikan antarkantor di kecamatan.",
             ),
-            M.JOINT_PLANNING_MEETING: (
+            "joint_planning_meeting": (
                 "Usulan kegiatan stunting dibahas bersama di musrenbang kecamatan.",
             ),
         },
         obstacles={
-            H.STAFF_TURNOVER: (
+            "staff_turnover": (
                 "Pergantian penyuluh dan bidan koordinator; kegiatan bersama tertunda.",
             ),
         },
@@ -266,72 +264,72 @@ TIES = {
     (S, V): Ties(
         degree=3,
         mechanisms=(
-            M.JOINT_SERVICE_DELIVERY,
-            M.JOINT_TRAINING,
-            M.DATA_SHARING,
-            M.JOINT_SUPERVISION,
-            M.REVIEW_MEETING,
+            "joint_service_delivery",
+            "joint_training",
+            "data_sharing",
+            "joint_supervision",
+            "review_meeting",
         ),
-        facilitating=(F.WORKING_RELATIONS, F.REGULAR_FORUM, F.BUDGET_AVAILABLE),
+        facilitating=("working_relations", "regular_forum", "budget_available"),
         hindering=(
-            H.STAFF_TURNOVER,
-            H.BUDGET_CONSTRAINTS,
-            H.DISTANCE_AND_ACCESS,
-            H.MECHANISM_NOT_UNDERSTOOD,
+            "staff_turnover",
+            "budget_constraints",
+            "distance_and_access",
+            "mechanism_not_understood",
         ),
         notes={
-            M.JOINT_SERVICE_DELIVERY: (
+            "joint_service_delivery": (
                 "Kunjungan rumah bersama ke keluarga berisiko stunting.",
                 "Posyandu bulanan dilayani bersama petugas kecamatan dan kader.",
             ),
-            M.JOINT_TRAINING: ("Pendampingan KPM dan kader oleh petugas kecamatan.",),
-            M.DATA_SHARING: ("Hasil penimbangan posyandu diinput ke e-PPGBM bersama.",),
-            M.JOINT_SUPERVISION: (
+            "joint_training": ("Pendampingan KPM dan kader oleh petugas kecamatan.",),
+            "data_sharing": ("Hasil penimbangan posyandu diinput ke e-PPGBM bersama.",),
+            "joint_supervision": (
                 "Pemantauan bersama ibu hamil KEK dan balita gizi kurang di desa.",
             ),
-            M.REVIEW_MEETING: ("Rembuk stunting desa dihadiri puskesmas dan camat.",),
+            "review_meeting": ("Rembuk stunting desa dihadiri puskesmas dan camat.",),
         },
         obstacles={
-            H.STAFF_TURNOVER: ("Bidan desa berganti; pendampingan KPM terhenti beberapa bulan.",),
-            H.BUDGET_CONSTRAINTS: ("Dana desa untuk PMT dan insentif kader terbatas.",),
+            "staff_turnover": ("Bidan desa berganti; pendampingan KPM terhenti beberapa bulan.",),
+            "budget_constraints": ("Dana desa untuk PMT dan insentif kader terbatas.",),
         },
     ),
     (V, V): Ties(
         degree=3,
         mechanisms=(
-            M.JOINT_SERVICE_DELIVERY,
-            M.DATA_SHARING,
-            M.REVIEW_MEETING,
-            M.POOLED_BUDGET,
+            "joint_service_delivery",
+            "data_sharing",
+            "review_meeting",
+            "pooled_budget",
         ),
-        facilitating=(F.BUDGET_AVAILABLE, F.LEADERSHIP_COMMITMENT, F.WORKING_RELATIONS),
-        hindering=(H.BUDGET_CONSTRAINTS, H.MECHANISM_NOT_UNDERSTOOD),
+        facilitating=("budget_available", "leadership_commitment", "working_relations"),
+        hindering=("budget_constraints", "mechanism_not_understood"),
         notes={
-            M.JOINT_SERVICE_DELIVERY: ("Posyandu dan kelas ibu balita dijalankan bersama KPM.",),
-            M.DATA_SHARING: ("KPM mengisi scorecard konvergensi desa dari data posyandu.",),
-            M.REVIEW_MEETING: ("Rembuk stunting desa tahunan; hasilnya masuk RKPDes.",),
-            M.POOLED_BUDGET: ("Dana Desa membiayai PMT lokal dan insentif kader posyandu.",),
+            "joint_service_delivery": ("Posyandu dan kelas ibu balita dijalankan bersama KPM.",),
+            "data_sharing": ("KPM mengisi scorecard konvergensi desa dari data posyandu.",),
+            "review_meeting": ("Rembuk stunting desa tahunan; hasilnya masuk RKPDes.",),
+            "pooled_budget": ("Dana Desa membiayai PMT lokal dan insentif kader posyandu.",),
         },
         obstacles={
-            H.BUDGET_CONSTRAINTS: ("Anggaran desa untuk stunting kecil dibanding kebutuhan.",),
+            "budget_constraints": ("Anggaran desa untuk stunting kecil dibanding kebutuhan.",),
         },
     ),
     (P, S): Ties(
         degree=1,
-        mechanisms=(M.DATA_SHARING, M.JOINT_SUPERVISION, M.JOINT_TRAINING),
-        facilitating=(F.PARTNER_SUPPORT, F.SHARED_DATA_SYSTEM),
-        hindering=(H.DISTANCE_AND_ACCESS, H.UNCLEAR_ROLES),
+        mechanisms=("data_sharing", "joint_supervision", "joint_training"),
+        facilitating=("partner_support", "shared_data_system"),
+        hindering=("distance_and_access", "unclear_roles"),
         notes={
-            M.JOINT_SUPERVISION: ("Supervisi fasilitatif Dinkes Provinsi ke puskesmas lokus.",),
-            M.JOINT_TRAINING: ("Pelatihan tata laksana gizi buruk oleh provinsi.",),
+            "joint_supervision": ("Supervisi fasilitatif Dinkes Provinsi ke puskesmas lokus.",),
+            "joint_training": ("Pelatihan tata laksana gizi buruk oleh provinsi.",),
         },
     ),
     (P, V): Ties(
         degree=0,
-        mechanisms=(M.DATA_SHARING,),
-        facilitating=(F.PARTNER_SUPPORT,),
-        hindering=(H.DISTANCE_AND_ACCESS, H.UNCLEAR_ROLES),
-        notes={M.DATA_SHARING: ("Kunjungan lapangan tim provinsi ke desa lokus sekali setahun.",)},
+        mechanisms=("data_sharing",),
+        facilitating=("partner_support",),
+        hindering=("distance_and_access", "unclear_roles"),
+        notes={"data_sharing": ("Kunjungan lapangan tim provinsi ke desa lokus sekali setahun.",)},
     ),
 }
 

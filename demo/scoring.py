@@ -15,7 +15,6 @@ import random
 from dataclasses import dataclass, replace
 
 from actors.models import ActorKind, GovernmentLevel
-from assessments.models import HinderingFactor, Mechanism
 from demo import levels
 
 # How closely two sectors usually work in a district's stunting convergence (1–3), by
@@ -71,8 +70,8 @@ NEWLY_SCORED = 0.2  # a pair not scored last round, scored in this one
 WITH_EVIDENCE = 0.85  # the scorer answered the four evidence questions
 WITH_NOTE = 0.6
 LOCAL = (GovernmentLevel.SUBDISTRICT, GovernmentLevel.VILLAGE)
-# Mechanisms and factors of two local actors of different kecamatan.
-FAR_MECHANISMS = (Mechanism.DATA_SHARING, Mechanism.REVIEW_MEETING)
+# The mechanisms of two local actors of different kecamatan.
+FAR_MECHANISMS = ("data_sharing", "review_meeting")
 FOCUS = {  # where the convergence effort of the past year went: more pairs moved up
     (GovernmentLevel.SUBDISTRICT, GovernmentLevel.VILLAGE),
     (GovernmentLevel.VILLAGE, GovernmentLevel.VILLAGE),
@@ -178,7 +177,7 @@ def next_round(a: Member, b: Member, previous: Scored | None, rng: random.Random
         return None
     focus = (min(a.level, b.level), max(a.level, b.level)) in FOCUS
     up, down = (0.3 if focus else 0.18), 0.05
-    if HinderingFactor.STAFF_TURNOVER in previous.hindering_factors:
+    if "staff_turnover" in previous.hindering_factors:
         down = 0.15
     draw = rng.random()
     if draw < up:
@@ -217,13 +216,13 @@ def _pick(rng: random.Random, choices, count: int) -> list[str]:
 def _values(a: Member, b: Member, level: int, rng: random.Random) -> Scored:
     ties = levels.ties(a.level, b.level)
     far = far_apart(a, b)
-    usable = [m for m in ties.mechanisms if levels.MECHANISM_FROM_LEVEL[m] <= level]
+    usable = [m for m in ties.mechanisms if levels.MECHANISM_FROM_LEVEL.get(m, 2) <= level]
     if far:
         usable = [m for m in usable if m in FAR_MECHANISMS]
     count = {0: 0, 1: 1, 2: rng.choice((1, 2)), 3: 2, 4: 3}[level]
     mechanisms = _pick(rng, usable, count)
-    if level == 4 and Mechanism.MOU_OR_DECREE_TEAM not in mechanisms:
-        mechanisms.append(Mechanism.MOU_OR_DECREE_TEAM)  # a formal cross-sector structure
+    if level == 4 and "mou_or_decree_team" not in mechanisms:
+        mechanisms.append("mou_or_decree_team")  # a formal cross-sector structure
     # Working pairs name what helps them, weak ones what holds them back.
     if level >= 2:
         facilitating_count = rng.choice((1, 1, 2))
@@ -234,8 +233,8 @@ def _values(a: Member, b: Member, level: int, rng: random.Random) -> Scored:
         level, rng.choice((0, 0, 1))
     )
     hindering = _pick(rng, ties.hindering, hindering_count)
-    if far and HinderingFactor.DISTANCE_AND_ACCESS not in hindering:
-        hindering.insert(0, HinderingFactor.DISTANCE_AND_ACCESS)
+    if far and "distance_and_access" not in hindering:
+        hindering.insert(0, "distance_and_access")
     note = ""
     if rng.random() < WITH_NOTE:
         if level == 0:

@@ -15,9 +15,6 @@ from accounts.models import Role
 from actors.models import Actor, GovernmentLevel, Programme, Region
 from assessments.models import (
     AssessmentRound,
-    FacilitatingFactor,
-    HinderingFactor,
-    Mechanism,
     PairAssessment,
     RoundStatus,
 )
@@ -191,17 +188,11 @@ def test_the_pairs_carry_what_the_analysis_shows():
     grouped = pairs_by_levels(closed)
     for levels in ((P, D), (D, S), (S, V)):
         assert len(grouped[levels]) >= 10, levels
-    assert {Mechanism.REVIEW_MEETING, Mechanism.DATA_SHARING} & set(
-        most_common(grouped[P, D], "mechanisms", 2)
-    )
-    assert Mechanism.JOINT_SERVICE_DELIVERY in most_common(
-        grouped[S, V] + grouped[V, V], "mechanisms"
-    )
-    assert HinderingFactor.STAFF_TURNOVER in most_common(
-        grouped[D, S] + grouped[S, S], "hindering_factors", 2
-    )
-    assert HinderingFactor.BUDGET_CONSTRAINTS in most_common(grouped[V, V], "hindering_factors", 1)
-    assert FacilitatingFactor.REGULATION in most_common(grouped[D, D], "facilitating_factors", 2)
+    assert {"review_meeting", "data_sharing"} & set(most_common(grouped[P, D], "mechanisms", 2))
+    assert "joint_service_delivery" in most_common(grouped[S, V] + grouped[V, V], "mechanisms")
+    assert "staff_turnover" in most_common(grouped[D, S] + grouped[S, S], "hindering_factors", 2)
+    assert "budget_constraints" in most_common(grouped[V, V], "hindering_factors", 1)
+    assert "regulation" in most_common(grouped[D, D], "facilitating_factors", 2)
 
     # From 2025 to 2026, like for like: most pairs hold, some improve, few decline.
     before = {(p.actor_a_id, p.actor_b_id): p.level for p in closed.assessments.all()}
