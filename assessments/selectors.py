@@ -102,8 +102,9 @@ def _round_actors_as_of(round: AssessmentRound, moment: datetime) -> list[Actor]
     live_ids = [member.actor_id for member in members if member.frozen_at is None]
     past = {
         actor.pk: actor
+        # ``id``, the actor's: a historical record's own pk is its history id.
         for actor in Actor.history.as_of(moment)
-        .filter(pk__in=live_ids)
+        .filter(id__in=live_ids)
         .select_related("sector", "home_region")
     }
     # An actor whose history starts later (imported or restored since) is read as it is.
