@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import Role
 from actors.models import GovernmentLevel
@@ -75,6 +76,15 @@ def clock(request):
         instant = CLOCKS[DEFAULT_CLOCK]
     with time_machine.travel(instant, tick=True):
         yield instant
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active in the thread: each test starts in the site's
+    default language (Bahasa Indonesia), whatever the test before it asked for."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
