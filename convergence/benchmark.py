@@ -23,14 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actors.models import NATIONAL_CODE, Actor, ActorKind, GovernmentLevel, Region, Sector
-from assessments.models import (
-    AssessmentRound,
-    FacilitatingFactor,
-    HinderingFactor,
-    Mechanism,
-    PairAssessment,
-    RoundStatus,
-)
+from actors.selectors import read_vocabularies
+from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 
 MARK = "[bench] "
 PROVINCE_CODES = [
@@ -137,10 +131,11 @@ class Builder:
         self.now = timezone.now()
         self.sectors = self._sectors()
         # A few thousand distinct JSON values, reused: building 630,000 rows stays cheap.
+        vocabularies = read_vocabularies()
         mechanisms, facilitating, hindering = (
-            list(Mechanism.values),
-            list(FacilitatingFactor.values),
-            list(HinderingFactor.values),
+            vocabularies.mechanisms.offered,
+            vocabularies.facilitating_factors.offered,
+            vocabularies.hindering_factors.offered,
         )
         self.extras = [
             (

@@ -17,6 +17,7 @@ date with the local one fails every time, not only when CI runs between 16:00 an
   ``TEST_CLOCK=real``: they run on the wall clock (to check the suite against it).
 """
 
+import importlib
 import os
 from datetime import UTC, date, datetime
 
@@ -85,6 +86,25 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_vocabularies(request):
+    """The vocabularies are seeded by a migration (actors 0006). A transactional test
+    (``transactional_db``, ``live_server``) empties every table when it ends, so the next
+    one puts the terms back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from actors.models import VocabularyTerm
+
+    seed = importlib.import_module("actors.migrations.0006_seed_vocabularies")
+    seed.seed_terms(VocabularyTerm)
 
 
 @pytest.fixture(autouse=True)

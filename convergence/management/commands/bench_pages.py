@@ -30,7 +30,8 @@ from actors.models import (
     Region,
     Sector,
 )
-from assessments.models import AssessmentRound, Mechanism, PairAssessment, RoundStatus
+from actors.selectors import read_vocabularies
+from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 
 
 class Rollback(Exception):
@@ -126,7 +127,7 @@ class Command(BaseCommand):
             )
             for year in (2025, 2026)
         ]
-        mechanisms = list(Mechanism.values)
+        mechanisms = read_vocabularies().mechanisms.offered
         for round_ in rounds:
             PairAssessment.objects.bulk_create(
                 (

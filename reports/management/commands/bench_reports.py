@@ -23,14 +23,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from actors.models import Actor, ActorKind, GovernmentLevel, Region, Sector
-from assessments.models import (
-    AssessmentRound,
-    FacilitatingFactor,
-    HinderingFactor,
-    Mechanism,
-    PairAssessment,
-    RoundStatus,
-)
+from actors.selectors import read_vocabularies
+from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 from convergence.demo.actors import DEMO_DISTRICTS
 
 
@@ -114,6 +108,10 @@ class Command(BaseCommand):
             for index in range(count)
         )
         actors = list(Actor.objects.filter(home_region=district).order_by("pk"))
+        vocabularies = read_vocabularies()
+        mechanisms = vocabularies.mechanisms.offered
+        facilitating = vocabularies.facilitating_factors.offered
+        hindering = vocabularies.hindering_factors.offered
         for year in (2025, 2026):
             round_ = AssessmentRound.objects.create(
                 name=f"Bench {year}",
@@ -136,9 +134,9 @@ class Command(BaseCommand):
                             joint_activities=level >= 2,
                             shared_roles_and_resources=level >= 3,
                             formal_structure=level >= 4,
-                            mechanisms=sorted(rng.sample(list(Mechanism.values), 2)),
-                            facilitating_factors=[rng.choice(FacilitatingFactor.values)],
-                            hindering_factors=[rng.choice(HinderingFactor.values)],
+                            mechanisms=sorted(rng.sample(mechanisms, 2)),
+                            facilitating_factors=[rng.choice(facilitating)],
+                            hindering_factors=[rng.choice(hindering)],
                             note="Rapat koordinasi bulanan; data dibagi lewat grup."
                             if rng.random() < 0.2
                             else "",
