@@ -6,7 +6,14 @@ from accounts.models import Role
 
 # Admins manage the reference data, the rounds and the users in the Django admin.
 ADMIN_MODELS = {
-    "actors": ["region", "sector", "actor", "programme", "programmeparticipant"],
+    "actors": [
+        "region",
+        "sector",
+        "actor",
+        "programme",
+        "programmeparticipant",
+        "vocabularyterm",
+    ],
     "assessments": ["assessmentround", "pairassessment"],
     "accounts": ["jurisdiction"],
     "auth": ["user"],

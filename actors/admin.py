@@ -13,6 +13,7 @@ from actors.models import (
     ProgrammeParticipant,
     Region,
     Sector,
+    VocabularyTerm,
 )
 from actors.services import programme_save
 
@@ -71,6 +72,27 @@ class SectorAdmin(ReferenceDataAdmin):
     list_filter = ["is_health"]
     list_editable = ["sort_order"]
     search_fields = ["name_id", "name_en", "code"]
+
+
+@admin.register(VocabularyTerm)
+class VocabularyTermAdmin(ReferenceDataAdmin):
+    """The mechanisms and factors that scorers tick: every admin reads them, national
+    admins change them. Pairs store the code, so a term's vocabulary and code never change
+    once it exists, and a term is made inactive rather than deleted."""
+
+    list_display = ["label_id", "label_en", "code", "vocabulary", "is_active", "sort_order"]
+    list_filter = ["vocabulary", "is_active"]
+    list_editable = ["is_active", "sort_order"]
+    search_fields = ["label_id", "label_en", "code"]
+    ordering = ["vocabulary", "sort_order", "code"]
+    fields = ["vocabulary", "code", "label_id", "label_en", "is_active", "sort_order"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["vocabulary", "code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        # Pairs and their history keep the code: a term is deactivated, never deleted.
+        return False
 
 
 @admin.register(Actor)

@@ -1,6 +1,8 @@
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -445,3 +447,113 @@ class ProgrammeParticipant(models.Model):
                     )
                 }
             )
+
+
+# --- vocabularies (mechanisms, facilitating and hindering factors) ------------------------
+
+
+class Vocabulary(models.TextChoices):
+    """The lists a pair's ``TermListField`` values come from (Kim et al. 2017, Table 2:
+    the key mechanisms of convergence, and its facilitators and barriers)."""
+
+    MECHANISM = "mechanism", _("Mechanisms")
+    FACILITATING_FACTOR = "facilitating_factor", _("Facilitating factors")
+    HINDERING_FACTOR = "hindering_factor", _("Hindering factors")
+
+
+validate_term_code = RegexValidator(
+    r"^[a-z][a-z0-9_]*$",
+    _("A code is lower-case letters, digits and underscores, starting with a letter."),
+    code="invalid_code",
+)
+
+
+class VocabularyTermQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_order(self):
+        return self.order_by("vocabulary", "sort_order", "code")
+
+
+class VocabularyTerm(models.Model):
+    """One entry of a vocabulary: a mechanism, a facilitating or a hindering factor.
+
+    Pairs store the ``code``, which never changes once the term exists; labels, order and
+    the active flag do. An inactive term is no longer offered, but the pairs that hold it
+    keep it and still show its label. National admins manage the lists.
+    """
+
+    vocabulary = models.CharField(_("vocabulary"), max_length=30, choices=Vocabulary.choices)
+    code = models.CharField(_("code"), max_length=60, validators=[validate_term_code])
+    label_id = models.CharField(
+        _("label (Bahasa Indonesia)"), max_length=200, validators=[validate_plain_name]
+    )
+    label_en = models.CharField(
+        _("label (English)"), max_length=200, validators=[validate_plain_name]
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Only active terms are offered when scoring; pairs that hold an inactive term keep it."
+        ),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    history = HistoricalRecords()
+
+    objects = VocabularyTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["vocabulary", "sort_order", "code"]
+        verbose_name = _("vocabulary term")
+        verbose_name_plural = _("vocabulary terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vocabulary", "code"], name="term_code_unique_in_vocabulary"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "id").startswith("en") else self.label_id
+
+
+class TermListField(models.JSONField):
+    """A JSON list of codes of one vocabulary's terms (``VocabularyTerm``), in the list's
+    order without duplicates. Which codes may be chosen is the scoring service's rule
+    (``assessments.services.clean_pair_values``): it reads the terms, a field cannot."""
+
+    def __init__(self, *args, vocabulary: str | None = None, **kwargs):
+        self.vocabulary = vocabulary
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["vocabulary"] = self.vocabulary
+        return name, path, args, kwargs
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError(_("Choose from the list."), code="invalid")
+
+    def formfield(self, **kwargs):
+        vocabulary = self.vocabulary
+
+        def choices():
+            terms = VocabularyTerm.objects.active().filter(vocabulary=vocabulary).in_order()
+            return [(term.code, term.label) for term in terms]
+
+        return forms.MultipleChoiceField(
+            choices=choices,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+        )

@@ -22,6 +22,7 @@ from actors.models import (
     Region,
     Sector,
     TargetGroup,
+    Vocabulary,
     level_for_code,
     normalize_region_code,
 )
@@ -29,10 +30,7 @@ from actors.services import ParticipantsRefused, programme_save
 from assessments.models import (
     EVIDENCE_FIELDS,
     AssessmentRound,
-    FacilitatingFactor,
-    HinderingFactor,
     Level,
-    Mechanism,
     PairAssessment,
     RoundStatus,
 )
@@ -419,9 +417,10 @@ class LevelInputField(serializers.IntegerField):
 
 
 class VocabularyListField(serializers.ListField):
-    """A list of strings from ``vocabulary``; the scoring service checks the items."""
+    """A list of codes of ``vocabulary``'s terms (``actors.Vocabulary``): the vocabularies
+    are data, listed by /api/v1/vocabularies/; the scoring service checks the codes."""
 
-    def __init__(self, vocabulary, **kwargs):
+    def __init__(self, vocabulary: str, **kwargs):
         self.vocabulary = vocabulary
         kwargs.setdefault("required", False)
         super().__init__(child=serializers.CharField(), **kwargs)
@@ -431,15 +430,9 @@ class PairAssessmentSerializer(serializers.ModelSerializer):
     """A pair assessment as read; "not assessed" pairs have none (and are never 0)."""
 
     scored_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    mechanisms = serializers.ListField(
-        child=serializers.ChoiceField(choices=Mechanism.choices), read_only=True
-    )
-    facilitating_factors = serializers.ListField(
-        child=serializers.ChoiceField(choices=FacilitatingFactor.choices), read_only=True
-    )
-    hindering_factors = serializers.ListField(
-        child=serializers.ChoiceField(choices=HinderingFactor.choices), read_only=True
-    )
+    mechanisms = VocabularyListField(Vocabulary.MECHANISM, read_only=True)
+    facilitating_factors = VocabularyListField(Vocabulary.FACILITATING_FACTOR, read_only=True)
+    hindering_factors = VocabularyListField(Vocabulary.HINDERING_FACTOR, read_only=True)
 
     class Meta:
         model = PairAssessment
@@ -479,9 +472,9 @@ class PairAssessmentUpdateSerializer(serializers.Serializer):
     formal_structure = serializers.BooleanField(required=False, allow_null=True)
     confirm_inconsistent = serializers.BooleanField(required=False)
     expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    mechanisms = VocabularyListField(Mechanism)
-    facilitating_factors = VocabularyListField(FacilitatingFactor)
-    hindering_factors = VocabularyListField(HinderingFactor)
+    mechanisms = VocabularyListField(Vocabulary.MECHANISM)
+    facilitating_factors = VocabularyListField(Vocabulary.FACILITATING_FACTOR)
+    hindering_factors = VocabularyListField(Vocabulary.HINDERING_FACTOR)
 
 
 class PairAssessmentCreateSerializer(PairAssessmentUpdateSerializer):

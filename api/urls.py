@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import levels, views
 from api.permissions import ReadAnyRoleWriteAdmin
 
 
@@ -17,6 +17,7 @@ router.register("actors", views.ActorViewSet, basename="actor")
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("rounds", views.RoundViewSet, basename="round")
 router.register("pair-assessments", views.PairAssessmentViewSet, basename="pairassessment")
+router.register("level-roles", levels.LevelRoleViewSet, basename="levelrole")
 
 # The schema and its docs page are for signed-in users with a role, like the rest.
 docs = {"permission_classes": [ReadAnyRoleWriteAdmin]}
@@ -24,6 +25,7 @@ docs = {"permission_classes": [ReadAnyRoleWriteAdmin]}
 app_name = "api"
 urlpatterns = [
     path("", include(router.urls)),
+    path("vocabularies/", levels.VocabularyListView.as_view(), name="vocabularies"),
     re_path(r"^imports/(?P<kind>regions|actors)/$", views.ImportView.as_view(), name="import"),
     re_path(r"^exports/(?P<kind>regions|actors)/$", views.ExportView.as_view(), name="export"),
     path("token/", views.TokenView.as_view(), name="token"),

@@ -39,8 +39,14 @@ from actors.models import (
     Sector,
     normalize_region_code,
 )
+from actors.selectors import read_vocabularies
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment, RoundMember
-from assessments.services import canonical_pair, clean_pair_values, validate_pair
+from assessments.services import (
+    CHOICE_LIST_FIELDS,
+    canonical_pair,
+    clean_pair_values,
+    validate_pair,
+)
 from assessments.summaries import refresh_round_summary
 from imports.tabular import ImportRefused
 
@@ -593,6 +599,8 @@ class _Restore:
         self.pairs: list[_Pair] = []
         # The roster: (row number, actor key, unsaved frozen member or None).
         self.members: list[tuple[int | None, tuple[str, str], RoundMember | None]] = []
+        # The mechanisms and factors, read once for every pair and history record.
+        self.vocabularies = read_vocabularies()
 
     # Pass 1: every row on its own, nothing written ------------------------------------
 
@@ -1027,6 +1035,10 @@ class _Restore:
                 facilitating_factors=row["facilitating_factors"],
                 hindering_factors=row["hindering_factors"],
                 confirm_inconsistent=row["evidence_inconsistency_confirmed"],
+                # The round held these codes: a term made inactive since comes back with
+                # it; a code no term has is refused.
+                held={name: row[name] for name in CHOICE_LIST_FIELDS},
+                vocabularies=self.vocabularies,
             )
         except ValidationError as error:
             self.errors.add_validation("pairs", number, error, history=history)

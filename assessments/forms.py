@@ -2,18 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import GovernmentLevel, Programme, Sector
+from actors.selectors import Vocabularies, read_vocabularies
 from assessments.models import (
     EVIDENCE_FIELDS,
     NOTE_MAX_LENGTH,
-    FacilitatingFactor,
-    HinderingFactor,
     Level,
-    Mechanism,
     PairAssessment,
 )
-from assessments.services import CHOICE_LIST_FIELDS, derive_level
+from assessments.services import CHOICE_LIST_FIELDS, CHOICE_LIST_VOCABULARIES, derive_level
 from convergence.validators import normalize_newlines, validate_free_text
 
+# An inactive term that the pair still holds: shown ticked, so that it can be kept or removed.
+RETIRED = _("%(label)s (no longer offered)")
 ANSWER_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("", _("Not answered"))]
 
 
@@ -94,23 +94,15 @@ class PairScoreForm(forms.Form):
         label=_("These answers are right although they skip a step; I choose the level myself."),
         required=False,
     )
+    # The choices are the vocabularies' terms, set in __init__.
     mechanisms = forms.MultipleChoiceField(
-        label=_("Mechanisms"),
-        choices=Mechanism.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("Mechanisms"), required=False, widget=forms.CheckboxSelectMultiple
     )
     facilitating_factors = forms.MultipleChoiceField(
-        label=_("Facilitating factors"),
-        choices=FacilitatingFactor.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("Facilitating factors"), required=False, widget=forms.CheckboxSelectMultiple
     )
     hindering_factors = forms.MultipleChoiceField(
-        label=_("Hindering factors"),
-        choices=HinderingFactor.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+        label=_("Hindering factors"), required=False, widget=forms.CheckboxSelectMultiple
     )
     note = FreeTextField(
         label=_("Note (evidence seen)"),
@@ -118,6 +110,25 @@ class PairScoreForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(
+        self,
+        *args,
+        vocabularies: Vocabularies | None = None,
+        held: PairAssessment | None = None,
+        **kwargs,
+    ):
+        """``vocabularies`` as read for the request (read here when not given); ``held``:
+        the stored assessment, whose inactive terms stay offered to it (and only to it)."""
+        super().__init__(*args, **kwargs)
+        vocabularies = vocabularies or read_vocabularies()
+        for name in CHOICE_LIST_FIELDS:
+            terms = vocabularies.of(CHOICE_LIST_VOCABULARIES[name])
+            keep = getattr(held, name, None) or ()
+            self.fields[name].choices = [
+                (code, label if code in terms.active_codes else RETIRED % {"label": label})
+                for code, label in terms.choices(keep=keep)
+            ]
 
     @staticmethod
     def initial_for(assessment: PairAssessment | None) -> dict:

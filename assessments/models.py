@@ -5,8 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import scope, sees_drafts
-from actors.models import Actor, ActorKind, GovernmentLevel, Programme, Region, Sector
-from convergence.fields import ChoiceListField
+from actors.models import (
+    Actor,
+    ActorKind,
+    GovernmentLevel,
+    Programme,
+    Region,
+    Sector,
+    TermListField,
+    Vocabulary,
+)
 from convergence.validators import validate_free_text, validate_plain_name
 
 
@@ -39,45 +47,6 @@ LEVEL_DEFINITIONS = {
 
 
 NOTE_MAX_LENGTH = 4000
-
-
-class Mechanism(models.TextChoices):
-    """How a pair works together (Kim et al. 2017, Table 2: "key mechanism")."""
-
-    JOINT_PLANNING_MEETING = "joint_planning_meeting", _("Joint planning meeting")
-    REVIEW_MEETING = "review_meeting", _("Review meeting")
-    DATA_SHARING = "data_sharing", _("Data sharing")
-    JOINT_TRAINING = "joint_training", _("Joint training")
-    JOINT_SUPERVISION = "joint_supervision", _("Joint supervision")
-    JOINT_SERVICE_DELIVERY = "joint_service_delivery", _("Joint service delivery")
-    POOLED_BUDGET = "pooled_budget", _("Pooled budget")
-    SHARED_STAFF_OR_FACILITIES = "shared_staff_or_facilities", _("Shared staff or facilities")
-    JOINT_GUIDELINE_OR_SOP = "joint_guideline_or_sop", _("Joint guideline or SOP")
-    MOU_OR_DECREE_TEAM = "mou_or_decree_team", _("MoU or decree-based team")
-
-
-class FacilitatingFactor(models.TextChoices):
-    LEADERSHIP_COMMITMENT = "leadership_commitment", _("Commitment of the regional leadership")
-    REGULATION = "regulation", _("A regulation or decree that assigns roles")
-    REGULAR_FORUM = "regular_forum", _("A regular coordination forum")
-    SHARED_DATA_SYSTEM = "shared_data_system", _("A shared data system")
-    BUDGET_AVAILABLE = "budget_available", _("Budget available for joint work")
-    WORKING_RELATIONS = "working_relations", _("Good working relations between staff")
-    PARTNER_SUPPORT = "partner_support", _("Support from development partners")
-
-
-class HinderingFactor(models.TextChoices):
-    SECTORAL_EGO = "sectoral_ego", _("Sectoral ego, working in silos")
-    UNCLEAR_ROLES = "unclear_roles", _("Roles and responsibilities unclear")
-    BUDGET_CONSTRAINTS = "budget_constraints", _("Budget limited or not aligned")
-    DATA_NOT_INTEGRATED = "data_not_integrated", _("Sector data not integrated")
-    STAFF_TURNOVER = "staff_turnover", _("Staff turnover and rotation")
-    OVERLAPPING_PROGRAMMES = "overlapping_programmes", _("Overlapping programmes (tumpang tindih)")
-    MECHANISM_NOT_UNDERSTOOD = (
-        "mechanism_not_understood",
-        _("Coordination mechanism not understood"),
-    )
-    DISTANCE_AND_ACCESS = "distance_and_access", _("Distance and access")
 
 
 # The four yes/no evidence questions (DESIGN.md "Scoring from evidence"), in scale order:
@@ -329,9 +298,14 @@ class PairAssessment(models.Model):
     evidence_inconsistency_confirmed = models.BooleanField(
         _("inconsistent answers confirmed by the scorer"), default=False
     )
-    mechanisms = ChoiceListField(_("mechanisms"), vocabulary=Mechanism)
-    facilitating_factors = ChoiceListField(_("facilitating factors"), vocabulary=FacilitatingFactor)
-    hindering_factors = ChoiceListField(_("hindering factors"), vocabulary=HinderingFactor)
+    # Codes of the terms of each vocabulary (actors.VocabularyTerm), managed as data.
+    mechanisms = TermListField(_("mechanisms"), vocabulary=Vocabulary.MECHANISM)
+    facilitating_factors = TermListField(
+        _("facilitating factors"), vocabulary=Vocabulary.FACILITATING_FACTOR
+    )
+    hindering_factors = TermListField(
+        _("hindering factors"), vocabulary=Vocabulary.HINDERING_FACTOR
+    )
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("scored by"),
@@ -413,3 +387,49 @@ class RoundSummary(models.Model):
     @property
     def counts(self) -> dict[int, int]:
         return {level: getattr(self, f"level_{level}") for level in Level.values}
+
+
+MAIN_ROLE_MAX_LENGTH = 1000
+
+
+class LevelRole(models.Model):
+    """The main role or action of one government level in a round (Kim et al. 2017,
+    Table 2, first column): what the level's actors do for the programme, in words."""
+
+    round = models.ForeignKey(
+        AssessmentRound,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="level_roles",
+    )
+    government_level = models.PositiveSmallIntegerField(
+        _("government level"), choices=GovernmentLevel.choices
+    )
+    main_role = models.TextField(
+        _("main role or action"),
+        max_length=MAIN_ROLE_MAX_LENGTH,
+        validators=[validate_free_text],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+    jurisdiction_path = "round__region"
+
+    class Meta:
+        verbose_name = _("main role of a government level")
+        verbose_name_plural = _("main roles of the government levels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "government_level"], name="one_main_role_per_level_per_round"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_government_level_display()}: {self.main_role}"

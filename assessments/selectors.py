@@ -10,13 +10,11 @@ from itertools import groupby
 from django.utils import timezone
 
 from actors.models import Actor, Sector
+from actors.selectors import Vocabularies, read_vocabularies
 from assessments.models import (
     EVIDENCE_FIELDS,
     AssessmentRound,
-    FacilitatingFactor,
-    HinderingFactor,
     Level,
-    Mechanism,
     PairAssessment,
     RoundMember,
     frozen_actor,
@@ -243,7 +241,8 @@ class PairRow:
 
     ``evidence`` holds the answers to the four questions in scale order (``EVIDENCE_FIELDS``):
     True, False, or None when the question was not answered. ``scored_by`` is the scorer's
-    name, empty when the user is gone.
+    name, empty when the user is gone. The lists hold codes; their labels come from the
+    vocabularies read with the rows.
     """
 
     actor_a: Actor
@@ -256,33 +255,34 @@ class PairRow:
     note: str
     scored_by: str
     scored_at: datetime
+    vocabularies: Vocabularies = field(repr=False, compare=False)
 
     @property
     def mechanism_labels(self) -> list[str]:
-        return _labels(self.mechanisms, Mechanism)
+        return self.vocabularies.mechanisms.labels(self.mechanisms)
 
     @property
     def facilitating_labels(self) -> list[str]:
-        return _labels(self.facilitating_factors, FacilitatingFactor)
+        return self.vocabularies.facilitating_factors.labels(self.facilitating_factors)
 
     @property
     def hindering_labels(self) -> list[str]:
-        return _labels(self.hindering_factors, HinderingFactor)
+        return self.vocabularies.hindering_factors.labels(self.hindering_factors)
 
 
-def _labels(values, vocabulary) -> list[str]:
-    labels = dict(vocabulary.choices)
-    return [str(labels.get(value, value)) for value in values or ()]
-
-
-def pair_rows_for_round(*, round: AssessmentRound) -> list[PairRow]:
+def pair_rows_for_round(
+    *, round: AssessmentRound, vocabularies: Vocabularies | None = None
+) -> list[PairRow]:
     """Every scored pair of the round, in matrix order (by the sector, then the name, of
     actor A, then of actor B; A and B in the stored canonical order).
 
-    Two queries: the round's actors with their sectors, and the pairs as plain values
-    with the scorer's name; the actors are shared between rows instead of being built
-    again for each of thousands of pairs.
+    Three queries: the round's actors with their sectors, the pairs as plain values
+    with the scorer's name, and the vocabularies for the labels (none when given); the
+    actors are shared between rows instead of being built again for each of thousands
+    of pairs.
     """
+    if vocabularies is None:
+        vocabularies = read_vocabularies()
     actors = list(round_actors(round=round))
     by_id = {actor.pk: actor for actor in actors}
     position = {actor.pk: index for index, actor in enumerate(actors)}
@@ -318,6 +318,7 @@ def pair_rows_for_round(*, round: AssessmentRound) -> list[PairRow]:
                 note=note,
                 scored_by=full_name or username or "",
                 scored_at=scored_at,
+                vocabularies=vocabularies,
             )
         )
     rows.sort(key=lambda row: (position[row.actor_a.pk], position[row.actor_b.pk]))

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from accounts.scoping import can_score
 from actors.models import Actor
+from actors.selectors import TermList, Vocabularies, read_vocabularies
 from assessments.models import (
     EVIDENCE_FIELDS,
     NOTE_MAX_LENGTH,
@@ -22,8 +23,21 @@ from assessments.models import (
 from assessments.summaries import refresh_round_summary
 from convergence.validators import normalize_newlines, unsafe_free_text_message
 
-# The lists kept with each pair, each from its own fixed vocabulary (ChoiceListField).
+# The lists kept with each pair, each from its own vocabulary (actors.VocabularyTerm).
 CHOICE_LIST_FIELDS = ("mechanisms", "facilitating_factors", "hindering_factors")
+CHOICE_LIST_VOCABULARIES = {
+    name: PairAssessment._meta.get_field(name).vocabulary for name in CHOICE_LIST_FIELDS
+}
+
+
+def _has_items(value) -> bool:
+    """Whether a list value has something to check against the terms (a refusal of its
+    type needs none)."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return False
+    if isinstance(value, Sequence):
+        return len(value) > 0
+    return True
 
 
 def canonical_pair(actor_a: Actor, actor_b: Actor) -> tuple[Actor, Actor]:
@@ -120,23 +134,37 @@ def _evidence_answers(evidence) -> tuple[bool | None, ...]:
     return tuple(evidence)
 
 
-def _choice_list(field_name: str, value) -> list[str]:
-    """``value`` as stored: items of the field's vocabulary, deduplicated, in its order."""
-    field = PairAssessment._meta.get_field(field_name)
+def _choice_list(field_name: str, value, *, terms: TermList, held: Iterable[str] = ()) -> list[str]:
+    """``value`` as stored: codes of the field's vocabulary (``terms``), deduplicated, in
+    the list's order.
+
+    Only active terms may be chosen. A term made inactive since stays on the pairs that
+    hold it (``held``: the codes the pair holds now), so a pair re-saved with it is
+    accepted; choosing it anew is refused, as is a code no term has.
+    """
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise ValidationError(_("Choose from the list."), code="invalid")
     items = list(value)
     if not items:
         return []  # the common case, and nothing to check
-    # Only strings can be in a vocabulary; anything else (even unhashable) is named as such.
-    foreign = [str(item) for item in items if not isinstance(item, str)]
-    if foreign:
+    # Only strings can be codes; anything else (even unhashable) is named as such.
+    unknown = [str(item) for item in items if not isinstance(item, str)]
+    unknown += [item for item in items if isinstance(item, str) and item not in terms.codes]
+    if unknown:
         raise ValidationError(
             _("Not in the list of choices: %(items)s."),
             code="invalid_choice",
-            params={"items": ", ".join(foreign)},
+            params={"items": ", ".join(unknown)},
         )
-    return field.clean(items, None)
+    kept = set(held)
+    retired = [item for item in terms.in_order(items) if item not in terms.active_codes | kept]
+    if retired:
+        raise ValidationError(
+            _("No longer offered, so it cannot be newly chosen: %(items)s."),
+            code="inactive_choice",
+            params={"items": ", ".join(f"{terms.label(item)} ({item})" for item in retired)},
+        )
+    return terms.in_order(items)
 
 
 def _level_from_evidence(level, result: EvidenceResult, *, confirmed: bool) -> Level:
@@ -249,6 +277,8 @@ def clean_pair_values(
     facilitating_factors: Iterable[str] = (),
     hindering_factors: Iterable[str] = (),
     confirm_inconsistent: bool = False,
+    held: Mapping[str, Iterable[str]] | None = None,
+    vocabularies: Vocabularies | None = None,
 ) -> dict:
     """The values of one pair assessment as they are stored, checked by the scoring rules.
 
@@ -257,6 +287,12 @@ def clean_pair_values(
     for ``pair_assessment_save``. Returns the model's fields (level, note, the four
     answers, the confirmation, the three lists); raises ValidationError, keyed by field
     where one field is wrong, with every such refusal at once.
+
+    The lists take codes of the active terms of their vocabularies; ``held`` gives, by
+    field name, the codes the pair holds now, which may stay even if their terms have
+    been made inactive since. ``vocabularies`` (``read_vocabularies()``) saves reading
+    the terms again when many pairs are checked; they are read (one query) only when a
+    list is not empty.
     """
     # First each value on its own, all refusals together; then how they fit each other.
     errors: dict[str, ValidationError] = {}
@@ -280,11 +316,17 @@ def clean_pair_values(
     except ValidationError as error:
         errors["evidence"] = error
     lists = {}
+    held = held or {}
     for field_name, value in zip(
         CHOICE_LIST_FIELDS, (mechanisms, facilitating_factors, hindering_factors), strict=True
     ):
+        if vocabularies is None and _has_items(value):
+            vocabularies = read_vocabularies()
+        terms = vocabularies.of(CHOICE_LIST_VOCABULARIES[field_name]) if vocabularies else None
         try:
-            lists[field_name] = _choice_list(field_name, value)
+            lists[field_name] = _choice_list(
+                field_name, value, terms=terms or TermList(""), held=held.get(field_name, ())
+            )
         except ValidationError as error:
             errors[field_name] = error
     if errors:
@@ -396,6 +438,8 @@ def pair_assessment_save(
     is stored and the confirmation with it.
 
     The save replaces the whole assessment: evidence, lists and note not given are cleared.
+    The lists take the codes of active terms; a term made inactive since the pair was
+    scored with it may stay on the pair, not be chosen anew.
 
     Raises PermissionDenied for a user who may not score here, ValidationError for input
     that cannot be saved; nothing is written in either case.
@@ -404,6 +448,16 @@ def pair_assessment_save(
         raise PermissionDenied(_("You may not score pairs in this region."))
     lock_open_round(round)
 
+    first, second = canonical_pair(actor_a, actor_b)
+    lists = (mechanisms, facilitating_factors, hindering_factors)
+    held = None
+    if any(_has_items(value) for value in lists):
+        # A term made inactive stays on the pair that holds it (see _choice_list).
+        held = (
+            PairAssessment.objects.filter(round=round, actor_a=first, actor_b=second)
+            .values(*CHOICE_LIST_FIELDS)
+            .first()
+        )
     values = clean_pair_values(
         level=level,
         note=note,
@@ -412,9 +466,9 @@ def pair_assessment_save(
         facilitating_factors=facilitating_factors,
         hindering_factors=hindering_factors,
         confirm_inconsistent=confirm_inconsistent,
+        held=held,
     )
     validate_scorable_pair(round=round, actor_a=actor_a, actor_b=actor_b)
-    first, second = canonical_pair(actor_a, actor_b)
     values["scored_by"] = user
     assessment = _write_pair(
         round=round, first=first, second=second, values=values, expected_version=expected_version

@@ -9,12 +9,18 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import can_score, get_region_for_user
 from actors.models import Actor
+from actors.selectors import read_vocabularies
 from assessments.access import get_round_for_user, pick_round, rounds_visible_to
 from assessments.forms import MatrixFilterForm, PairScoreForm
 from assessments.matrix_html import level_cell, level_names, render_matrix
 from assessments.models import PairAssessment, level_legend
 from assessments.selectors import end_of_day, matrix_for_round, round_has_actors
-from assessments.services import StaleAssessment, pair_assessment_save
+from assessments.services import (
+    CHOICE_LIST_FIELDS,
+    CHOICE_LIST_VOCABULARIES,
+    StaleAssessment,
+    pair_assessment_save,
+)
 
 
 def is_htmx(request) -> bool:
@@ -76,9 +82,12 @@ def pair(request, round_id, actor_a_id, actor_b_id):
     actor_a, actor_b = actors[actor_a_id], actors[actor_b_id]
     first, second = (actor_a, actor_b) if actor_a.pk <= actor_b.pk else (actor_b, actor_a)
     existing = PairAssessment.objects.filter(round=round_, actor_a=first, actor_b=second).first()
+    vocabularies = read_vocabularies()
     form = PairScoreForm(
         request.POST if request.method == "POST" else None,
         initial=PairScoreForm.initial_for(existing),
+        vocabularies=vocabularies,
+        held=existing,
     )
     status = 200
     saved = None
@@ -106,7 +115,7 @@ def pair(request, round_id, actor_a_id, actor_b_id):
                 existing = stale.current
                 posted = request.POST.copy()
                 posted["version"] = existing.version if existing else 0
-                form = PairScoreForm(posted)
+                form = PairScoreForm(posted, vocabularies=vocabularies, held=existing)
                 form.is_valid()
                 _add_errors(form, stale)
             except ValidationError as error:
@@ -120,7 +129,9 @@ def pair(request, round_id, actor_a_id, actor_b_id):
             )
         else:
             # Show what was stored (the derived level, the lists in vocabulary order).
-            form = PairScoreForm(initial=PairScoreForm.initial_for(saved))
+            form = PairScoreForm(
+                initial=PairScoreForm.initial_for(saved), vocabularies=vocabularies, held=saved
+            )
     context = {
         "round": round_,
         "region": round_.region,
@@ -129,7 +140,7 @@ def pair(request, round_id, actor_a_id, actor_b_id):
         "form": form,
         "existing": saved or existing,
         "saved": saved,
-        "history": _history(saved or existing),
+        "history": _history(saved or existing, vocabularies),
         "legend": level_legend(),
     }
     if is_htmx(request):
@@ -140,11 +151,23 @@ def pair(request, round_id, actor_a_id, actor_b_id):
     return render(request, "assessments/pair.html", context, status=status)
 
 
-def _history(assessment, limit=10):
-    """The latest changes of the pair: who, when, and the level and note after each."""
+def _history(assessment, vocabularies, limit=10):
+    """The latest changes of the pair: who, when, and the level, the mechanisms and
+    factors (labelled from the vocabularies) and the note after each."""
     if assessment is None:
         return []
-    return list(assessment.history.select_related("history_user").order_by("-history_date")[:limit])
+    records = list(
+        assessment.history.select_related("history_user").order_by("-history_date")[:limit]
+    )
+    for record in records:
+        record.term_labels = [
+            label
+            for name in CHOICE_LIST_FIELDS
+            for label in vocabularies.of(CHOICE_LIST_VOCABULARIES[name]).labels(
+                getattr(record, name)
+            )
+        ]
+    return records
 
 
 def _swapped_cells(saved, round_):

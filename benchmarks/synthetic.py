@@ -39,11 +39,9 @@ from actors.models import (
     Region,
     Sector,
 )
+from actors.selectors import read_vocabularies
 from assessments.models import (
     AssessmentRound,
-    FacilitatingFactor,
-    HinderingFactor,
-    Mechanism,
     PairAssessment,
     RoundMember,
     RoundStatus,
@@ -206,10 +204,11 @@ class Builder:
         self.now = timezone.now()
         self.sectors = self._sectors()
         # A few thousand distinct JSON values, reused: building 630,000 rows stays cheap.
+        vocabularies = read_vocabularies()
         mechanisms, facilitating, hindering = (
-            list(Mechanism.values),
-            list(FacilitatingFactor.values),
-            list(HinderingFactor.values),
+            vocabularies.mechanisms.offered,
+            vocabularies.facilitating_factors.offered,
+            vocabularies.hindering_factors.offered,
         )
         self.extras = [
             (

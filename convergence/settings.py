@@ -288,9 +288,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GovernmentLevelEnum": "actors.models.GovernmentLevel",
         "LevelEnum": "assessments.models.Level",
-        "MechanismEnum": "assessments.models.Mechanism",
-        "FacilitatingFactorEnum": "assessments.models.FacilitatingFactor",
-        "HinderingFactorEnum": "assessments.models.HinderingFactor",
     },
 }
 

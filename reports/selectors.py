@@ -10,6 +10,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from actors.models import GovernmentLevel, Region
+from actors.selectors import read_vocabularies
 from assessments.models import AssessmentRound, Level
 from assessments.selectors import (
     Matrix,
@@ -83,8 +84,9 @@ def region_report(
     Each round's matrix is read once and shared by the selectors (``reuse_matrices``).
     Queries, whatever the number of actors: the matrices of this round and the previous
     one 4 (2 in a first round), the change like for like 1 (none in a first round), the
-    mechanisms and factors for the by-level table 1, the pair rows 1; a province adds its
-    ranking, 5.
+    vocabularies (for the labels of the by-level table and the pair rows) 1, the mechanisms
+    and factors and the levels' main roles for the by-level table 2, the pair rows 1; a
+    province adds its ranking.
     """
     with reuse_matrices():
         return _region_report(
@@ -98,14 +100,15 @@ def _region_report(*, region, rounds, round, target, exported_by) -> RegionRepor
     if round is not None:
         matrix = matrix_for_round(round=round)
         previous = dashboard.previous.round if dashboard.previous else None
+        vocabularies = read_vocabularies()
         content = RoundContent(
             matrix=matrix,
             sectors=sector_matrix(round=round),
-            by_level=by_government_level(round=round),
+            by_level=by_government_level(round=round, vocabularies=vocabularies),
             network=network_from_matrix(matrix=matrix),
             comparison=compare_rounds(current=round, previous=previous) if previous else None,
             gaps=pairs_below_target(matrix=matrix, target=target),
-            pairs=pair_rows_for_round(round=round),
+            pairs=pair_rows_for_round(round=round, vocabularies=vocabularies),
         )
     ranking = None
     if region.level == GovernmentLevel.PROVINCE:

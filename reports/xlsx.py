@@ -373,42 +373,79 @@ def _summary_row(sheet: Sheet, labels: list, summary) -> None:
 
 
 def _by_level(workbook, report: RegionReport) -> None:
+    """Kim et al.'s Table 2: each government level (its main role, its actors, the
+    convergence among them), and the convergence between levels, in the page's order."""
     table = report.content.by_level
+    level_columns = {index + 10: 10 for index in range(len(Level))}
     sheet = Sheet(
         workbook,
         _("By level"),
-        {1: 30, 2: 9, 3: 60, 4: 12, 5: 12, 6: 12, 7: 12, 8: 50, 9: 50, 10: 50},
+        {1: 34, 2: 16, 3: 50, 4: 9, 5: 50, 6: 12, 7: 12, 8: 10, 9: 10}
+        | level_columns
+        | {15: 50, 16: 50, 17: 50},
     )
     sheet.header(
         [
             _("Government level"),
+            _("Pairs counted"),
+            _("Main role or action"),
             _("Actors"),
             _("Actor names"),
             _("Possible pairs"),
             _("Pairs assessed"),
             _("Mean level"),
             _("Median level"),
+            *(
+                _("Pairs at level %(value)d (%(label)s)")
+                % {"value": level.value, "label": level.label}
+                for level in Level
+            ),
             _("Key mechanisms"),
             _("Facilitating factors"),
             _("Hindering factors"),
         ],
         alignment=WRAPPED,
     )
-    for row in table.rows:
+    for entry in table.entries:
+        if entry.is_link:
+            first = [
+                sheet.cell(f"{entry.upper.label} ↔ {entry.lower.label}"),
+                sheet.cell(_("Between the two levels")),
+                sheet.cell(None),
+                sheet.cell(entry.upper_actor_count + entry.lower_actor_count),
+                sheet.cell(None),
+            ]
+        else:
+            first = [
+                sheet.cell(str(entry.level.label)),
+                sheet.cell(_("Within the level")),
+                sheet.cell(entry.main_role, alignment=WRAPPED),
+                sheet.cell(len(entry.actors)),
+                sheet.cell(LIST_SEPARATOR.join(item.actor.name for item in entry.actors)),
+            ]
         sheet.ws.append(
             [
-                sheet.cell(str(row.level.label)),
-                sheet.cell(len(row.actors)),
-                sheet.cell(LIST_SEPARATOR.join(item.actor.name for item in row.actors)),
-                sheet.cell(row.summary.possible),
-                sheet.cell(row.summary.assessed),
-                sheet.cell(row.summary.mean, number_format=DECIMAL),
-                sheet.cell(row.median),
-                sheet.cell(_tallies(row.mechanisms)),
-                sheet.cell(_tallies(row.facilitating_factors)),
-                sheet.cell(_tallies(row.hindering_factors)),
+                *first,
+                sheet.cell(entry.summary.possible),
+                sheet.cell(entry.summary.assessed),
+                sheet.cell(entry.summary.mean, number_format=DECIMAL),
+                sheet.cell(entry.median),
+                *(sheet.cell(count) for _level, count in entry.distribution),
+                sheet.cell(_tallies(entry.mechanisms)),
+                sheet.cell(_tallies(entry.facilitating_factors)),
+                sheet.cell(_tallies(entry.hindering_factors)),
             ]
         )
+    sheet.append([])
+    sheet.append(
+        [
+            _(
+                "Within the level: pairs whose two actors are both at that level. Between "
+                "the two levels: pairs with one actor at each. Counts in brackets: the "
+                "assessed pairs that recorded the item."
+            )
+        ]
+    )
 
 
 def _network(workbook, report: RegionReport) -> None:

@@ -17,12 +17,14 @@ date with the local one fails every time, not only when CI runs between 16:00 an
   ``TEST_CLOCK=real``: they run on the wall clock (to check the suite against it).
 """
 
+import importlib
 import os
 from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import Role
 from actors.models import GovernmentLevel
@@ -75,6 +77,34 @@ def clock(request):
         instant = CLOCKS[DEFAULT_CLOCK]
     with time_machine.travel(instant, tick=True):
         yield instant
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active in the thread: each test starts in the site's
+    default language (Bahasa Indonesia), whatever the test before it asked for."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_vocabularies(request):
+    """The vocabularies are seeded by a migration (actors 0006). A transactional test
+    (``transactional_db``, ``live_server``) empties every table when it ends, so the next
+    one puts the terms back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from actors.models import VocabularyTerm
+
+    seed = importlib.import_module("actors.migrations.0006_seed_vocabularies")
+    seed.seed_terms(VocabularyTerm)
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,11 @@ arithmetic. Each is built on ``matrix_for_round`` (the round's actors and levels
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
-from django.db.models import F, TextChoices
+from django.db.models import TextChoices
 
 from actors.models import (
     Actor,
@@ -21,14 +22,8 @@ from actors.models import (
     ProgrammeStage,
     Sector,
 )
-from assessments.models import (
-    AssessmentRound,
-    FacilitatingFactor,
-    HinderingFactor,
-    Level,
-    Mechanism,
-    PairAssessment,
-)
+from actors.selectors import TermList, Vocabularies, read_vocabularies
+from assessments.models import AssessmentRound, Level, LevelRole, PairAssessment
 from assessments.selectors import LevelSummary, matrix_for_round, summarize_levels
 
 # --- sector × sector -------------------------------------------------------------------
@@ -179,17 +174,31 @@ class Tally:
     count: int
 
 
-def tally(values: Iterable[str], vocabulary: type[TextChoices]) -> list[Tally]:
-    """Counts of ``values``, most frequent first, ties in vocabulary order."""
+def tally(
+    values: Iterable[str], *, label: Callable[[str], str], position: Callable[[str], int]
+) -> list[Tally]:
+    """Counts of ``values``, most frequent first, ties in the list's order (``position``)."""
     counts = Counter(values)
-    labels = dict(vocabulary.choices)
-    order = {value: index for index, value in enumerate(vocabulary.values)}
     return [
-        Tally(value=value, label=labels.get(value, value), count=count)
+        Tally(value=value, label=str(label(value)), count=count)
         for value, count in sorted(
-            counts.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0])
+            counts.items(), key=lambda item: (-item[1], position(item[0]), item[0])
         )
     ]
+
+
+def _choices_tally(values: Iterable[str], choices: type[TextChoices]) -> list[Tally]:
+    labels = dict(choices.choices)
+    order = {value: index for index, value in enumerate(choices.values)}
+    return tally(
+        values,
+        label=lambda value: labels.get(value, value),
+        position=lambda value: order.get(value, len(order)),
+    )
+
+
+def _terms_tally(values: Iterable[str], terms: TermList) -> list[Tally]:
+    return tally(values, label=terms.label, position=terms.position)
 
 
 @dataclass(frozen=True)
@@ -201,16 +210,13 @@ class LevelActor:
 
 
 @dataclass(frozen=True)
-class GovernmentLevelRow:
-    """One row of Kim et al.'s Table 2: a government level of the round.
+class Convergence:
+    """The degree of convergence of a set of pairs and what was recorded about them.
 
-    ``summary``, ``median`` and the tallies are over the assessed pairs whose two actors
-    are both at this level; a pair across levels belongs to no row.
+    ``summary`` (coverage, distribution, mean) and ``median`` are over the assessed pairs;
+    the tallies count, for each mechanism or factor, the assessed pairs that recorded it.
     """
 
-    level: GovernmentLevel
-    actors: list[LevelActor]
-    roles: list[Tally]
     summary: LevelSummary
     median: float | None
     mechanisms: list[Tally]
@@ -224,29 +230,99 @@ class GovernmentLevelRow:
             return None
         return Level(int(self.median))
 
+    @property
+    def distribution(self) -> list[tuple[Level, int]]:
+        """Each level with its number of assessed pairs, 0 to 4."""
+        return [(level, self.summary.counts.get(level.value, 0)) for level in Level]
+
+
+@dataclass(frozen=True)
+class GovernmentLevelRow(Convergence):
+    """One row of Kim et al.'s Table 2: a government level of the round, its main role or
+    action (as recorded for the round, "" when none is) and the convergence among its own
+    actors (pairs whose two actors are both at this level)."""
+
+    level: GovernmentLevel
+    actors: list[LevelActor]
+    roles: list[Tally]
+    main_role: str
+
+    is_link: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class LevelLink(Convergence):
+    """Convergence between two government levels: the pairs with one actor at ``upper``
+    and the other at ``lower`` (a level below it). ``adjacent``: no level with actors lies
+    between them (province ↔ district, district ↔ kecamatan, kecamatan ↔ desa when each
+    has actors)."""
+
+    upper: GovernmentLevel
+    lower: GovernmentLevel
+    upper_actor_count: int
+    lower_actor_count: int
+    adjacent: bool
+
+    is_link: ClassVar[bool] = True
+
 
 @dataclass
 class GovernmentLevelTable:
-    """Kim et al. (2017) Table 2 for a round, optionally narrowed to one programme's actors."""
+    """Kim et al. (2017) Table 2 for a round, optionally narrowed to one programme's actors:
+    ``rows`` within each level, pusat to desa; ``links`` between every two levels that
+    both have actors, top down."""
 
     round: AssessmentRound
     programme: Programme | None
     rows: list[GovernmentLevelRow]
+    links: list[LevelLink]
 
     @property
     def actor_count(self) -> int:
         return sum(len(row.actors) for row in self.rows)
 
+    def link(self, upper: int, lower: int) -> LevelLink | None:
+        return next(
+            (item for item in self.links if (item.upper, item.lower) == (upper, lower)), None
+        )
+
+    @property
+    def entries(self) -> list[GovernmentLevelRow | LevelLink]:
+        """The table as it reads, top down: each level, then the link to the next level
+        below that has actors; the links between levels further apart come last."""
+        adjacent = {item.upper: item for item in self.links if item.adjacent}
+        entries: list[GovernmentLevelRow | LevelLink] = []
+        for row in self.rows:
+            entries.append(row)
+            if row.level in adjacent:
+                entries.append(adjacent[row.level])
+        return entries + [item for item in self.links if not item.adjacent]
+
+    @property
+    def other_links(self) -> list[LevelLink]:
+        return [item for item in self.links if not item.adjacent]
+
+
+def _level_key(level_a: int, level_b: int) -> tuple[int, int]:
+    return (level_a, level_b) if level_a <= level_b else (level_b, level_a)
+
 
 def by_government_level(
-    *, round: AssessmentRound, programme: Programme | None = None
+    *,
+    round: AssessmentRound,
+    programme: Programme | None = None,
+    vocabularies: Vocabularies | None = None,
 ) -> GovernmentLevelTable:
-    """One row per government level, pusat to desa.
+    """One row per government level, pusat to desa, and one link per two levels that both
+    have actors.
 
-    Queries: the actors and the levels (``matrix_for_round``), the mechanisms and factors of
-    the round's same-level pairs, and with a programme its participants' roles: 3 or 4.
+    Queries: the actors and the levels (``matrix_for_round``), the mechanisms and factors
+    of the round's pairs, the main roles recorded for the round, the vocabularies (unless
+    given) and, with a programme, its participants' roles: 5 or 6.
     """
     matrix = matrix_for_round(round=round, programme=programme)
+    if vocabularies is None:
+        vocabularies = read_vocabularies()
     roles: dict[int, ParticipantRole] = {}
     if programme is not None:
         roles = {
@@ -255,37 +331,45 @@ def by_government_level(
                 programme=programme
             ).values_list("actor_id", "role")
         }
+    main_roles = dict(
+        LevelRole.objects.filter(round=round).values_list("government_level", "main_role")
+    )
     level_of = {actor.pk: actor.government_level for actor in matrix.actors}
     actors_at: dict[int, list[Actor]] = defaultdict(list)
     for actor in matrix.actors:
         actors_at[actor.government_level].append(actor)
 
-    levels_at: dict[int, list[int]] = defaultdict(list)
+    # Keyed by the two levels, the upper (lower number) first; (n, n) within level n.
+    levels_at: dict[tuple[int, int], list[int]] = defaultdict(list)
     for (actor_a_id, actor_b_id), level in matrix.levels.items():
-        if level_of[actor_a_id] == level_of[actor_b_id]:
-            levels_at[level_of[actor_a_id]].append(level)
+        levels_at[_level_key(level_of[actor_a_id], level_of[actor_b_id])].append(level)
 
     # The evidence of the same pairs; matrix_for_round reads the levels only.
-    mechanisms_at: dict[int, list[str]] = defaultdict(list)
-    facilitating_at: dict[int, list[str]] = defaultdict(list)
-    hindering_at: dict[int, list[str]] = defaultdict(list)
-    evidence = PairAssessment.objects.filter(
-        round=round, actor_a__government_level=F("actor_b__government_level")
-    ).values_list(
+    recorded: dict[tuple[int, int], tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+    evidence = PairAssessment.objects.filter(round=round).values_list(
         "actor_a_id", "actor_b_id", "mechanisms", "facilitating_factors", "hindering_factors"
     )
-    for actor_a_id, actor_b_id, mechanisms, facilitating, hindering in evidence:
-        if actor_a_id not in level_of or actor_b_id not in level_of:
-            continue  # outside the programme
-        at = level_of[actor_a_id]
-        mechanisms_at[at].extend(mechanisms or ())
-        facilitating_at[at].extend(facilitating or ())
-        hindering_at[at].extend(hindering or ())
+    for actor_a_id, actor_b_id, *lists in evidence:
+        if actor_a_id not in level_of or actor_b_id not in level_of or not any(lists):
+            continue  # outside the programme, or nothing recorded
+        kept = recorded[_level_key(level_of[actor_a_id], level_of[actor_b_id])]
+        for into, values in zip(kept, lists, strict=True):
+            into.extend(values or ())
+
+    def convergence(key: tuple[int, int], possible: int) -> dict:
+        levels = levels_at.get(key, [])
+        mechanisms, facilitating, hindering = recorded.get(key, ((), (), ()))
+        return {
+            "summary": summarize_levels(levels, possible=possible),
+            "median": float(statistics.median(levels)) if levels else None,
+            "mechanisms": _terms_tally(mechanisms, vocabularies.mechanisms),
+            "facilitating_factors": _terms_tally(facilitating, vocabularies.facilitating_factors),
+            "hindering_factors": _terms_tally(hindering, vocabularies.hindering_factors),
+        }
 
     rows = []
     for government_level in GovernmentLevel:
         members = actors_at.get(government_level.value, [])
-        levels = levels_at.get(government_level.value, [])
         member_roles = [roles.get(actor.pk) for actor in members]
         rows.append(
             GovernmentLevelRow(
@@ -294,19 +378,31 @@ def by_government_level(
                     LevelActor(actor=actor, role=role)
                     for actor, role in zip(members, member_roles, strict=True)
                 ],
-                roles=tally((role for role in member_roles if role), ParticipantRole),
-                summary=summarize_levels(levels, possible=len(members) * (len(members) - 1) // 2),
-                median=float(statistics.median(levels)) if levels else None,
-                mechanisms=tally(mechanisms_at.get(government_level.value, ()), Mechanism),
-                facilitating_factors=tally(
-                    facilitating_at.get(government_level.value, ()), FacilitatingFactor
-                ),
-                hindering_factors=tally(
-                    hindering_at.get(government_level.value, ()), HinderingFactor
+                roles=_choices_tally((role for role in member_roles if role), ParticipantRole),
+                main_role=main_roles.get(government_level.value, ""),
+                **convergence(
+                    (government_level.value, government_level.value),
+                    len(members) * (len(members) - 1) // 2,
                 ),
             )
         )
-    return GovernmentLevelTable(round=round, programme=programme, rows=rows)
+
+    present = [level for level in GovernmentLevel if actors_at.get(level.value)]
+    links = []
+    for index, upper in enumerate(present):
+        for position, lower in enumerate(present[index + 1 :]):
+            upper_count, lower_count = len(actors_at[upper.value]), len(actors_at[lower.value])
+            links.append(
+                LevelLink(
+                    upper=upper,
+                    lower=lower,
+                    upper_actor_count=upper_count,
+                    lower_actor_count=lower_count,
+                    adjacent=position == 0,
+                    **convergence((upper.value, lower.value), upper_count * lower_count),
+                )
+            )
+    return GovernmentLevelTable(round=round, programme=programme, rows=rows, links=links)
 
 
 # --- who × how ---------------------------------------------------------------------------

@@ -1,12 +1,17 @@
 """Sector × sector, by government level (Kim et al. 2017, Table 2) and who × how pages."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from accounts.scoping import get_programme_for_user
+from accounts.scoping import can_score, get_programme_for_user
 from actors.models import Programme
 from assessments.access import pick_round, rounds_visible_to
-from assessments.models import level_legend
+from assessments.levels import level_role_set
+from assessments.models import MAIN_ROLE_MAX_LENGTH, RoundStatus, level_legend
 from insights.selectors import structure as selectors
 from insights.views import region_and_round
 
@@ -24,7 +29,10 @@ def sector_matrix(request, code):
     return render(request, "insights/sectors.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def by_level(request, code):
+    """Kim et al.'s Table 2 for a round; a POST records a level's main role or action
+    (``assessments.levels.level_role_set`` decides who may, and when)."""
     picked = region_and_round(request, code)
     # Offered as the programme filter; the one asked for is taken from this list, so an id
     # of another region's programme (or no programme at all) is refused without reading it.
@@ -36,6 +44,10 @@ def by_level(request, code):
         "programmes": programmes,
         "programme": None,
         "legend": level_legend(),
+        "can_edit_roles": picked.round is not None
+        and picked.round.status != RoundStatus.CLOSED
+        and can_score(request.user, picked.region),
+        "main_role_max": MAIN_ROLE_MAX_LENGTH,
     }
     raw_programme = request.GET.get("programme", "").strip()
     if raw_programme:
@@ -48,11 +60,33 @@ def by_level(request, code):
             return render(request, "insights/by_level.html", context, status=404)
         programme.region = picked.region  # already in hand: no query
         context["programme"] = programme
+    status = 200
+    if request.method == "POST":
+        if picked.round is None:
+            raise Http404(_("This region has no assessment round yet."))
+        raw_level = request.POST.get("government_level", "")
+        level = int(raw_level) if raw_level.isascii() and raw_level.isdigit() else raw_level
+        main_role = request.POST.get("main_role", "")
+        try:
+            level_role_set(
+                round=picked.round, government_level=level, main_role=main_role, user=request.user
+            )
+        except ValidationError as error:
+            status = 400
+            context["role_error"] = {"level": level, "text": main_role, "messages": error.messages}
+        else:
+            messages.success(request, _("The main role of the level was saved."))
+            return redirect(f"{request.get_full_path()}#level-{level}")
     if picked.round is not None:
-        context["table"] = selectors.by_government_level(
-            round=picked.round, programme=context["programme"]
-        )
-    return render(request, "insights/by_level.html", context)
+        table = selectors.by_government_level(round=picked.round, programme=context["programme"])
+        context["table"] = table
+        error = context.get("role_error")
+        if error is not None:
+            # Shown in the level's own form when the page offers one, else above the table.
+            error["inline"] = context["can_edit_roles"] and any(
+                row.level == error["level"] and (row.actors or row.main_role) for row in table.rows
+            )
+    return render(request, "insights/by_level.html", context, status=status)
 
 
 def who_how(request, programme_id):

@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 
 from actors.models import GovernmentLevel, ParticipantRole, ProgrammeParticipant
-from assessments.models import Level
+from assessments.models import Level, LevelRole
 from insights.selectors.structure import by_government_level
-from tests.factories import ActorFactory, ProgrammeFactory, RoundFactory, score
+from tests.factories import ActorFactory, ProgrammeFactory, RegionFactory, RoundFactory, score
 
 D, K, V = GovernmentLevel.DISTRICT, GovernmentLevel.SUBDISTRICT, GovernmentLevel.VILLAGE
 
@@ -42,7 +42,7 @@ def world(open_round, actors, district, health, planning):
         A–B     4      review meeting, joint supervision    regulation,    -
                                                             leadership
         B–D     4      -                                    -              -
-        A–K1    4      pooled budget   (across two levels: in no row)
+        A–K1    4      pooled budget   (district ↔ kecamatan: in no level's row)
         K1–K2   1      data sharing
 
     District row: levels 3, 1, 2, 4, 4 → sorted 1 2 3 4 4 → median 3 (mean 2.8); 5 of
@@ -50,6 +50,7 @@ def world(open_round, actors, district, health, planning):
     the vocabulary's order: joint planning meeting, joint supervision. Facilitating:
     regulation 2, leadership 1. Hindering: budget 2, sectoral ego 1.
     Kecamatan row: K1–K2 1 → median 1, 1 of 1 pair. Desa: one actor, no pair.
+    District ↔ kecamatan: A–K1 4, 1 of 4·2 = 8 pairs, pooled budget 1.
     """
     a, b, c, d = actors
     k1 = ActorFactory(
@@ -139,8 +140,11 @@ def test_one_row_per_government_level_with_median_and_counts(world):
         subdistrict.summary.possible,
     ) == (1, 1)
     assert counts(subdistrict.mechanisms) == [("data_sharing", 1)]
-    # The cross-level pair A–K1 belongs to no row: its "pooled budget" is nowhere.
+    # The cross-level pair A–K1 belongs to no level's row, but to the link between them.
     assert all("pooled_budget" not in [item.value for item in row.mechanisms] for row in table.rows)
+    link = table.link(D, K)
+    assert (link.summary.assessed, link.summary.possible, link.median) == (1, 8, 4.0)
+    assert counts(link.mechanisms) == [("pooled_budget", 1)]
 
     assert len(village.actors) == 1 and village.median is None
     assert village.summary.possible == 0
@@ -210,7 +214,7 @@ def test_the_page_offers_the_programmes_and_shows_roles(viewer_client, world, pr
         viewer_client, levels_url(region, programme=programme.pk)
     ).content.decode()
     district = row_html(html, GovernmentLevel.DISTRICT)
-    assert "Main roles: Lead (1), Implementer (1)" in district
+    assert "Roles in the programme: Lead (1), Implementer (1)" in district
     assert 'Dinas Kesehatan Kabupaten Sigi — <span class="role">Lead</span>' in district
     assert "Dinas Pendidikan" not in district  # not a participant
 
@@ -283,8 +287,11 @@ def test_the_page_issues_a_fixed_number_of_queries(
     viewer_client.get(url)  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
     # 7 the region's programmes, 8 actors with sectors, 9 levels of the round,
-    # 10 mechanisms and factors of same-level pairs, 11 the participants' roles
-    with django_assert_num_queries(11):
+    # 10 the vocabularies (their labels), 11 the participants' roles, 12 the levels' main
+    # roles, 13 mechanisms and factors of the pairs. The vocabularies and the main roles
+    # are data since issue 12 (two more than before); the links between levels are
+    # computed from the same rows.
+    with django_assert_num_queries(13):
         response = viewer_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("<li>Dinas Contoh") == count
@@ -296,7 +303,7 @@ def test_the_page_without_a_programme_has_one_query_less(
     url = levels_url(world["round"].region)
     viewer_client.get(url)
     # as above, without the participants' roles
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert viewer_client.get(url).status_code == 200
 
 
@@ -314,3 +321,202 @@ def test_a_closed_round_is_readable(viewer_client, district, actors):
     score(closed, actors[0], actors[1], 2)
     html = viewer_client.get(levels_url(district, round=closed.pk)).content.decode()
     assert '<span class="swatch l2">2</span>' in row_html(html, GovernmentLevel.DISTRICT)
+
+
+# Between government levels -----------------------------------------------------------------
+
+P = GovernmentLevel.PROVINCE
+
+
+@pytest.fixture
+def ladder(open_round, actors, province, district, health, planning):
+    """A district round with two provincial offices (P1, P2), Sigi's four district actors
+    (A–D), one kecamatan actor (K1) and one desa actor (V1). Scored pairs:
+
+        pair    level  mechanisms                        facilitating           hindering
+        P1–P2   2      joint planning meeting            -                      -
+        P1–A    3      joint planning, review meeting    recognised leadership  different priorities
+        P1–C    2      joint planning meeting            -                      little data sharing,
+                                                                                different priorities
+        P2–A    1      data sharing                      -                      -
+        P2–B    0      -                                 -                      no accountability
+        A–C     3      -                                 -                      -
+        A–K1    4      joint supervision                 -                      -
+        C–K1    2      -                                 -                      -
+        K1–V1   3      village health day, home visits   shared motivation      heavy workload
+        P1–K1   1      -                                 -                      -
+
+    Province ↔ district: levels 3, 2, 1, 0 of 2·4 = 8 pairs → mean 1.5, median (1+2)/2 =
+    1.5, one pair at each of 0, 1, 2, 3. Mechanisms: joint planning meeting 2, then review
+    meeting and data sharing at 1 (in the list's order: review meeting first). Hindering:
+    different priorities 2, then no accountability and little data sharing at 1 (in the
+    list's order). District ↔ kecamatan: 4, 2 of 4·1 = 4 → median 3, mean 3. Kecamatan ↔
+    desa: 3 of 1. Province ↔ kecamatan (levels further apart): 1 of 2. Province ↔ desa and
+    district ↔ desa: none of 2 and of 4.
+    """
+    a, b, c, d = actors
+    p1 = ActorFactory(name="Dinas Kesehatan Provinsi Sulawesi Tengah", home_region=province)
+    p2 = ActorFactory(name="Bappeda Provinsi Sulawesi Tengah", home_region=province)
+    kecamatan = RegionFactory(code="72.10.01", name="Dolo", level=K, parent=district)
+    desa = RegionFactory(code="72.10.01.2001", name="Kotarindau", level=V, parent=kecamatan)
+    k1 = ActorFactory(name="Puskesmas Dolo", sector=health, home_region=kecamatan)
+    v1 = ActorFactory(name="Pemerintah Desa Kotarindau", sector=planning, home_region=desa)
+    round_ = open_round
+    score(round_, p1, p2, 2, mechanisms=["joint_planning_meeting"])
+    score(
+        round_,
+        p1,
+        a,
+        3,
+        mechanisms=["joint_planning_meeting", "review_meeting"],
+        facilitating_factors=["recognised_leadership"],
+        hindering_factors=["different_priorities"],
+    )
+    score(
+        round_,
+        p1,
+        c,
+        2,
+        mechanisms=["joint_planning_meeting"],
+        hindering_factors=["little_data_sharing", "different_priorities"],
+    )
+    score(round_, p2, a, 1, mechanisms=["data_sharing"])
+    score(round_, p2, b, 0, hindering_factors=["no_accountability"])
+    score(round_, a, c, 3)
+    score(round_, a, k1, 4, mechanisms=["joint_supervision"])
+    score(round_, c, k1, 2)
+    score(
+        round_,
+        k1,
+        v1,
+        3,
+        mechanisms=["village_health_nutrition_day", "joint_home_visits"],
+        facilitating_factors=["shared_motivation"],
+        hindering_factors=["heavy_workload"],
+    )
+    score(round_, p1, k1, 1)
+    return {"round": round_, "actors": (p1, p2, a, b, c, d, k1, v1)}
+
+
+def test_links_between_levels_with_hand_computed_figures(ladder):
+    table = by_government_level(round=ladder["round"])
+    assert [(link.upper, link.lower, link.adjacent) for link in table.links] == [
+        (P, D, True),
+        (P, K, False),
+        (P, V, False),
+        (D, K, True),
+        (D, V, False),
+        (K, V, True),
+    ]
+
+    province_district = table.link(P, D)
+    assert (province_district.upper_actor_count, province_district.lower_actor_count) == (2, 4)
+    summary = province_district.summary
+    assert (summary.assessed, summary.possible) == (4, 8)
+    assert summary.mean == pytest.approx(1.5) and province_district.median == 1.5
+    assert province_district.median_level is None  # between two levels
+    assert province_district.distribution == [(Level(n), 1) for n in range(4)] + [(Level(4), 0)]
+    assert counts(province_district.mechanisms) == [
+        ("joint_planning_meeting", 2),
+        ("review_meeting", 1),
+        ("data_sharing", 1),
+    ]
+    assert counts(province_district.facilitating_factors) == [("recognised_leadership", 1)]
+    assert counts(province_district.hindering_factors) == [
+        ("different_priorities", 2),
+        ("no_accountability", 1),
+        ("little_data_sharing", 1),
+    ]
+
+    district_kecamatan = table.link(D, K)
+    assert (district_kecamatan.summary.assessed, district_kecamatan.summary.possible) == (2, 4)
+    assert district_kecamatan.median == 3.0 and district_kecamatan.median_level == Level(3)
+    assert district_kecamatan.summary.mean == pytest.approx(3.0)
+    assert counts(district_kecamatan.mechanisms) == [("joint_supervision", 1)]
+
+    kecamatan_desa = table.link(K, V)
+    assert (kecamatan_desa.summary.assessed, kecamatan_desa.summary.possible) == (1, 1)
+    assert counts(kecamatan_desa.mechanisms) == [
+        ("village_health_nutrition_day", 1),
+        ("joint_home_visits", 1),
+    ]
+    assert counts(kecamatan_desa.facilitating_factors) == [("shared_motivation", 1)]
+    assert counts(kecamatan_desa.hindering_factors) == [("heavy_workload", 1)]
+
+    assert (table.link(P, K).summary.assessed, table.link(P, K).summary.possible) == (1, 2)
+    assert table.link(P, V).summary.assessed == 0 and table.link(P, V).summary.possible == 2
+    assert table.link(D, V).median is None and table.link(D, V).summary.possible == 4
+
+    # The levels' own rows count their own pairs only: P1–P2 in the province's row.
+    province = table.rows[P]
+    assert (province.summary.assessed, province.summary.possible, province.median) == (1, 1, 2)
+    assert counts(province.mechanisms) == [("joint_planning_meeting", 1)]
+    assert table.rows[D].summary.assessed == 1  # A–C
+
+
+def test_the_table_reads_top_down_with_each_link_between_its_levels(ladder):
+    table = by_government_level(round=ladder["round"])
+    read = [(entry.upper, entry.lower) if entry.is_link else entry.level for entry in table.entries]
+    assert read == [
+        GovernmentLevel.NATIONAL,
+        P,
+        (P, D),
+        D,
+        (D, K),
+        K,
+        (K, V),
+        V,
+        (P, K),
+        (P, V),
+        (D, V),
+    ]
+
+
+def test_a_level_without_actors_is_skipped_by_the_links(open_round, actors, district):
+    # No kecamatan actor: district ↔ desa is the link next to the district.
+    kecamatan = RegionFactory(code="72.10.01", name="Dolo", level=K, parent=district)
+    desa_region = RegionFactory(code="72.10.01.2001", name="Kotarindau", level=V, parent=kecamatan)
+    desa = ActorFactory(name="Pemerintah Desa Kotarindau", home_region=desa_region)
+    score(open_round, actors[0], desa, 2)
+    table = by_government_level(round=open_round)
+    assert [(link.upper, link.lower, link.adjacent) for link in table.links] == [(D, V, True)]
+    assert table.link(D, V).summary.possible == 4
+
+
+def test_the_page_shows_the_links_and_the_main_roles(viewer_client, ladder):
+    round_ = ladder["round"]
+    LevelRole.objects.create(
+        round=round_, government_level=D, main_role="Merencanakan dan menganggarkan\nMelatih"
+    )
+    html = get_in_english(viewer_client, levels_url(round_.region)).content.decode()
+    link = re.search(r'<tr id="link-1-2" class="level-link">(.*?)</tr>', html, re.S).group(1)
+    assert "Province (provinsi) ↔ District / city (kabupaten/kota)" in link
+    assert "1.5" in link and "(between two levels)" in link and "mean 1.5" in link
+    assert "4 of 8 pairs assessed" in link
+    assert re.findall(r"<li>([^<]+) <span class=\"count\">\((\d+)\)</span></li>", link) == [
+        ("Joint planning meeting", "2"),
+        ("Review meeting", "1"),
+        ("Data sharing", "1"),
+        ("Recognised leadership for coordination", "1"),
+        ("Different priority actions between sectors", "2"),
+        ("No accountability or feedback mechanism", "1"),
+        ("Little data sharing", "1"),
+    ]
+    # The links read between their levels; those further apart under their own heading.
+    order = [html.index(f'id="{anchor}"') for anchor in ("level-1", "link-1-2", "level-2")]
+    assert order == sorted(order)
+    assert html.index("Between levels further apart") < html.index('id="link-1-3"')
+    district = row_html(html, D)
+    assert "Merencanakan dan menganggarkan<br>Melatih" in district
+    assert "Not recorded" in row_html(html, P)
+    # A viewer reads the main roles but is offered no form to change them.
+    assert 'name="main_role"' not in html
+
+
+def test_the_page_in_indonesian_labels_the_links_and_terms(viewer_client, ladder):
+    html = viewer_client.get(levels_url(ladder["round"].region)).content.decode()
+    link = re.search(r'<tr id="link-3-4" class="level-link">(.*?)</tr>', html, re.S).group(1)
+    assert "Kecamatan" in link and "Desa" in link
+    assert "Hari kesehatan dan gizi desa bersama (Posyandu)" in link
+    assert "Motivasi dan tujuan bersama" in link
+    assert "Beban kerja berat" in link

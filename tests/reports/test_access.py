@@ -168,9 +168,11 @@ REQUEST_QUERIES = 6
 # Each round's matrix is read once for the whole report (reuse_matrices): 7–8 actors and
 # levels of this round, 9–10 of the previous one (dashboard, matrix, sector matrix, by
 # level, network, comparison and gaps share them); 11 the change like for like (pairs of
-# both rounds counted by their two levels); 12 the mechanisms and factors of the by-level
-# table; 13–14 the pair rows (the round's actors, the pairs)
-REPORT_QUERIES = 8
+# both rounds counted by their two levels); 12 the vocabularies, read once for the labels
+# of the by-level table and of the pair rows; 13 the levels' main roles and 14 the
+# mechanisms and factors of the by-level table; 15–16 the pair rows (the round's actors,
+# the pairs).
+REPORT_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [10, 40])
@@ -191,7 +193,8 @@ def test_the_csv_issues_a_fixed_number_of_queries(
 ):
     chain_of(count)
     planner_client.get(f"/regions/{district.code}/")  # warm the session
-    with django_assert_num_queries(REQUEST_QUERIES + 2):  # 7 the round's actors, 8 the pairs
+    # 7 the round's actors, 8 the pairs, 9 the vocabularies (the labels of the lists)
+    with django_assert_num_queries(REQUEST_QUERIES + 3):
         response = planner_client.get(report_url(district, "csv"))
     assert response.content.decode("utf-8-sig").count("\r\n") == count  # header + pairs
 

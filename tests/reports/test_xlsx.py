@@ -164,7 +164,7 @@ def test_sectors_by_level_network_and_gaps(book):
     assert health_planning[2:] == (2, 2, 1, 2.5, 4)
     by_level = list(book["By level"].iter_rows(values_only=True))
     district_row = next(row for row in by_level if row[0] == GovernmentLevel.DISTRICT.label)
-    assert district_row[1] == 5 and district_row[4] == 6
+    assert district_row[3] == 5 and district_row[6] == 6  # actors, pairs assessed
     network = {row[0]: row for row in book["Network metrics"].iter_rows(values_only=True)}
     # Dinkes: links to Puskesmas (3) and Bappeda (4); the pair with Disdik is at 0.
     assert network["Dinas Kesehatan Kabupaten Sigi"][2:4] == (2, 7)
