@@ -1,6 +1,6 @@
 """The API under /api/v1/. Every queryset is the user's jurisdiction (api.access); pair
 assessments are written by ``assessments.services.pair_assessment_save``; bulk imports and
-exports by ``actors.imports`` and ``assessments.imports``."""
+exports by the ``imports`` app."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
@@ -36,12 +36,12 @@ from api.permissions import (
     ReadDetailsWriteScorer,
     ReadsDetails,
 )
-from assessments import imports as pair_imports
 from assessments.forms import MatrixFilterForm
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
 from assessments.selectors import end_of_day, matrix_for_round
 from assessments.services import StaleAssessment, pair_assessment_save
 from convergence.converters import RegionCodeConverter
+from imports import pairs as pair_imports
 from imports.services import run_export, run_import
 from imports.tabular import FILE_TYPES, XLSX_CONTENT_TYPE, read_upload
 

@@ -3,15 +3,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from actors.imports import (
-    ImportResult,
-    export_actors,
-    export_regions,
-    import_actors,
-    import_regions,
-)
-from assessments.imports import export_edges, export_matrix, import_pairs
 from assessments.models import AssessmentRound
+from imports.actors import export_actors, import_actors
+from imports.pairs import export_edges, export_matrix, import_pairs
+from imports.plan import ImportResult
+from imports.regions import export_regions, import_regions
 from imports.tabular import refuse, write_table
 
 # What can be imported, in the order the page offers it; the last two need a round.

@@ -16,10 +16,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from accounts.models import Jurisdiction, Role
-from actors.imports import import_actors
 from actors.models import GovernmentLevel, Region, Sector
-from assessments.imports import import_pairs
 from assessments.models import AssessmentRound, RoundStatus
+from imports.actors import import_actors
+from imports.pairs import import_pairs
 from imports.tabular import write_table
 
 PROVINCE, DISTRICT = "99", "99.01"

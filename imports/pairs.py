@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import access_for, can_score
-from actors.imports import ImportResult
 from actors.models import Actor
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
 from assessments.selectors import matrix_for_round, round_member_ids
@@ -36,6 +35,7 @@ from assessments.services import (
 )
 from convergence.validators import unsafe_text_message
 from imports.bulk import bulk_create, bulk_update
+from imports.plan import ImportResult
 from imports.tabular import (
     ImportRefused,
     RowError,
