@@ -1,8 +1,10 @@
 """Read and write the tables that bulk imports and exports exchange: CSV or XLSX.
 
-Reading refuses, with a message a user can act on, what a spreadsheet or an editor
-commonly gets wrong: an empty or oversized file, text that is not UTF-8 or holds a NUL, a
-delimiter that is neither comma, semicolon nor tab, and (for XLSX) formulas. Nothing is
+Reading takes a CSV file in the encodings offices save it in (UTF-8 with or without a
+byte-order mark, Windows-1252, UTF-16 with its mark) and refuses, with a message a user
+can act on, what a spreadsheet or an editor commonly gets wrong: an empty or oversized
+file, text in another encoding or holding a NUL, a delimiter that is neither comma,
+semicolon nor tab, and (for XLSX) formulas. Nothing is
 imported from a file that fails here; the domain importers then check every row.
 
 It also bounds the time and memory a read takes, whatever the file (README, "Import
@@ -10,6 +12,7 @@ limits"): at most ``IMPORT_MAX_CELLS`` cells and ``IMPORT_MAX_COLUMNS`` columns,
 XLSX, a ZIP of XML parts, the checks of ``check_xlsx_package`` before openpyxl parses it.
 """
 
+import codecs
 import csv
 import io
 import itertools
@@ -101,7 +104,7 @@ def _too_large_message() -> str:
 
 
 def read_table(data: bytes) -> Table:
-    """Parse a CSV (UTF-8, with or without BOM; comma, semicolon or tab) or XLSX file."""
+    """Parse a CSV (see ``_decode`` for its encodings; comma, semicolon or tab) or XLSX file."""
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise refuse(_too_large_message())
     if data.startswith(XLSX_MAGIC):
@@ -118,25 +121,24 @@ def read_table(data: bytes) -> Table:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise refuse(
-            _("The file is UTF-16 text: save it as UTF-8 (in Excel: “CSV UTF-8”) and try again.")
-        )
-    if b"\x00" in data[:4096]:
-        raise refuse(
-            _("This is not a CSV or XLSX file: it contains NUL characters, as binary files do.")
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise refuse(
-            _(
-                "The file is not UTF-8 text (the first bad character is on line %(line)d): "
-                "save it as UTF-8 (in Excel: “CSV UTF-8”) and try again."
+    """The text of a CSV file, in one of the encodings offices save it in.
+
+    A byte-order mark is taken at its word (UTF-8, or Excel's "Unicode Text" in UTF-16).
+    Without one, charset-normalizer tells UTF-8 (what "CSV UTF-8" and most tools write)
+    from Windows-1252 (Excel's "CSV (dipisahkan koma)" on an Indonesian Windows; latin-1
+    files read the same), and only those two: a file that is neither is refused rather
+    than read as whatever it resembles.
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            text = _decode_as(data[len(mark) :], encoding)
+            break
+    else:
+        if b"\x00" in data[:4096]:
+            raise refuse(
+                _("This is not a CSV or XLSX file: it contains NUL characters, as binary files do.")
             )
-            % {"line": line}
-        ) from None
+        text = _detect_and_decode(data)
     if not text.strip():
         raise refuse(_("The file is empty."))
     nul = text.find("\x00")
@@ -147,6 +149,47 @@ def _decode(data: bytes) -> str:
             % {"line": text.count("\n", 0, nul) + 1}
         )
     return text
+
+
+# The marks that name their encoding (UTF-32's would read as UTF-16's: no office writes it).
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# What an office's spreadsheet or editor writes, as charset-normalizer names them.
+_ENCODINGS = ["utf_8", "cp1252"]
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _not_text(data, error.start) from None
+
+
+def _detect_and_decode(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_ENCODINGS).best()
+    if best is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _not_text(data, error.start) from None
+        raise _not_text(data, 0)  # not reached: valid UTF-8 is always a candidate
+    return str(best)
+
+
+def _not_text(data: bytes, position: int) -> ImportRefused:
+    return refuse(
+        _(
+            "The file is neither UTF-8 nor Windows-1252 text (the first character that "
+            "cannot be read is on line %(line)d): save it again as “CSV UTF-8” or "
+            "“CSV (dipisahkan koma)” and try again."
+        )
+        % {"line": data[:position].count(b"\n") + 1}
+    )
 
 
 def _detect_delimiter(text: str) -> str:
