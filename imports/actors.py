@@ -9,55 +9,39 @@ name), so importing the same file twice changes nothing the second time.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scoping import access_for
 from actors.models import (
     Actor,
-    ActorKind,
     GovernmentLevel,
     Region,
     Sector,
     normalize_region_code,
 )
 from assessments.rounds import withdraw_inactive_members
+from imports import vocabulary
 from imports.bulk import bulk_create, bulk_update
-from imports.plan import ImportResult, check_name, field_messages, raise_if, require_admin
-from imports.tabular import RowError, cell, columns_by_name, read_table, refuse
+from imports.plan import (
+    Column,
+    ImportResult,
+    check_name,
+    field_messages,
+    find_columns,
+    raise_if,
+    require_admin,
+)
+from imports.tabular import RowError, cell, read_table, refuse
 
-ACTOR_COLUMNS = ("name", "short_name", "kind", "sector", "government_level", "region_code")
-ACTOR_OPTIONAL_COLUMNS = ("active",)
-
-# Words accepted for a government level besides its number (0-4); the export writes the
-# English key, which reads back as the same level.
-LEVEL_WORDS = {
-    **{level.name.lower(): level for level in GovernmentLevel},
-    "pusat": GovernmentLevel.NATIONAL,
-    "provinsi": GovernmentLevel.PROVINCE,
-    "kabupaten": GovernmentLevel.DISTRICT,
-    "kota": GovernmentLevel.DISTRICT,
-    "kabupaten/kota": GovernmentLevel.DISTRICT,
-    "kecamatan": GovernmentLevel.SUBDISTRICT,
-    "desa": GovernmentLevel.VILLAGE,
-    "kelurahan": GovernmentLevel.VILLAGE,
-    "desa/kelurahan": GovernmentLevel.VILLAGE,
-}
-YES = {"yes", "ya", "y", "true", "1"}
-NO = {"no", "tidak", "n", "false", "0"}
-
-
-def _sector_lookup() -> dict[str, Sector]:
-    lookup = {}
-    for sector in Sector.objects.all():
-        for key in (sector.name_id, sector.name_en, sector.code):
-            lookup[key.strip().casefold()] = sector
-    return lookup
-
-
-def _parse_government_level(raw: str) -> GovernmentLevel | None:
-    value = raw.strip().casefold()
-    if value.isdigit() and int(value) in GovernmentLevel.values:
-        return GovernmentLevel(int(value))
-    return LEVEL_WORDS.get(value)
+ACTOR_COLUMNS = (
+    Column("name", gettext_lazy("Name")),
+    Column("short_name", gettext_lazy("Short name")),
+    Column("kind", gettext_lazy("Kind")),
+    Column("sector", gettext_lazy("Sector")),
+    Column("government_level", gettext_lazy("Government level")),
+    Column("region_code", gettext_lazy("Region code")),
+    Column("active", gettext_lazy("Active"), required=False),
+)
 
 
 @transaction.atomic
@@ -66,10 +50,16 @@ def import_actors(*, data: bytes, user) -> ImportResult:
     require_admin(user)
     access = access_for(user)
     table = read_table(data)
-    columns = columns_by_name(table, ACTOR_COLUMNS, ACTOR_OPTIONAL_COLUMNS)
+    columns = find_columns(table, ACTOR_COLUMNS)
     if not table.rows:
         raise refuse(_("The file has no rows below its header."))
-    sectors = _sector_lookup()
+    kinds, sectors, levels, yes_no = (
+        vocabulary.actor_kinds(),
+        vocabulary.sectors(),
+        vocabulary.government_levels(),
+        vocabulary.yes_no(),
+    )
+    sector_by_code = {sector.code: sector for sector in Sector.objects.all()}
     codes = {normalize_region_code(cell(cells, columns["region_code"])) for _n, cells in table.rows}
     regions = Region.objects.in_bulk(codes, field_name="code")
     existing = {
@@ -86,42 +76,16 @@ def import_actors(*, data: bytes, user) -> ImportResult:
         row_errors: list[RowError] = []
         check_name(row_errors, number, "name", values["name"])
         check_name(row_errors, number, "short_name", values["short_name"])
-        kind = values["kind"].strip().lower()
-        if kind not in ActorKind.values:
-            row_errors.append(
-                RowError(
-                    number,
-                    _("Unknown kind %(kind)s: use one of %(kinds)s.")
-                    % {"kind": values["kind"] or "—", "kinds": ", ".join(ActorKind.values)},
-                    "kind",
-                )
-            )
-        sector = sectors.get(values["sector"].strip().casefold())
-        if sector is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    _("Unknown sector %(sector)s: use a sector code such as %(codes)s.")
-                    % {
-                        "sector": values["sector"] or "—",
-                        "codes": ", ".join(sorted({s.code for s in sectors.values()})),
-                    },
-                    "sector",
-                )
-            )
-        level = _parse_government_level(values["government_level"])
-        if level is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    _("Unknown government level %(level)s: use 0-4 or %(words)s.")
-                    % {
-                        "level": values["government_level"] or "—",
-                        "words": ", ".join(level.name.lower() for level in GovernmentLevel),
-                    },
-                    "government_level",
-                )
-            )
+        kind, problem = kinds.parse(values["kind"])
+        if problem:
+            row_errors.append(RowError(number, problem, "kind"))
+        sector_code, problem = sectors.parse(values["sector"])
+        if problem:
+            row_errors.append(RowError(number, problem, "sector"))
+        sector = sector_by_code.get(sector_code)
+        level, problem = levels.parse(values["government_level"])
+        if problem:
+            row_errors.append(RowError(number, problem, "government_level"))
         code = normalize_region_code(values["region_code"])
         region = regions.get(code)
         if region is None:
@@ -142,11 +106,9 @@ def import_actors(*, data: bytes, user) -> ImportResult:
             )
         active = None
         if "active" in columns and values["active"]:
-            flag = values["active"].strip().casefold()
-            if flag in YES | NO:
-                active = flag in YES
-            else:
-                row_errors.append(RowError(number, _("Write yes or no in this column."), "active"))
+            active, problem = yes_no.parse(values["active"])
+            if problem:
+                row_errors.append(RowError(number, problem, "active"))
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -204,7 +166,7 @@ def _actor_values(actor: Actor) -> tuple:
 
 def export_actors(actors) -> tuple[list[str], list[list]]:
     """Rows of ``actors`` (a queryset already limited to a jurisdiction) as the import reads."""
-    header = [*ACTOR_COLUMNS, *ACTOR_OPTIONAL_COLUMNS]
+    header = [column.key for column in ACTOR_COLUMNS]
     rows = [
         [
             actor.name,

@@ -15,12 +15,11 @@ Like a save on the scoring page, a changed level replaces the whole assessment: 
 the evidence answers and the lists of the old assessment are cleared with it.
 """
 
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.scoping import access_for, can_score
@@ -34,20 +33,23 @@ from assessments.services import (
     validate_scorable_pair,
 )
 from convergence.validators import unsafe_text_message
+from imports import vocabulary
 from imports.bulk import bulk_create, bulk_update
-from imports.plan import ImportResult
+from imports.plan import Column, ImportResult, find_columns
 from imports.tabular import (
     ImportRefused,
     RowError,
     cell,
-    columns_by_name,
     read_table,
     refuse,
 )
 
-EDGE_COLUMNS = ("actor_a", "actor_b", "level")
+EDGE_COLUMNS = (
+    Column("actor_a", gettext_lazy("Actor A")),
+    Column("actor_b", gettext_lazy("Actor B")),
+    Column("level", gettext_lazy("Level")),
+)
 SHAPES = ("edges", "matrix")
-_WHOLE_NUMBER = re.compile(r"^\d+(\.0+)?$")
 # Fields a save clears when it replaces an assessment (see pair_assessment_save).
 _REPLACED_FIELDS = [
     "level",
@@ -114,23 +116,24 @@ class ActorNames:
 
 
 class LevelCells:
-    """Read the level in a cell ("2", or "2.0" as a spreadsheet may write it), checked by
-    the service's rules for a pair scored with that level alone: the level, or None and the
-    reason. A file repeats a handful of values, so each is checked once."""
+    """Read the level in a cell ("2", "2.0" as a spreadsheet may write it, "Koordinasi",
+    "2 – Coordination"), checked by the service's rules for a pair scored with that level
+    alone: the level, or None and the reason. A file repeats a handful of values, so each
+    is read once."""
 
     def __init__(self):
+        self.vocabulary = vocabulary.convergence_levels()
         self.seen: dict[str, tuple[int | None, str | None]] = {}
 
     def parse(self, raw: str) -> tuple[int | None, str | None]:
         if raw not in self.seen:
-            value = raw.strip()
-            level = int(float(value)) if _WHOLE_NUMBER.match(value) else value
-            try:
-                values = clean_pair_values(level=level)
-            except ValidationError as error:
-                self.seen[raw] = (None, error.messages[0])
-            else:
-                self.seen[raw] = (values["level"], None)
+            level, problem = vocabulary.parse_level(self.vocabulary, raw)
+            if problem is None:
+                try:
+                    level = clean_pair_values(level=level)["level"]
+                except ValidationError as error:
+                    level, problem = None, error.messages[0]
+            self.seen[raw] = (level, problem)
         return self.seen[raw]
 
 
@@ -212,7 +215,7 @@ def import_pairs(*, data: bytes, round: AssessmentRound, user, shape: str) -> Im
 
 
 def _read_edges(table, names: ActorNames):
-    columns = columns_by_name(table, EDGE_COLUMNS)
+    columns = find_columns(table, EDGE_COLUMNS)
     if not table.rows:
         raise refuse(_("The file has no rows below its header."))
     errors: list[RowError] = []
@@ -359,7 +362,7 @@ def export_edges(round: AssessmentRound) -> tuple[list[str], list[list]]:
             "actor_a", "actor_b"
         )
     )
-    return list(EDGE_COLUMNS), rows
+    return [column.key for column in EDGE_COLUMNS], rows
 
 
 def export_matrix(round: AssessmentRound) -> tuple[list[str], list[list]]:

@@ -9,7 +9,28 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import access_for
 from convergence.validators import unsafe_text_message
-from imports.tabular import ImportRefused, RowError
+from imports.tabular import ImportRefused, RowError, Table, columns_by_name
+from imports.vocabulary import in_each_language
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import: ``key`` as exports and the documentation write it, ``label``
+    as a template's header row writes it in the user's language (either is read)."""
+
+    key: str
+    label: object
+    required: bool = True
+
+
+def find_columns(table: Table, columns: tuple[Column, ...]) -> dict[str, int]:
+    """Each column's index in the header (see ``columns_by_name``)."""
+    return columns_by_name(
+        table,
+        tuple(column.key for column in columns if column.required),
+        tuple(column.key for column in columns if not column.required),
+        aliases={column.key: in_each_language(column.label) for column in columns},
+    )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import itertools
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from defusedxml.ElementTree import iterparse
@@ -165,30 +166,51 @@ def _decode_as(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise _not_text(data, error.start) from None
+        raise _not_text(data, error.start, utf8=encoding == "utf-8") from None
 
 
 def _detect_and_decode(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=_ENCODINGS).best()
+    if best is not None and best.encoding == "utf_8":
+        return str(best)
+    try:
+        return data.decode("utf-8")  # valid UTF-8 is never taken for another encoding
+    except UnicodeDecodeError as error:
+        broken_at = error.start
     if best is None:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise _not_text(data, error.start) from None
-        raise _not_text(data, 0)  # not reached: valid UTF-8 is always a candidate
+        raise _not_text(data, broken_at)
+    if _UTF8_SEQUENCE.search(data):
+        # UTF-8 with a broken character, or a part pasted in from another encoding: read
+        # as Windows-1252, its other characters would turn into "â€“". Say where it breaks.
+        raise _not_text(data, broken_at, utf8=True)
     return str(best)
 
 
-def _not_text(data: bytes, position: int) -> ImportRefused:
+# A character written in UTF-8 (a lead byte and a continuation byte); in Windows-1252
+# text the same bytes would be a capital letter with an accent followed by a symbol.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _not_text(data: bytes, position: int, *, utf8: bool = False) -> ImportRefused:
+    line = data[:position].count(b"\n") + 1
+    if utf8:
+        return refuse(
+            _(
+                "The file is not UTF-8 text throughout: the character on line %(line)d is "
+                "broken or in another encoding. Save the file again as “CSV UTF-8” and try "
+                "again."
+            )
+            % {"line": line}
+        )
     return refuse(
         _(
             "The file is neither UTF-8 nor Windows-1252 text (the first character that "
             "cannot be read is on line %(line)d): save it again as “CSV UTF-8” or "
             "“CSV (dipisahkan koma)” and try again."
         )
-        % {"line": data[:position].count(b"\n") + 1}
+        % {"line": line}
     )
 
 
@@ -606,24 +628,40 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def columns_by_name(table: Table, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+def header_key(raw: str) -> str:
+    """A column name as compared: ``short name``, ``Short_Name`` and ``short-name`` are
+    the same column."""
+    return re.sub(r"[\s\-_]+", "_", raw.strip().casefold())
+
+
+def columns_by_name(
+    table: Table,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+):
     """Map each expected column name to its index in the header; refuse missing or doubled ones.
 
-    Header names are matched without regard to case, spaces or the separator (``short
-    name``, ``Short_Name`` and ``short-name`` are the same column).
+    Header names are matched without regard to case, spaces or the separator (see
+    ``header_key``); ``aliases`` gives other names a column may have (its label in each
+    language: ``Nama singkat`` for ``short_name``).
     """
-    wanted = required + optional
+    names = {header_key(name): name for name in required + optional}
+    for name, others in (aliases or {}).items():
+        for other in others:
+            names.setdefault(header_key(other), name)
     seen: dict[str, int] = {}
     errors = []
     for index, raw in enumerate(table.header):
-        key = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-        if key not in wanted:
+        name = names.get(header_key(raw))
+        if name is None:
             continue
-        if key in seen:
+        if name in seen:
             errors.append(
                 RowError(1, _("The column %(column)s appears twice.") % {"column": raw}, raw)
             )
-        seen[key] = index
+        seen[name] = index
     missing = [name for name in required if name not in seen]
     if missing:
         errors.append(

@@ -78,3 +78,21 @@ def test_a_utf8_file_with_a_broken_character_is_refused_not_guessed():
     with pytest.raises(ImportRefused) as refused:
         read_table(data)
     assert "line 2" in refused.value.errors[0].message
+
+
+def test_utf8_with_one_line_in_windows_1252_is_refused_at_that_line():
+    """Read as Windows-1252, every UTF-8 "–" of the file would become "â€“"."""
+    data = excel_csv("name;x", f"{PUPR};1", encoding="utf-8") + excel_csv(
+        f"{PUPR} 2;2", encoding="cp1252"
+    )
+    with pytest.raises(ImportRefused) as refused:
+        read_table(data)
+    message = refused.value.errors[0].message
+    assert "not UTF-8" in message and "line 3" in message
+
+
+def test_a_lone_surrogate_written_as_utf8_is_refused():
+    data = "name,x\nDinas\ud800,1\n".encode("utf-8", "surrogatepass")
+    with pytest.raises(ImportRefused) as refused:
+        read_table(data)
+    assert "not UTF-8" in refused.value.errors[0].message
