@@ -35,12 +35,21 @@ from assessments.services import (
 from convergence.validators import unsafe_text_message
 from imports import vocabulary
 from imports.bulk import bulk_create, bulk_update
-from imports.plan import Column, ImportResult, find_columns
+from imports.plan import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    Column,
+    Importer,
+    ImportPlan,
+    PlannedRow,
+    execute,
+    find_columns,
+)
 from imports.tabular import (
-    ImportRefused,
     RowError,
+    Table,
     cell,
-    read_table,
     refuse,
 )
 
@@ -137,81 +146,143 @@ class LevelCells:
         return self.seen[raw]
 
 
-def _check_importer(*, user, round: AssessmentRound) -> None:
-    if not access_for(user).has_role(Role.ADMIN) or not can_score(user, round.region):
-        raise PermissionDenied(_("Only admins who may score in this region may import pairs."))
+class PairImporter(Importer):
+    """The levels of an edge list or a matrix, into an open round."""
+
+    needs_round = True
+    columns = EDGE_COLUMNS
+
+    def __init__(self, shape: str, label):
+        self.kind = self.shape = shape
+        self.label = label
+
+    def check(self, *, user, round) -> None:
+        if round is None:
+            raise refuse(_("Choose the round to import the pair assessments into."))
+        if not access_for(user).has_role(Role.ADMIN) or not can_score(user, round.region):
+            raise PermissionDenied(_("Only admins who may score in this region may import pairs."))
+        try:
+            with transaction.atomic():  # the service's check, before the file is read
+                lock_open_round(round)
+        except ValidationError as error:
+            raise refuse(error.messages[0]) from None
+
+    def make_plan(self, table: Table, *, user, round, lock=False) -> ImportPlan:
+        if lock:
+            try:
+                lock_open_round(round)  # it cannot be closed before the writes
+            except ValidationError as error:
+                raise refuse(error.messages[0]) from None
+        names = ActorNames(round)
+        if self.shape == "edges":
+            scored, errors = _read_edges(table, names)
+        else:
+            scored, errors = _read_matrix(table, names)
+        plan = ImportPlan(
+            kind=self.kind, columns=EDGE_COLUMNS, errors=errors, describe=_describe_pair_value
+        )
+        stored = {
+            (a, b): (pk, level, version)
+            for pk, a, b, level, version in PairAssessment.objects.filter(round=round).values_list(
+                "pk", "actor_a_id", "actor_b_id", "level", "version"
+            )
+        }
+        new, changed = [], []
+        values_by_level: dict[int, dict] = {}
+        now = timezone.now()
+        for (first, second), (level, number, column) in scored.items():
+            existing = stored.get((first.pk, second.pk))
+            values = {"actor_a": first.name, "actor_b": second.name, "level": level}
+            if existing is not None and existing[1] == level:
+                # Already so: nothing to check or write.
+                plan.rows.append(PlannedRow(number, UNCHANGED, values, cell=column))
+                continue
+            try:
+                validate_scorable_pair(
+                    round=round, actor_a=first, actor_b=second, members=names.members
+                )
+            except ValidationError as error:
+                errors.extend(RowError(number, message, column) for message in error.messages)
+                continue
+            # What the pair stores: its level, and the rest cleared (a changed level replaces
+            # the whole assessment, as a save on the scoring page does).
+            if level not in values_by_level:
+                values_by_level[level] = clean_pair_values(level=level)
+            stored_values = values_by_level[level]
+            if existing is None:
+                new.append(
+                    PairAssessment(
+                        round=round, actor_a=first, actor_b=second, **stored_values, scored_by=user
+                    )
+                )
+                plan.rows.append(PlannedRow(number, CREATE, values, cell=column))
+            else:
+                changed.append(
+                    PairAssessment(
+                        pk=existing[0],
+                        round=round,
+                        actor_a=first,
+                        actor_b=second,
+                        **stored_values,
+                        scored_by=user,
+                        scored_at=now,
+                        version=existing[2] + 1,
+                    )
+                )
+                plan.rows.append(
+                    PlannedRow(number, UPDATE, values, {"level": existing[1]}, cell=column)
+                )
+        plan.rows.sort(key=lambda row: (row.number, _column_order(row.cell)))
+        if changed:
+            plan.notes.append(
+                _(
+                    "A changed level replaces the pair's whole assessment, as a save on the "
+                    "scoring page does: its note, evidence answers, mechanisms and factors "
+                    "are cleared."
+                )
+            )
+
+        def write():
+            try:
+                bulk_create(PairAssessment, new, user=user)
+            except IntegrityError:
+                # A scorer saved one of these pairs while the file was read: nothing is kept.
+                raise refuse(
+                    _(
+                        "Some of these pairs were scored while the file was imported: import "
+                        "it again."
+                    )
+                ) from None
+            bulk_update(PairAssessment, changed, _REPLACED_FIELDS, user=user)
+
+        plan.write = write
+        return plan
 
 
-@transaction.atomic
-def import_pairs(*, data: bytes, round: AssessmentRound, user, shape: str) -> ImportResult:
+EDGES = PairImporter(
+    "edges", gettext_lazy("Pair assessments of a round: edge list (actor, actor, level)")
+)
+MATRIX = PairImporter(
+    "matrix", gettext_lazy("Pair assessments of a round: matrix (actors on both axes)")
+)
+IMPORTERS = {"edges": EDGES, "matrix": MATRIX}
+
+
+def import_pairs(
+    *, data: bytes, round: AssessmentRound, user, shape: str, dry_run: bool = False
+) -> ImportPlan:
     """Import the levels of an edge list or a matrix into ``round`` (an open round)."""
     if shape not in SHAPES:
         raise refuse(_("Unknown shape %(shape)s: use edges or matrix.") % {"shape": shape})
-    _check_importer(user=user, round=round)
-    try:
-        lock_open_round(round)
-    except ValidationError as error:
-        raise refuse(error.messages[0]) from None
-    table = read_table(data)
-    names = ActorNames(round)
-    if shape == "edges":
-        scored, errors = _read_edges(table, names)
-    else:
-        scored, errors = _read_matrix(table, names)
-    stored = {
-        (a, b): (pk, level, version)
-        for pk, a, b, level, version in PairAssessment.objects.filter(round=round).values_list(
-            "pk", "actor_a_id", "actor_b_id", "level", "version"
-        )
-    }
-    new, changed, unchanged = [], [], 0
-    values_by_level: dict[int, dict] = {}
-    now = timezone.now()
-    for (first, second), (level, number, column) in scored.items():
-        existing = stored.get((first.pk, second.pk))
-        if existing is not None and existing[1] == level:
-            unchanged += 1  # already so: nothing to check or write
-            continue
-        try:
-            validate_scorable_pair(
-                round=round, actor_a=first, actor_b=second, members=names.members
-            )
-        except ValidationError as error:
-            errors.extend(RowError(number, message, column) for message in error.messages)
-            continue
-        # What the pair stores: its level, and the rest cleared (a changed level replaces
-        # the whole assessment, as a save on the scoring page does).
-        if level not in values_by_level:
-            values_by_level[level] = clean_pair_values(level=level)
-        values = values_by_level[level]
-        if existing is None:
-            new.append(
-                PairAssessment(round=round, actor_a=first, actor_b=second, **values, scored_by=user)
-            )
-        else:
-            changed.append(
-                PairAssessment(
-                    pk=existing[0],
-                    round=round,
-                    actor_a=first,
-                    actor_b=second,
-                    **values,
-                    scored_by=user,
-                    scored_at=now,
-                    version=existing[2] + 1,
-                )
-            )
-    if errors:
-        raise ImportRefused(sorted(errors, key=lambda error: (error.row or 0, error.column)))
-    try:
-        bulk_create(PairAssessment, new, user=user)
-    except IntegrityError:
-        # A scorer saved one of these pairs while the file was read: nothing is kept.
-        raise refuse(
-            _("Some of these pairs were scored while the file was imported: import it again.")
-        ) from None
-    bulk_update(PairAssessment, changed, _REPLACED_FIELDS, user=user)
-    return ImportResult(created=len(new), updated=len(changed), unchanged=unchanged)
+    return execute(IMPORTERS[shape], data=data, user=user, round=round, dry_run=dry_run)
+
+
+def _describe_pair_value(key: str, value) -> str:
+    return vocabulary.level_label(value) if key == "level" else str(value)
+
+
+def _column_order(letters: str) -> tuple[int, str]:
+    return (len(letters), letters)
 
 
 def _read_edges(table, names: ActorNames):

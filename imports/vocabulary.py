@@ -181,6 +181,14 @@ def yes_no() -> Vocabulary:
     )
 
 
+def label_of(choices, value) -> str:
+    """The label of a stored value of ``choices`` in the user's language."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
 def level_label(level: int) -> str:
     """A level as the drop-down lists offer it: "2 – Koordinasi"."""
     return f"{level} – {Level(level).label}"

@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from tests.api.conftest import snapshot  # noqa: F401  (used by the import tests)
@@ -21,6 +22,10 @@ def xlsx_bytes(*rows):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def upload(data, name="data.csv"):
+    return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
 def messages(refused):
