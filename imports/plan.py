@@ -114,6 +114,29 @@ class ImportPlan:
         text = json.dumps(rows, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
+    def shown_rows(self, action: str, limit: int) -> list[dict]:
+        """The first ``limit`` rows of ``action`` as the preview page lists them: each
+        column's value in the user's language, and an update's old value beside it."""
+        shown = []
+        for row in self.rows:
+            if row.action != action:
+                continue
+            if len(shown) == limit:
+                break
+            cells = []
+            for column in self.columns:
+                if column.key not in row.values:
+                    continue
+                old = row.before.get(column.key, _NOT_CHANGED)
+                cells.append(
+                    {
+                        "value": self.describe(column.key, row.values[column.key]),
+                        "old": None if old is _NOT_CHANGED else self.describe(column.key, old),
+                    }
+                )
+            shown.append({"number": row.number, "cell": row.cell, "cells": cells})
+        return shown
+
     def preview_dict(self, limit: int = MAX_LISTED_ROWS) -> dict:
         """The plan as the API's dry run answers it."""
         return {
@@ -130,6 +153,9 @@ class ImportPlan:
         """An import with a bad row writes nothing: ImportRefused lists every problem."""
         if self.errors:
             raise ImportRefused(self.sorted_errors())
+
+
+_NOT_CHANGED = object()
 
 
 class PreviewOutdated(Exception):

@@ -5,4 +5,5 @@ from imports import views
 app_name = "imports"
 urlpatterns = [
     path("", views.import_page, name="page"),
+    path("confirm/", views.confirm_import, name="confirm"),
 ]

@@ -40,3 +40,16 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads waiting for their preview's confirmation go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def waiting_uploads(media) -> list:
+    """The uploads kept for a preview (imports/pending.py)."""
+    folder = media / "imports" / "pending"
+    return sorted(folder.iterdir()) if folder.exists() else []
