@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.scoping import access_for
+from accounts.scoping import access_for, scope, visible_regions
 from actors.models import (
     Actor,
     ActorKind,
@@ -36,16 +36,44 @@ from imports.plan import (
     find_columns,
 )
 from imports.tabular import RowError, Table, cell, refuse
+from imports.xlsx_templates import Template, TemplateColumn, workbook_bytes
 
 ACTOR_COLUMNS = (
-    Column("name", gettext_lazy("Name")),
-    Column("short_name", gettext_lazy("Short name")),
-    Column("kind", gettext_lazy("Kind")),
-    Column("sector", gettext_lazy("Sector")),
-    Column("government_level", gettext_lazy("Government level")),
-    Column("region_code", gettext_lazy("Region code")),
-    Column("active", gettext_lazy("Active"), required=False),
+    Column(
+        "name",
+        gettext_lazy("Name"),
+        help=gettext_lazy(
+            "the organisation's full name; with the region code it names the actor, so a "
+            "row with a known name and region changes that actor."
+        ),
+    ),
+    Column(
+        "short_name",
+        gettext_lazy("Short name"),
+        help=gettext_lazy("as people say it (Dinkes, Bappeda)."),
+    ),
+    Column("kind", gettext_lazy("Kind"), help=gettext_lazy("from the list.")),
+    Column("sector", gettext_lazy("Sector"), help=gettext_lazy("from the list.")),
+    Column(
+        "government_level", gettext_lazy("Government level"), help=gettext_lazy("from the list.")
+    ),
+    Column(
+        "region_code",
+        gettext_lazy("Region code"),
+        help=gettext_lazy(
+            "the Kemendagri code of the actor's home region (the codes are listed on the "
+            "sheet of lists)."
+        ),
+    ),
+    Column(
+        "active",
+        gettext_lazy("Active"),
+        required=False,
+        help=gettext_lazy("yes or no; an inactive actor leaves the rosters of open rounds."),
+    ),
 )
+# A template lists at most this many region codes for reference.
+TEMPLATE_REGIONS = 5000
 
 
 # What an update may change (the name and the home region are the key).
@@ -187,6 +215,53 @@ class ActorImporter(Importer):
 
         plan.write = write
         return plan
+
+    def template(self, *, user, round=None) -> bytes:
+        sectors = list(Sector.objects.all())
+        choices = {
+            "kind": [str(kind.label) for kind in ActorKind],
+            "sector": [str(sector) for sector in sectors],
+            "government_level": [str(level.label) for level in GovernmentLevel],
+            "active": [str(vocabulary.YES_LABEL), str(vocabulary.NO_LABEL)],
+        }
+        regions = list(visible_regions(user).order_by("code")[:TEMPLATE_REGIONS])
+        example = (
+            scope(Actor.objects, user)
+            .select_related("sector", "home_region")
+            .order_by("home_region__code", "name")
+            .first()
+        )
+        if example is not None:
+            values = _actor_values(example)
+        else:
+            values = {
+                "name": _("Dinas Kesehatan (the full name)"),
+                "short_name": "Dinkes",
+                "kind": ActorKind.GOVERNMENT,
+                "sector": sectors[0].code if sectors else "",
+                "government_level": GovernmentLevel.DISTRICT,
+                "region_code": regions[-1].code if regions else "",
+                "active": True,
+            }
+        describe = _describer({sector.code: sector for sector in sectors})
+        return workbook_bytes(
+            Template(
+                title=_("Template: actors"),
+                columns=[
+                    TemplateColumn(
+                        str(column.label),
+                        width=44 if column.key in ("name", "kind", "sector") else 20,
+                        choices=choices.get(column.key),
+                    )
+                    for column in self.columns
+                ],
+                rows=[[describe(column.key, values[column.key]) for column in self.columns]],
+                instructions=self.instructions(),
+                references=[
+                    (_("Regions (code, name)"), [[region.code, region.name] for region in regions])
+                ],
+            )
+        )
 
 
 IMPORTER = ActorImporter()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from accounts.scoping import access_for, can_score
 from actors.models import Actor
-from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
+from assessments.models import EVIDENCE_FIELDS, AssessmentRound, Level, PairAssessment
 from assessments.selectors import matrix_for_round, round_member_ids
 from assessments.services import (
     canonical_pair,
@@ -52,11 +52,23 @@ from imports.tabular import (
     cell,
     refuse,
 )
+from imports.xlsx_templates import Template, TemplateColumn, workbook_bytes
 
 EDGE_COLUMNS = (
-    Column("actor_a", gettext_lazy("Actor A")),
-    Column("actor_b", gettext_lazy("Actor B")),
-    Column("level", gettext_lazy("Level")),
+    Column(
+        "actor_a",
+        gettext_lazy("Actor A"),
+        help=gettext_lazy("an actor of the round, by name or short name (from the list)."),
+    ),
+    Column("actor_b", gettext_lazy("Actor B"), help=gettext_lazy("the other actor of the pair.")),
+    Column(
+        "level",
+        gettext_lazy("Level"),
+        help=gettext_lazy(
+            "0 none, 1 cooperation, 2 coordination, 3 collaboration, 4 integration (from the "
+            "list, or the number alone)."
+        ),
+    ),
 )
 SHAPES = ("edges", "matrix")
 # Fields a save clears when it replaces an assessment (see pair_assessment_save).
@@ -257,6 +269,90 @@ class PairImporter(Importer):
 
         plan.write = write
         return plan
+
+    def template(self, *, user, round) -> bytes:
+        matrix = matrix_for_round(round=round)
+        names = [actor.name for actor in matrix.actors]
+        levels = [vocabulary.level_label(level) for level in Level]
+        if self.shape == "matrix":
+            return self._matrix_template(round, matrix, names, levels)
+        scored = sorted(matrix.levels.items())
+        if scored:
+            (first, second), level = scored[0]
+            by_id = {actor.pk: actor.name for actor in matrix.actors}
+            example = [by_id[first], by_id[second], vocabulary.level_label(level)]
+        else:
+            example = [*names[:2], vocabulary.level_label(Level.COORDINATION)]
+        return workbook_bytes(
+            Template(
+                title=_("Template: pair assessments of %(round)s (edge list)")
+                % {"round": round.name},
+                columns=[
+                    TemplateColumn(str(EDGE_COLUMNS[0].label), width=44, choices=names),
+                    TemplateColumn(str(EDGE_COLUMNS[1].label), width=44, choices=names),
+                    TemplateColumn(str(EDGE_COLUMNS[2].label), width=24, choices=levels),
+                ],
+                rows=[example],
+                instructions=[
+                    *self.instructions(),
+                    _(
+                        "Only the round's actors can be paired. A pair that is not in the file "
+                        "is left as it is; a changed level replaces the pair's whole "
+                        "assessment (its note, evidence and lists are cleared)."
+                    ),
+                ],
+            )
+        )
+
+    def _matrix_template(self, round, matrix, names, levels) -> bytes:
+        rows = []
+        for row_index, row_actor in enumerate(matrix.actors):
+            cells = [row_actor.name]
+            for column_index, column_actor in enumerate(matrix.actors):
+                level = matrix.level(row_actor.pk, column_actor.pk)
+                right_of_diagonal = column_index > row_index
+                cells.append(
+                    vocabulary.level_label(level)
+                    if right_of_diagonal and level is not None
+                    else None
+                )
+            rows.append(cells)
+        return workbook_bytes(
+            Template(
+                title=_("Template: pair assessments of %(round)s (matrix)") % {"round": round.name},
+                columns=[
+                    TemplateColumn(_("Actor"), width=40),
+                    *(TemplateColumn(name, width=16) for name in names),
+                ],
+                rows=rows,
+                example_rows=0,
+                matrix=True,
+                matrix_choices=levels,
+                instructions=[
+                    _(
+                        "The round's actors head the rows and the columns of the first sheet, "
+                        "“%(sheet)s”; the levels already scored are filled in. Each pair has "
+                        "the cell right of the grey diagonal: choose its level from the list "
+                        "(or write the number). An empty cell is a pair not assessed, and is "
+                        "left as it is."
+                    )
+                    % {"sheet": _("Data")},
+                    _(
+                        "Keep the actors' names as they are. If you also fill a grey cell, it "
+                        "must agree with the other cell of the same pair."
+                    ),
+                    _(
+                        "A changed level replaces the pair's whole assessment (its note, "
+                        "evidence and lists are cleared)."
+                    ),
+                    _(
+                        "Save the file as .xlsx (or CSV) and upload it on the import page: a "
+                        "preview shows what would be created, changed and left unchanged, and "
+                        "every cell with a problem. Nothing is written until you confirm it."
+                    ),
+                ],
+            )
+        )
 
 
 EDGES = PairImporter(

@@ -38,6 +38,7 @@ class Column:
     key: str
     label: object
     required: bool = True
+    help: object = ""  # what a template's instructions say of it
 
 
 def find_columns(table: Table, columns: tuple[Column, ...]) -> dict[str, int]:
@@ -183,6 +184,41 @@ class Importer:
         the writes (its ``write``). Raises ImportRefused for a file that has no rows or
         lacks columns."""
         raise NotImplementedError
+
+    def template(self, *, user, round) -> bytes:
+        """The XLSX template of this import, in the user's language (``imports.xlsx_templates``)."""
+        raise NotImplementedError
+
+    def instructions(self, *, example: bool = True) -> list[str]:
+        """The template's instructions: how to fill it in, each column, how to upload it."""
+        lines = []
+        if example:
+            lines.append(
+                _(
+                    "Fill in the first sheet, “%(sheet)s”, one row each below the header row. "
+                    "Row 2 is an example (in grey): replace it or delete it."
+                )
+                % {"sheet": _("Data")}
+            )
+        lines.append(_("The columns:"))
+        for column in self.columns:
+            optional = "" if column.required else " " + _("(may be left out)")
+            lines.append(f"• {column.label}{optional}: {column.help}")
+        lines += [
+            _(
+                "Columns with a drop-down list take the values of the list, as this site "
+                "shows them (sheet “%(sheet)s”). Their codes and the labels in the other "
+                "language are read too, whatever the case."
+            )
+            % {"sheet": _("Lists")},
+            _(
+                "Keep the header row. Save the file as .xlsx (or CSV) and upload it on the "
+                "import page: a preview shows what would be created, changed and left "
+                "unchanged, and every row with a problem. Nothing is written until you "
+                "confirm it."
+            ),
+        ]
+        return lines
 
 
 def execute(

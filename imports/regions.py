@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoping import access_for
+from accounts.scoping import access_for, visible_regions
 from actors.models import (
     NATIONAL_CODE,
     GovernmentLevel,
@@ -33,10 +33,18 @@ from imports.plan import (
     find_columns,
 )
 from imports.tabular import RowError, Table, cell, refuse
+from imports.xlsx_templates import Template, TemplateColumn, workbook_bytes
 
 REGION_COLUMNS = (
-    Column("code", gettext_lazy("Code")),
-    Column("name", gettext_lazy("Name")),
+    Column(
+        "code",
+        gettext_lazy("Code"),
+        help=gettext_lazy(
+            "the Kemendagri code, dotted or not (72.10 or 7210); the region above it comes "
+            "from the code and must exist or be in the file."
+        ),
+    ),
+    Column("name", gettext_lazy("Name"), help=gettext_lazy("the region's name.")),
 )
 
 
@@ -153,6 +161,20 @@ class RegionImporter(Importer):
 
         plan.write = write
         return plan
+
+    def template(self, *, user, round=None) -> bytes:
+        example = visible_regions(user).order_by("code").first()
+        return workbook_bytes(
+            Template(
+                title=_("Template: regions"),
+                columns=[
+                    TemplateColumn(str(column.label), width=18 if column.key == "code" else 40)
+                    for column in self.columns
+                ],
+                rows=[[example.code, example.name] if example else ["72.10.01", "Sigi Biromaru"]],
+                instructions=self.instructions(),
+            )
+        )
 
 
 IMPORTER = RegionImporter()

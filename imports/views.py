@@ -4,7 +4,9 @@ upload that waits for its confirmation)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,10 +14,10 @@ from accounts.models import Role
 from accounts.scoping import access_for
 from assessments.models import AssessmentRound, RoundStatus
 from imports import pending
-from imports.forms import ConfirmForm, ImportForm
+from imports.forms import ConfirmForm, ImportForm, TemplateForm
 from imports.plan import CREATE, UNCHANGED, UPDATE, ImportPlan, PreviewOutdated
 from imports.services import IMPORTERS, run_import
-from imports.tabular import ImportRefused, read_upload
+from imports.tabular import XLSX_CONTENT_TYPE, ImportRefused, read_upload
 
 # A refused file lists at most this many row errors on the page (the count says the rest).
 MAX_ERRORS_SHOWN = 200
@@ -115,6 +117,33 @@ def confirm_import(request):
     return redirect("imports:page")
 
 
+@require_http_methods(["GET", "HEAD"])
+def template_download(request, kind):
+    """The XLSX template of ``kind`` in the user's language; the pair shapes need
+    ``?round=`` (an open round the admin may import into)."""
+    _require_admin(request)
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise Http404(_("No such template."))
+    round_ = None
+    if importer.needs_round:
+        form = TemplateForm(request.GET, rounds=_rounds(request).filter(status=RoundStatus.OPEN))
+        if not form.is_valid() or form.cleaned_data["round"] is None:
+            raise Http404(_("Choose an open round for this template."))
+        round_ = form.cleaned_data["round"]
+        try:
+            importer.check(user=request.user, round=round_)
+        except ImportRefused:
+            raise Http404(_("Choose an open round for this template.")) from None
+    content = importer.template(user=request.user, round=round_)
+    name = "-".join(
+        part for part in (_("template"), kind, slugify(round_.name) if round_ else "") if part
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
 def _form_page(request, form, rounds, *, errors=(), status=200):
     return render(
         request,
@@ -124,6 +153,7 @@ def _form_page(request, form, rounds, *, errors=(), status=200):
             "errors": list(errors)[:MAX_ERRORS_SHOWN],
             "error_count": len(errors),
             "export_rounds": rounds.latest_first()[:20],
+            "template_rounds": rounds.filter(status=RoundStatus.OPEN).latest_first()[:20],
         },
         status=status,
     )
