@@ -183,7 +183,7 @@ def _preview_page(request, plan, *, token=None, round_, file_name, outdated=Fals
             "changes": plan.created + plan.updated,
             "errors": errors[:MAX_ERRORS_SHOWN],
             "error_count": len(errors),
-            "max_rows_shown": MAX_ROWS_SHOWN,
+            "bad_rows": len({error.row for error in errors}),
         },
         status=status or (400 if errors else 200),
     )

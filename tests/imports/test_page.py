@@ -205,6 +205,7 @@ def test_a_file_with_bad_rows_previews_its_problems_and_cannot_be_confirmed(
     assert "Nothing can be imported: the file has 2 problems" in html
     assert "<td>3</td><td>kind</td>" in html and "<td>3</td><td>region_code</td>" in html
     assert "1 to be created" in html  # the good row is shown too
+    assert "1 row with a problem." in html
     assert 'name="token"' not in html
     assert waiting_uploads(_media) == []
     assert snapshot() == before
