@@ -106,7 +106,7 @@ class ActorImporter(Importer):
         existing = {
             (actor.home_region_id, actor.name): actor
             for actor in Actor.objects.filter(home_region__in=regions.values()).select_related(
-                "sector"
+                "sector", "home_region"
             )
         }
         plan = ImportPlan(kind=self.kind, columns=self.columns, describe=_describer(sector_by_code))

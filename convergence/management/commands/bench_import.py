@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from accounts.models import Jurisdiction, Role
-from actors.models import GovernmentLevel, Region, Sector
-from assessments.models import AssessmentRound, RoundStatus
+from actors.models import Actor, GovernmentLevel, Region, Sector
+from assessments.models import AssessmentRound, RoundMember, RoundStatus
 from imports.actors import import_actors
 from imports.pairs import import_pairs
 from imports.tabular import write_table
@@ -61,6 +61,11 @@ class Command(BaseCommand):
                 period_start=date(2026, 1, 1),
                 period_end=date(2026, 12, 31),
                 status=RoundStatus.OPEN,
+            )
+            # Only members' pairs are scored: the imported actors make the roster.
+            RoundMember.objects.bulk_create(
+                RoundMember(round=round_, actor=actor)
+                for actor in Actor.objects.filter(home_region=district)
             )
             edge_file = Path(folder) / f"edges.{file_type}"
             edge_file.write_bytes(
