@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction, Role
-from actors.models import GovernmentLevel, Programme, Region
+from actors.models import Actor, GovernmentLevel, Programme, Region
 
 NOTHING = Q(pk__in=[])
 
@@ -102,6 +102,20 @@ def sees_drafts(user) -> bool:
 
 def visible_regions(user) -> QuerySet:
     return scope(Region.objects.all(), user)
+
+
+def roster_candidates(user) -> QuerySet:
+    """The actors a user may name on the rosters of their rounds: those of their
+    jurisdiction and those homed at the levels above it (the provincial and national
+    offices that a district round includes). Whether one may be on a given round is the
+    round's rule (``Region.admits``)."""
+    access = access_for(user)
+    if access.is_national:
+        return Actor.objects.all()
+    above = {code for root in access.regions for code in root.ancestor_codes()}
+    return Actor.objects.filter(
+        jurisdiction_q(user, "home_region") | Q(home_region__code__in=above)
+    )
 
 
 def scope_users(queryset: QuerySet, user) -> QuerySet:

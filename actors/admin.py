@@ -14,6 +14,7 @@ from actors.models import (
     Region,
     Sector,
 )
+from actors.services import programme_save
 
 
 class RegionAdminForm(forms.ModelForm):
@@ -134,3 +135,8 @@ class ProgrammeAdmin(ScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["region", "lead_actor"]
     list_select_related = ["region", "lead_actor"]
     inlines = [ParticipantInline]
+
+    # Saved through the programme service, like the API; the participants' inline forms
+    # run the same model rules (ProgrammeParticipant.clean) as the service does.
+    def save_model(self, request, obj, form, change):
+        programme_save(programme=obj)

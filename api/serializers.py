@@ -3,15 +3,14 @@ runs them); pair assessments are validated and saved by ``assessments.services``
 
 import copy
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.scoping import may_create_region, scope, visible_regions
+from accounts.scoping import may_create_region, roster_candidates, scope, visible_regions
 from actors.models import (
     NATIONAL_CODE,
     Actor,
@@ -27,6 +26,7 @@ from actors.models import (
     parent_code_for,
     region_from_code,
 )
+from actors.services import ParticipantsRefused, programme_save
 from assessments.models import (
     EVIDENCE_FIELDS,
     AssessmentRound,
@@ -36,6 +36,13 @@ from assessments.models import (
     Mechanism,
     PairAssessment,
     RoundStatus,
+)
+from assessments.rounds import (
+    ROUND_FIELDS,
+    roster_set,
+    round_create,
+    round_set_status,
+    round_update,
 )
 
 
@@ -166,6 +173,15 @@ class VisibleRoundField(serializers.PrimaryKeyRelatedField):
         )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class RosterActorField(serializers.PrimaryKeyRelatedField):
+    """An actor the user may name on a roster: of their jurisdiction, or homed at a level
+    above it (``accounts.scoping.roster_candidates``)."""
+
+    def get_queryset(self):
+        return roster_candidates(self.context["request"].user).select_related("home_region")
+
+
 class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
     home_region = VisibleRegionField()
@@ -188,7 +204,7 @@ class ActorSerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    actor = VisibleActorField()
+    actor = RosterActorField()
     stages = _choice_list(ProgrammeStage.choices)
     contributions = _choice_list(Contribution.choices)
 
@@ -208,7 +224,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 class ProgrammeSerializer(FullCleanMixin, serializers.ModelSerializer):
     region = VisibleRegionField()
-    lead_actor = VisibleActorField(allow_null=True, required=False)
+    # A district's programme may be led by, or include, a provincial office.
+    lead_actor = RosterActorField(allow_null=True, required=False)
     target_groups = _choice_list(TargetGroup.choices)
     participants = ParticipantSerializer(many=True, required=False)
 
@@ -230,68 +247,53 @@ class ProgrammeSerializer(FullCleanMixin, serializers.ModelSerializer):
         participants = attrs.pop("participants", None)
         attrs = super().validate(attrs)
         if participants is not None:
-            actors = [data["actor"].pk for data in participants]
-            errors = [
-                {"actor": [_("This actor is already a participant of the programme.")]}
-                if actor in actors[:index]
-                else {}
-                for index, actor in enumerate(actors)
-            ]
-            if any(errors):
-                raise serializers.ValidationError({"participants": errors})
             attrs["participants"] = participants
         return attrs
 
-    @transaction.atomic
     def create(self, validated_data):
-        participants = validated_data.pop("participants", [])
-        programme = Programme.objects.create(**validated_data)
-        self._replace_participants(programme, participants)
-        return programme
+        return self._save(Programme(), validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
-        participants = validated_data.pop("participants", None)
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        instance.save()
-        if participants is not None:
-            self._replace_participants(instance, participants)
-        return instance
+        return self._save(instance, validated_data)
 
     @staticmethod
-    def _replace_participants(programme, participants):
-        """The participants become exactly the given list (matched on the actor).
-
-        Each is checked by the model (``ProgrammeParticipant.clean`` needs the saved
-        programme); a refusal rolls the whole write back.
-        """
-        current = {p.actor_id: p for p in programme.participants.all()}
-        programme.participants.exclude(actor_id__in=[d["actor"].pk for d in participants]).delete()
-        errors, saved = [], []
-        for data in participants:
-            participant = current.get(data["actor"].pk) or ProgrammeParticipant(programme=programme)
-            for key, value in data.items():
-                setattr(participant, key, value)
-            try:
-                participant.full_clean(validate_unique=False)
-            except DjangoValidationError as error:
-                errors.append(serializers.as_serializer_error(error))
-                continue
-            errors.append({})
-            saved.append(participant)
-        if any(errors):
-            raise serializers.ValidationError({"participants": errors})
-        for participant in saved:
-            participant.save()
+    def _save(programme, validated_data):
+        participants = validated_data.pop("participants", None)
+        for key, value in validated_data.items():
+            setattr(programme, key, value)
+        try:
+            return programme_save(programme=programme, participants=participants)
+        except ParticipantsRefused as refused:
+            raise serializers.ValidationError({"participants": refused.rows}) from None
 
 
 # Rounds ----------------------------------------------------------------------------------
 
 
 class RoundSerializer(FullCleanMixin, serializers.ModelSerializer):
+    """A round and its roster (``members``: actor ids), written through the round services
+    (``assessments.rounds``): a new round without ``members`` takes the proposed roster (the
+    previous round's); ``status`` opens, closes (freezing the roster) or, with
+    ``reopen_reason``, reopens a closed round."""
+
     region = VisibleRegionField()
     programme = VisibleProgrammeField(allow_null=True, required=False)
+    members = RosterActorField(
+        many=True,
+        required=False,
+        help_text=gettext_lazy(
+            "The actors on the round's roster (ids): of its region, below it, or at a level "
+            "above it. Writing the list replaces the roster; a member with scored pairs stays."
+        ),
+    )
+    reopen_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "Why a closed round is reopened (required to reopen); kept in history."
+        ),
+    )
 
     class Meta:
         model = AssessmentRound
@@ -304,32 +306,93 @@ class RoundSerializer(FullCleanMixin, serializers.ModelSerializer):
             "period_end",
             "status",
             "created_at",
+            "members",
+            "reopen_reason",
         ]
         read_only_fields = ["created_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["members"] = sorted(member.actor_id for member in instance.members.all())
+        return data
+
     def validate(self, attrs):
-        if self.instance is not None:
-            if self.instance.status == RoundStatus.CLOSED:
-                raise serializers.ValidationError(
-                    _("This round is closed: it can no longer be changed.")
-                )
-            if "region" in attrs and attrs["region"] != self.instance.region:
-                raise serializers.ValidationError(
-                    {"region": _("The region of a round cannot be changed.")}
-                )
-        region = attrs.get("region") or self.instance.region
-        if not region.is_mapping_unit:
-            raise serializers.ValidationError(
-                {"region": _("Rounds are held for a province or a district.")}
-            )
-        programme = attrs.get("programme", self.instance.programme if self.instance else None)
-        if programme is not None and not (
-            region.contains(programme.region) or programme.region.contains(region)
+        if (
+            self.instance is not None
+            and "region" in attrs
+            and attrs["region"] != self.instance.region
         ):
             raise serializers.ValidationError(
-                {"programme": _("The programme must belong to the round's region.")}
+                {"region": _("The region of a round cannot be changed.")}
             )
-        return super().validate(attrs)
+        members = attrs.pop("members", None)
+        reason = attrs.pop("reopen_reason", None)
+        attrs = super().validate(attrs)
+        if members is not None:
+            attrs["members"] = members
+        if reason is not None:
+            attrs["reopen_reason"] = reason
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        status = validated_data.get("status", RoundStatus.DRAFT)
+        if status == RoundStatus.CLOSED:
+            raise serializers.ValidationError(
+                {"status": _("A new round starts as a draft or open.")}
+            )
+        return round_create(
+            user=_user(self),
+            region=validated_data["region"],
+            name=validated_data["name"],
+            period_start=validated_data["period_start"],
+            period_end=validated_data["period_end"],
+            programme=validated_data.get("programme"),
+            members=validated_data.get("members"),
+            open_now=status == RoundStatus.OPEN,
+        )
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        user = _user(self)
+        changes = {
+            field: validated_data[field] for field in ROUND_FIELDS if field in validated_data
+        }
+        if changes:
+            instance = round_update(user=user, round=instance, **changes)
+        if "members" in validated_data:
+            roster_set(user=user, round=instance, actors=validated_data["members"])
+        if "status" in validated_data:
+            instance = round_set_status(
+                user=user,
+                round=instance,
+                status=validated_data["status"],
+                reason=validated_data.get("reopen_reason", ""),
+            )
+        return AssessmentRound.objects.prefetch_related("members").get(pk=instance.pk)
+
+
+class RosterCandidateSerializer(serializers.ModelSerializer):
+    """An actor that may be put on a round's roster, and whether it is on it."""
+
+    sector = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    home_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    on_roster = serializers.BooleanField()
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "sector",
+            "government_level",
+            "home_region",
+            "is_active",
+            "on_roster",
+        ]
+        read_only_fields = fields
 
 
 class RoundSummarySerializer(serializers.ModelSerializer):
@@ -426,8 +489,10 @@ class PairAssessmentCreateSerializer(PairAssessmentUpdateSerializer):
     """A pair to score in a round (an existing assessment of the pair is replaced)."""
 
     round = VisibleRoundField()
-    actor_a = VisibleActorField()
-    actor_b = VisibleActorField()
+    # A round of the user's region may include the offices of the levels above it: the
+    # scoring service then checks that both are on the round's roster.
+    actor_a = RosterActorField()
+    actor_b = RosterActorField()
 
 
 # The who × who matrix --------------------------------------------------------------------
@@ -496,5 +561,5 @@ class ImportResultSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expiry = serializers.DateTimeField(
-        help_text=_lazy("The token stops working at this time; ask for a new one then.")
+        help_text=gettext_lazy("The token stops working at this time; ask for a new one then.")
     )

@@ -3,10 +3,11 @@ assessments are written by ``assessments.services.pair_assessment_save``; bulk i
 exports by the ``imports`` app."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -28,7 +29,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scoping import scope, visible_regions
+from accounts.scoping import roster_candidates, scope, visible_regions
 from actors.models import Actor, GovernmentLevel, Programme, Sector
 from api import filters, serializers
 from api.permissions import (
@@ -39,7 +40,8 @@ from api.permissions import (
     ReadsDetails,
 )
 from assessments.forms import MatrixFilterForm
-from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment
+from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment, RoundMember
+from assessments.rounds import eligible_actors
 from assessments.selectors import end_of_day, matrix_for_round
 from assessments.services import StaleAssessment, pair_assessment_save
 from convergence.converters import RegionCodeConverter
@@ -49,12 +51,12 @@ from imports.services import run_export, run_import
 from imports.tabular import FILE_TYPES, XLSX_CONTENT_TYPE, read_upload
 
 FILE_TYPE_PARAMETER = OpenApiParameter(
-    "file_type", str, enum=list(FILE_TYPES), description=_lazy("csv (default) or xlsx")
+    "file_type", str, enum=list(FILE_TYPES), description=gettext_lazy("csv (default) or xlsx")
 )
 DRY_RUN_PARAMETER = OpenApiParameter(
     "dry_run",
     bool,
-    description=_lazy(
+    description=gettext_lazy(
         "true: check the file and answer what the import would create, update and leave "
         "unchanged (the first 1,000 rows, with their values), writing nothing."
     ),
@@ -66,11 +68,11 @@ IMPORT_OUTCOME = inline_serializer(
         "updated": drf_serializers.IntegerField(),
         "unchanged": drf_serializers.IntegerField(),
         "dry_run": drf_serializers.BooleanField(
-            required=False, help_text=_lazy("Present and true when nothing was written.")
+            required=False, help_text=gettext_lazy("Present and true when nothing was written.")
         ),
         "rows": drf_serializers.ListField(
             required=False,
-            help_text=_lazy("Dry run: each good row's action and values, as stored."),
+            help_text=gettext_lazy("Dry run: each good row's action and values, as stored."),
             child=inline_serializer(
                 "PlannedRow",
                 {
@@ -79,7 +81,7 @@ IMPORT_OUTCOME = inline_serializer(
                     "action": drf_serializers.ChoiceField(choices=list(ACTIONS)),
                     "values": drf_serializers.DictField(),
                     "before": drf_serializers.DictField(
-                        help_text=_lazy("An update's old value of each field it changes.")
+                        help_text=gettext_lazy("An update's old value of each field it changes.")
                     ),
                 },
             ),
@@ -87,7 +89,7 @@ IMPORT_OUTCOME = inline_serializer(
         "notes": drf_serializers.ListField(
             required=False,
             child=drf_serializers.CharField(),
-            help_text=_lazy(
+            help_text=gettext_lazy(
                 "Dry run: what to know before importing (deactivated actors, replaced assessments)."
             ),
         ),
@@ -241,14 +243,18 @@ class ProgrammeViewSet(ReadCreateUpdateViewSet):
 
 MATRIX_PARAMETERS = [
     OpenApiParameter(
-        "sector", int, many=True, description=_lazy("Sector ids; repeat for several.")
+        "sector", int, many=True, description=gettext_lazy("Sector ids; repeat for several.")
     ),
     OpenApiParameter("government_level", int, enum=GovernmentLevel.values),
-    OpenApiParameter("programme", int, description=_lazy("Only the programme's participants.")),
+    OpenApiParameter(
+        "programme", int, description=gettext_lazy("Only the programme's participants.")
+    ),
     OpenApiParameter(
         "as_of",
         OpenApiTypes.DATE,
-        description=_lazy("The levels as they stood at the end of that day (from the history)."),
+        description=gettext_lazy(
+            "The levels as they stood at the end of that day (from the history)."
+        ),
     ),
 ]
 
@@ -269,16 +275,37 @@ MATRIX_PARAMETERS = [
     ),
 )
 class RoundViewSet(FileExportMixin, ReadCreateUpdateViewSet):
-    """Assessment rounds (drafts for admins only). A closed round is read-only."""
+    """Assessment rounds (drafts for admins only) and their rosters, written through the
+    round services: a closed round's fields and roster are frozen; it is reopened with a
+    reason."""
 
     serializer_class = serializers.RoundSerializer
     filterset_class = filters.RoundFilter
     file_actions = {"export_pairs"}
 
     def get_queryset(self):
-        return AssessmentRound.objects.visible_to(self.request.user).select_related(
+        rounds = AssessmentRound.objects.visible_to(self.request.user).select_related(
             "region", "programme"
         )
+        if self.action in ("list", "retrieve"):
+            rounds = rounds.prefetch_related("members")  # the roster is part of a round's body
+        return rounds
+
+    @extend_schema(responses=serializers.RosterCandidateSerializer(many=True))
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def candidates(self, request, pk=None):
+        """The actors that may be put on the round's roster (of its region, below it, or at
+        a level above it, and that the user may name), each saying whether it is on it."""
+        round_ = self.get_object()
+        on_roster = RoundMember.objects.filter(round=round_, actor=OuterRef("pk"))
+        actors = (
+            eligible_actors(round_.region)
+            .filter(pk__in=roster_candidates(request.user).values("pk"))
+            .select_related("sector", "home_region")
+            .annotate(on_roster=Exists(on_roster))
+            .order_by("home_region__code", "name", "pk")
+        )
+        return Response(serializers.RosterCandidateSerializer(actors, many=True).data)
 
     def get_permissions(self):
         if self.action == "import_pairs":
@@ -555,7 +582,9 @@ class ImportView(APIView):
 @extend_schema(
     parameters=[
         OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(IMPORTERS)),
-        OpenApiParameter("region", str, description=_lazy("Only this region and those below it.")),
+        OpenApiParameter(
+            "region", str, description=gettext_lazy("Only this region and those below it.")
+        ),
         FILE_TYPE_PARAMETER,
     ],
     responses=FILE_RESPONSE,

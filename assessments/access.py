@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.scoping import can_read, sees_drafts
+from accounts.scoping import can_read, can_score, sees_drafts
 from assessments.models import AssessmentRound, RoundStatus
 
 
@@ -25,16 +25,35 @@ def get_round_for_user(user, round_id) -> AssessmentRound:
 def rounds_visible_to(user, region) -> list[AssessmentRound]:
     """The region's rounds the user may see, newest first (drafts for admins only)."""
     rounds = AssessmentRound.objects.filter(region=region).visible_to(user)
-    rounds = list(rounds.select_related("programme").latest_first())
+    rounds = list(rounds.select_related("programme", "summary").latest_first())
     for round_ in rounds:
         round_.region = region  # already in hand: no query per round
     return rounds
 
 
-def pick_round(rounds: list[AssessmentRound], raw_id) -> AssessmentRound | None:
-    """The round asked for by ``?round=<id>`` among ``rounds``, else the latest; 404 if absent."""
+def default_round(rounds: list[AssessmentRound], user, region) -> AssessmentRound | None:
+    """The round a page shows when none is asked for (``rounds`` newest first, their
+    summaries loaded): a scorer lands on the open round they score; a reader on the latest
+    round with something scored, so that a new, empty round does not replace last year's
+    figures with 0 % and dashes; the latest round when none has a scored pair."""
+    if not rounds:
+        return None
+    if can_score(user, region):
+        for round_ in rounds:
+            if round_.status == RoundStatus.OPEN:
+                return round_
+    for round_ in rounds:
+        summary = getattr(round_, "summary", None)
+        if summary is not None and summary.assessed:
+            return round_
+    return rounds[0]
+
+
+def pick_round(rounds: list[AssessmentRound], raw_id, *, user, region) -> AssessmentRound | None:
+    """The round asked for by ``?round=<id>`` among ``rounds``, else ``default_round``; 404
+    if the one asked for is not among them."""
     if raw_id in (None, ""):
-        return rounds[0] if rounds else None
+        return default_round(rounds, user, region)
     for round_ in rounds:
         if str(round_.pk) == str(raw_id):
             return round_

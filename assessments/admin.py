@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from assessments.rounds import (
     round_set_status,
     round_update,
 )
+from assessments.summaries import refresh_round_summary
 
 
 class AssessmentRoundAdminForm(forms.ModelForm):
@@ -210,3 +212,15 @@ class PairAssessmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
             and obj.round.status != RoundStatus.CLOSED
             and super().has_delete_permission(request, obj)
         )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            refresh_round_summary(obj.round_id)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            rounds = set(queryset.values_list("round_id", flat=True))
+            super().delete_queryset(request, queryset)
+            for round_id in rounds:
+                refresh_round_summary(round_id)

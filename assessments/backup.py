@@ -41,6 +41,7 @@ from actors.models import (
 )
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment, RoundMember
 from assessments.services import canonical_pair, clean_pair_values, validate_pair
+from assessments.summaries import refresh_round_summary
 from imports.tabular import ImportRefused
 
 FORMAT = "peta-konvergensi/round"
@@ -1171,6 +1172,7 @@ class _Restore:
         if self.errors:
             raise _refuse(self.errors.items)  # the transaction is rolled back
         self._write_pairs(round_, assessments)
+        refresh_round_summary(round_.pk)
         return round_
 
     def _write_members(self, round_) -> set[int]:

@@ -370,3 +370,46 @@ class PairAssessment(models.Model):
 
     def __str__(self):
         return f"{self.actor_a} ↔ {self.actor_b}: {self.get_level_display()}"
+
+
+class RoundSummary(models.Model):
+    """The counts a dashboard, a ranking or the national overview reads of a round, kept
+    current in the same transaction as every write to the round's pairs or roster
+    (``assessments.summaries.refresh_round_summary``), so that none of them reads the
+    pairs. ``version`` grows with every refresh: what is built from a round (its matrix,
+    its network measures, its reports) is valid while the version is unchanged."""
+
+    round = models.OneToOneField(
+        AssessmentRound,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="summary",
+    )
+    members = models.PositiveIntegerField(_("members"), default=0)
+    assessed = models.PositiveIntegerField(_("pairs assessed"), default=0)
+    level_0 = models.PositiveIntegerField(default=0)
+    level_1 = models.PositiveIntegerField(default=0)
+    level_2 = models.PositiveIntegerField(default=0)
+    level_3 = models.PositiveIntegerField(default=0)
+    level_4 = models.PositiveIntegerField(default=0)
+    level_total = models.PositiveIntegerField(_("sum of the levels"), default=0)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    jurisdiction_path = "round__region"
+
+    class Meta:
+        verbose_name = _("round summary")
+        verbose_name_plural = _("round summaries")
+
+    def __str__(self):
+        return f"{self.round_id}: {self.assessed}/{self.possible}"
+
+    @property
+    def possible(self) -> int:
+        return self.members * (self.members - 1) // 2
+
+    @property
+    def counts(self) -> dict[int, int]:
+        return {level: getattr(self, f"level_{level}") for level in Level.values}

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.scoping import can_administer
 from actors.models import Actor, Programme, Region
 from assessments.models import AssessmentRound, PairAssessment, RoundMember, RoundStatus
+from assessments.summaries import refresh_round_summary
 from convergence.validators import validate_plain_name
 
 ROUND_FIELDS = ("name", "period_start", "period_end", "programme")
@@ -191,6 +192,7 @@ def round_create(
     )
     if open_now:
         _set_status(round_, RoundStatus.OPEN, user=user)
+    refresh_round_summary(round_.pk)
     return round_
 
 
@@ -267,6 +269,7 @@ def roster_set(*, user, round: AssessmentRound, actors: Iterable[Actor]) -> None
         RoundMember,
         default_user=user,
     )
+    refresh_round_summary(current.pk)
 
 
 @transaction.atomic
@@ -368,13 +371,14 @@ def _set_status(round: AssessmentRound, status: str, *, user, reason: str = "") 
     if reason:
         round._change_reason = reason
     round.save(update_fields=["status"])
+    refresh_round_summary(round.pk)  # what was built while it was open is stale now
 
 
 def withdraw_inactive_members(actor_ids: Iterable[int]) -> int:
     """Deactivated actors leave the rosters of the rounds not yet closed where nobody scored
     them (an actor no longer active is not scored); closed rounds keep them. Called for
-    every deactivation (``assessments.signals`` and the actor import). Returns how many
-    memberships ended."""
+    every deactivation (``assessments.signals`` and the actor import). Returns in how many
+    rounds memberships ended."""
     ids = list(actor_ids)
     if not ids:
         return 0
@@ -388,11 +392,13 @@ def withdraw_inactive_members(actor_ids: Iterable[int]) -> int:
         Q(actor_a=OuterRef("actor_id")) | Q(actor_b=OuterRef("actor_id")),
         round=OuterRef("round_id"),
     )
-    ended = 0
+    rounds = set()
     for member in members.exclude(Exists(scored)):
         member.delete()  # one history record each
-        ended += 1
-    return ended
+        rounds.add(member.round_id)
+    for round_id in rounds:
+        refresh_round_summary(round_id)
+    return len(rounds)
 
 
 def _unique(actors: Iterable[Actor]) -> list[Actor]:

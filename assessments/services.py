@@ -19,6 +19,7 @@ from assessments.models import (
     RoundMember,
     RoundStatus,
 )
+from assessments.summaries import refresh_round_summary
 from convergence.validators import normalize_newlines, unsafe_free_text_message
 
 # The lists kept with each pair, each from its own fixed vocabulary (ChoiceListField).
@@ -418,4 +419,5 @@ def pair_assessment_save(
     assessment = _write_pair(
         round=round, first=first, second=second, values=values, expected_version=expected_version
     )
+    refresh_round_summary(round.pk)
     return assessment

@@ -24,7 +24,7 @@ def is_htmx(request) -> bool:
 def region_matrix(request, code):
     region = get_region_for_user(request.user, code)
     rounds = rounds_visible_to(request.user, region)
-    round_ = pick_round(rounds, request.GET.get("round"))
+    round_ = pick_round(rounds, request.GET.get("round"), user=request.user, region=region)
     filters = MatrixFilterForm(request.GET or None, region=region)
     context = {
         "region": region,

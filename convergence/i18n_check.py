@@ -147,6 +147,11 @@ TRANSLATION_FUNCTIONS = {
 }
 
 
+# The names makemessages (xgettext) extracts: ``_``, the functions' own names. A call through
+# any other alias (``gettext_lazy as _lazy``) is never extracted.
+EXTRACTED_NAMES = {"_", *TRANSLATION_FUNCTIONS}
+
+
 def untranslatable_calls_in(source: str, filename: str = "<source>") -> list[tuple[int, str]]:
     """(line, reason) of each translation call in ``source`` that makemessages cannot
     extract. The translation functions are those imported from django.utils.translation,
@@ -169,7 +174,9 @@ def untranslatable_calls_in(source: str, filename: str = "<source>") -> list[tup
         if isinstance(node, ast.Call) and (name := called_name(node)):
             literals = names[name]
             arguments = node.args[:literals]
-            if inside_fstring:
+            if name not in EXTRACTED_NAMES:
+                problems.append((node.lineno, f"{name}() is an alias makemessages does not read"))
+            elif inside_fstring:
                 problems.append((node.lineno, f"{name}() inside an f-string"))
             elif len(arguments) < literals or not all(
                 isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in arguments

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Jurisdiction
 from actors.models import Actor, ActorKind, GovernmentLevel, Programme, Region, Sector
 from assessments.models import AssessmentRound, PairAssessment, RoundMember, RoundStatus
+from assessments.summaries import refresh_round_summary
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -63,6 +64,8 @@ class ActorFactory(factory.django.DjangoModelFactory):
         bulk_create_with_history(
             [RoundMember(round=round_, actor=actor) for round_ in rounds], RoundMember
         )
+        for round_ in rounds:
+            refresh_round_summary(round_.pk)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -95,6 +98,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
         bulk_create_with_history(
             [RoundMember(round=round_, actor=actor) for actor in extracted], RoundMember
         )
+        refresh_round_summary(round_.pk)
 
 
 class PairFactory(factory.django.DjangoModelFactory):
@@ -129,4 +133,6 @@ def score(round_, actor_x, actor_y, level, **extra):
     for actor in (first, second):  # a scored actor is on the roster
         if not RoundMember.objects.filter(round=round_, actor=actor).exists():
             RoundMember.objects.create(round=round_, actor=actor)
-    return PairFactory(round=round_, actor_a=first, actor_b=second, level=level, **extra)
+    pair = PairFactory(round=round_, actor_a=first, actor_b=second, level=level, **extra)
+    refresh_round_summary(round_.pk)
+    return pair

@@ -54,12 +54,15 @@ def test_the_call_check_catches_what_makemessages_cannot_extract():
         "D = f\"{_('Legend')}: x\"\n"
         "E = ngettext('%(n)d pair', '%(n)d pairs', 3)\n"
         "F = _('Hello ' + name)\n"
+        "from django.utils.translation import gettext_lazy as _lazy\n"
+        "G = _lazy('Never extracted')\n"
     )
     assert untranslatable_calls_in(source) == [
         (5, "_() on something other than a literal"),
         (6, "_() on something other than a literal"),
         (7, "_() inside an f-string"),
         (9, "_() on something other than a literal"),
+        (11, "_lazy() is an alias makemessages does not read"),
     ]
 
 

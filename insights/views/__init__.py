@@ -16,7 +16,9 @@ class RegionRound:
 
 
 def region_and_round(request, code) -> RegionRound:
-    """The region (403 outside jurisdiction) and the round picked by ``?round=`` (or latest)."""
+    """The region (403 outside jurisdiction) and the round picked by ``?round=`` (or the
+    default: ``assessments.access.default_round``)."""
     region = get_region_for_user(request.user, code)
     rounds = rounds_visible_to(request.user, region)
-    return RegionRound(region, rounds, pick_round(rounds, request.GET.get("round")))
+    round_ = pick_round(rounds, request.GET.get("round"), user=request.user, region=region)
+    return RegionRound(region, rounds, round_)

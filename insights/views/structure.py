@@ -62,7 +62,7 @@ def who_how(request, programme_id):
     if raw_round in (None, ""):
         round_ = selectors.default_round_for_programme(rounds=rounds, programme=programme)
     else:
-        round_ = pick_round(rounds, raw_round)
+        round_ = pick_round(rounds, raw_round, user=request.user, region=programme.region)
     context = {
         "programme": programme,
         "region": programme.region,

@@ -217,13 +217,23 @@ def test_a_round_is_held_for_a_province_or_a_district(admin_user, district):
 
 def test_a_closed_round_is_read_only(admin_user, district):
     closed = RoundFactory(region=district, status=RoundStatus.CLOSED, name="Tutup")
+    client = api_client(admin_user)
     before = snapshot()
-    response = api_client(admin_user).patch(
-        f"/api/v1/rounds/{closed.pk}/", {"status": "open"}, format="json"
-    )
+    response = client.patch(f"/api/v1/rounds/{closed.pk}/", {"name": "Baru"}, format="json")
     assert response.status_code == 400
     assert "closed" in response.json()["non_field_errors"][0]
+    # Reopening needs a reason, kept in the round's history.
+    response = client.patch(f"/api/v1/rounds/{closed.pk}/", {"status": "open"}, format="json")
+    assert response.status_code == 400
+    assert "reopened" in response.json()["reopen_reason"][0]
     assert snapshot() == before
+    response = client.patch(
+        f"/api/v1/rounds/{closed.pk}/",
+        {"status": "open", "reopen_reason": "Data Puskesmas susulan"},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["status"] == "open"
+    assert closed.history.latest().history_change_reason == "Data Puskesmas susulan"
 
 
 def test_the_region_of_a_round_does_not_change(admin_user, open_round, other_district):

@@ -362,3 +362,25 @@ def test_the_admin_edits_the_roster_through_the_same_rules(
     keep = [actors[0].pk, actors[1].pk, actors[2].pk, provincial[0].pk]
     assert client.post(url, {**form, "members": keep}).status_code == 302
     assert provincial[0].name in names(open_round) and actors[3].name not in names(open_round)
+
+
+def test_a_new_empty_round_does_not_replace_last_year_s_figures(
+    admin_user, planner, scorer, district, actors
+):
+    """Planners land on the latest round with something scored; scorers on the open one."""
+    last_year = RoundFactory(region=district, name="Pemetaan 2025", period_start=date(2025, 1, 1))
+    score(last_year, actors[0], actors[1], 3)
+    round_close(user=admin_user, round=last_year)
+    round_create(
+        user=admin_user,
+        region=district,
+        name="Pemetaan 2026",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        open_now=True,
+    )
+    planners_page = page_client(planner).get("/regions/72.10/").content.decode()
+    assert f'<option value="{last_year.pk}" selected' in planners_page
+    scorers_page = page_client(scorer).get("/regions/72.10/matrix/").content.decode()
+    new = AssessmentRound.objects.get(name="Pemetaan 2026")
+    assert f'<option value="{new.pk}" selected' in scorers_page

@@ -177,7 +177,7 @@ def _api_cases(world):
         "region": "72.10",
         "period_start": "2027-01-01",
         "period_end": "2027-12-31",
-        "status": "open",
+        "status": "draft",  # one round of a region and programme is open at a time
     }
     participant = {"actor": a.pk, "role": "lead", "contribution_note": "APBD {bad}"}
     sector = {"code": "sport", "name_id": "Olahraga {bad}", "name_en": "Sport"}
