@@ -15,13 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import access_for
 from convergence.validators import unsafe_text_message
-from imports.tabular import ImportRefused, RowError, Table, columns_by_name, read_table
+from imports.tabular import (
+    ImportRefused,
+    RowError,
+    Table,
+    columns_by_name,
+    read_table,
+    refuse,
+)
 from imports.vocabulary import in_each_language
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -245,7 +252,17 @@ def execute(
         plan.raise_if_refused()
         if expected is not None and plan.digest != expected:
             raise PreviewOutdated(plan)
-        plan.write()
+        try:
+            plan.write()
+        except IntegrityError:
+            # Someone wrote one of these records between the plan and the write (a second
+            # click on "Confirm", another admin): the transaction is rolled back whole.
+            raise refuse(
+                _(
+                    "Some of these records were written by someone else while the file was "
+                    "imported, so nothing was imported: check the file again."
+                )
+            ) from None
         plan.written = True
     return plan
 

@@ -45,8 +45,8 @@ def import_page(request):
         rounds=rounds.filter(status=RoundStatus.OPEN),
     )
     if request.method == "POST" and form.is_valid():
-        kind, round_ = form.cleaned_data["kind"], form.cleaned_data["round"]
-        upload = form.cleaned_data["file"]
+        kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+        round_ = form.cleaned_data["round"] if IMPORTERS[kind].needs_round else None
         try:
             data = read_upload(upload)
             plan = run_import(kind=kind, data=data, user=request.user, round=round_, dry_run=True)

@@ -239,3 +239,11 @@ def test_only_admins_preview_or_confirm(request, admin_page, district, health, p
     assert confirm(client, token).status_code == status
     assert client.get("/imports/confirm/").status_code in (status, 405)
     assert snapshot() == before
+
+
+def test_a_round_chosen_for_an_actor_file_is_not_bound_to_it(admin_page, open_round, health):
+    response = preview(admin_page, round=open_round.pk)
+    assert response.status_code == 200
+    assert 'name="round"' not in response.content.decode().split("confirm-import")[1]
+    assert confirm(admin_page, token_of(response)).status_code == 302
+    assert Actor.objects.filter(short_name="Dinsos").exists()

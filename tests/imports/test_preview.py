@@ -280,3 +280,30 @@ def test_an_unchanged_file_previews_as_unchanged(admin_user, actors):
     data, _type = write_table(*export_actors(Actor.objects.all()), "xlsx")
     plan = run_import(kind="actors", data=data, user=admin_user, dry_run=True)
     assert plan.as_dict() == {"created": 0, "updated": 0, "unchanged": 5}
+
+
+def test_a_record_written_meanwhile_refuses_the_whole_import(
+    admin_user, sigi_actors_file, monkeypatch
+):
+    """Two confirmations at once (a double click, two admins): the second one's insert
+    meets the first one's row; it is refused whole, not answered with an error page."""
+    from imports import actors as actor_import
+
+    real_bulk_create = actor_import.bulk_create
+
+    def racing_bulk_create(model, objs, *, user):
+        Actor.objects.create(
+            name="Dinas Sosial Kabupaten Sigi",
+            short_name="Dinsos",
+            kind="government",
+            sector=objs[0].sector,
+            government_level=2,
+            home_region=objs[0].home_region,
+        )  # written by the other request, just before this one inserts
+        return real_bulk_create(model, objs, user=user)
+
+    monkeypatch.setattr(actor_import, "bulk_create", racing_bulk_create)
+    before = snapshot()
+    with pytest.raises(ImportRefused, match="written by someone else"):
+        run_import(kind="actors", data=sigi_actors_file, user=admin_user)
+    assert snapshot() == before
