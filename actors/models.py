@@ -461,6 +461,11 @@ class ProgrammeParticipant(models.Model):
     def __str__(self):
         return f"{self.actor} — {self.get_role_display()}"
 
+    @property
+    def stage_labels(self) -> list[str]:
+        labels = dict(ProgrammeStage.choices)
+        return [str(labels.get(stage, stage)) for stage in self.stages]
+
     def clean(self):
         self.contribution_note = normalize_newlines(self.contribution_note)
         if (

@@ -199,3 +199,22 @@ def untranslatable_calls(directory: Path = ROOT) -> list[str]:
         for line, reason in untranslatable_calls_in(path.read_text(encoding="utf-8"), str(path)):
             problems.append(f"{path.relative_to(directory)}:{line}: {reason}")
     return problems
+
+
+def compiled_catalogue_problems() -> list[str]:
+    """Entries whose compiled translation (the committed .mo, which Django reads) differs
+    from the catalogue's: a .mo not rebuilt, or a catalogue msgfmt refused to compile
+    (e.g. two plural forms where Indonesian has one)."""
+    committed = polib.pofile(str(CATALOGUE))
+    compiled = {
+        (entry.msgctxt, entry.msgid): entry.msgstr_plural or entry.msgstr
+        for entry in polib.mofile(str(CATALOGUE.with_suffix(".mo")))
+    }
+    problems = []
+    for entry in committed.translated_entries():
+        expected = entry.msgstr_plural or entry.msgstr
+        if compiled.get((entry.msgctxt, entry.msgid)) != expected:
+            problems.append(
+                f"not compiled (run compilemessages and read its errors): {entry.msgid!r}"
+            )
+    return problems

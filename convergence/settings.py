@@ -236,6 +236,19 @@ IMPORT_XLSX_MAX_XML_NODES = env_int("IMPORT_XLSX_MAX_XML_NODES", 1_000_000)
 # An upload waits this long in MEDIA_ROOT for its preview to be confirmed (imports/pending.py).
 IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 60)
 
+# Rankings (province and national): a round is ranked only when enough of its pairs are
+# scored, otherwise one or two pairs decide its place. Default: half of its possible pairs,
+# and at least 20 pairs (with 20, one pair scored one level differently moves the index by
+# 25 / 20 = 1.25 points; with 1 pair, by 25). Rounds below are listed apart.
+RANKING_MIN_COVERAGE_PERCENT = env_int("RANKING_MIN_COVERAGE_PERCENT", 50)
+RANKING_MIN_PAIRS = env_int("RANKING_MIN_PAIRS", 20)
+if not 0 <= RANKING_MIN_COVERAGE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        f"RANKING_MIN_COVERAGE_PERCENT must be from 0 to 100; got {RANKING_MIN_COVERAGE_PERCENT}"
+    )
+if RANKING_MIN_PAIRS < 1:
+    raise ImproperlyConfigured(f"RANKING_MIN_PAIRS must be 1 or more; got {RANKING_MIN_PAIRS}")
+
 # API tokens (django-rest-knox): stored hashed, valid this long after they are issued,
 # revoked when their user's password changes or the user is deactivated.
 REST_KNOX = {

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import convergence.converters  # noqa: F401  (registers <region:...>)
-from insights.views import structure, trends
+from insights.views import actors, structure, trends
 
 app_name = "insights"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("regions/<region:code>/sectors/", structure.sector_matrix, name="sectors"),
     path("regions/<region:code>/levels/", structure.by_level, name="by_level"),
     path("programmes/<int:programme_id>/who-how/", structure.who_how, name="who_how"),
+    # one actor's page
+    path("regions/<region:code>/actors/<int:actor_id>/", actors.actor_page, name="actor"),
 ]

@@ -84,6 +84,7 @@ def report_context(report: RegionReport) -> dict:
         network=network,
         network_svg=network_svg(network) if network.nodes else "",
         central_actors=network.by_betweenness[:CENTRAL_ACTORS],
+        brokers=network.brokers[:CENTRAL_ACTORS],
         gaps=gaps,
         gap_rows=_gap_paragraphs(gaps.gaps[:GAP_ROWS]),
         gaps_left_out=max(0, len(gaps.gaps) - GAP_ROWS),

@@ -82,8 +82,9 @@ def region_report(
 
     Each round's matrix is read once and shared by the selectors (``reuse_matrices``).
     Queries, whatever the number of actors: the matrices of this round and the previous
-    one 4 (2 in a first round), the mechanisms and factors for the by-level table 1, the
-    pair rows 1; a province adds its ranking, 4.
+    one 4 (2 in a first round), the change like for like 1 (none in a first round), the
+    mechanisms and factors for the by-level table 1, the pair rows 1; a province adds its
+    ranking, 5.
     """
     with reuse_matrices():
         return _region_report(

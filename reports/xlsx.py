@@ -193,7 +193,7 @@ def _summary(workbook, report: RegionReport) -> None:
         (_("Mean level (0–4)"), summary.mean, DECIMAL),
         (_("Convergence index"), _percent(summary.index_percent), PERCENT),
         (_("Highest level"), summary.highest, None),
-        (_("Network density"), report.content.network.density, "0.000"),
+        (_("Density among the assessed pairs"), report.content.network.density, PERCENT),
     ]
     for label, value, number_format in figures:
         sheet.ws.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
@@ -218,23 +218,15 @@ def _summary(workbook, report: RegionReport) -> None:
         [_("Levels: share of the assessed pairs. Not assessed: share of all possible pairs.")]
     )
 
-    change = report.dashboard.change
-    sheet.append([])
-    sheet.ws.append([sheet.cell(_("Change since the previous round"), font=BOLD)])
-    if change is None:
-        sheet.append([_("This is the region's first round: there is nothing to compare with yet.")])
-    else:
-        previous = report.dashboard.previous
-        sheet.append([_("Previous round"), previous.round.name])
-        for label, value, number_format in (
-            (_("Convergence index, percentage points"), change.index_points, "+0.0;-0.0;0.0"),
-            (_("Mean level, difference"), change.mean, "+0.00;-0.00;0.00"),
-            (_("Coverage, percentage points"), change.coverage_points, "+0.0;-0.0;0.0"),
-            (_("Pairs assessed, difference"), change.assessed, "+0;-0;0"),
-        ):
-            sheet.ws.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
-        for kind, pairs in report.content.comparison.groups:
-            sheet.append([str(kind.label), len(pairs)])
+    sheet.append(
+        [
+            _(
+                "Density: of the assessed pairs, the share linked at cooperation or above "
+                "(pairs not assessed are unknown, not missing links)."
+            )
+        ]
+    )
+    _summary_change(sheet, report)
 
     gaps = report.content.gaps
     sheet.append([])
@@ -251,6 +243,46 @@ def _summary(workbook, report: RegionReport) -> None:
             [sheet.level(level.value), sheet.cell(str(level.label)), None, str(level.definition)]
         )
     sheet.ws.append([sheet.level(None), _("Not assessed"), None, _("Never counted as 0.")])
+
+
+def _summary_change(sheet: Sheet, report: RegionReport) -> None:
+    """The change since the previous round, like for like, and what is counted beside it."""
+    change = report.dashboard.change
+    sheet.append([])
+    sheet.ws.append([sheet.cell(_("Change since the previous round"), font=BOLD)])
+    if change is None:
+        sheet.append([_("There is no earlier round of this region to compare this round with.")])
+        return
+    previous = report.dashboard.previous
+    not_rescored = (
+        _("Not yet scored in this round")
+        if change.still_open
+        else _("Scored in the previous round only")
+    )
+    sheet.append([_("Previous round"), previous.round.name])
+    sheet.append(
+        [
+            _(
+                "Like for like: computed on the pairs scored in both rounds only; pairs "
+                "scored in one of the two rounds are counted beside it, not in it."
+            )
+        ]
+    )
+    signed = "+0.0;-0.0;0.0"
+    for label, value, number_format in (
+        (_("Pairs scored in both rounds"), change.paired, None),
+        (_("Mean level of these pairs, previous round"), change.mean_before, DECIMAL),
+        (_("Mean level of these pairs, this round"), change.mean_now, DECIMAL),
+        (_("Mean level, difference"), change.mean, "+0.00;-0.00;0.00"),
+        (_("Convergence index, percentage points"), change.index_points, signed),
+        (_("Improved"), change.improved, None),
+        (_("Declined"), change.declined, None),
+        (_("Unchanged"), change.unchanged, None),
+        (_("Newly scored in this round"), change.newly_scored, None),
+        (not_rescored, change.not_rescored, None),
+        (_("Coverage, percentage points"), report.dashboard.coverage_points, signed),
+    ):
+        sheet.ws.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
 
 
 def _matrix(workbook, report: RegionReport) -> None:
@@ -381,7 +413,9 @@ def _by_level(workbook, report: RegionReport) -> None:
 
 def _network(workbook, report: RegionReport) -> None:
     network = report.content.network
-    sheet = Sheet(workbook, _("Network metrics"), {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12})
+    sheet = Sheet(
+        workbook, _("Network metrics"), {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12, 7: 12, 8: 10}
+    )
     sheet.header(
         [
             _("Actor"),
@@ -389,9 +423,9 @@ def _network(workbook, report: RegionReport) -> None:
             _("Links"),
             _("Weighted degree"),
             _("Betweenness"),
+            _("Brokerage"),
             _("Pairs assessed"),
             _("Isolated"),
-            _("Bridges health and non-health"),
         ],
         alignment=WRAPPED,
     )
@@ -407,11 +441,28 @@ def _network(workbook, report: RegionReport) -> None:
                 sheet.cell(node.degree),
                 sheet.cell(node.weighted_degree),
                 sheet.cell(node.betweenness, number_format="0.000"),
+                sheet.cell(node.brokerage, number_format=PERCENT),
                 sheet.cell(node.assessed_pairs),
                 sheet.cell(answer(node.is_isolated)),
-                sheet.cell(answer(node.is_bridge)),
             ]
         )
+    sheet.append([])
+    for definition in (
+        _(
+            "Links: actors linked at cooperation or above. Weighted degree: the sum of "
+            "their levels."
+        ),
+        _(
+            "Betweenness: share of the shortest connections between two other actors that "
+            "pass through the actor (0–1); a link's length is 1 / level, so connections "
+            "follow the strongest ties."
+        ),
+        _(
+            "Brokerage: of the pairs of one health and one non-health actor (the actor "
+            "itself left out), the share whose shortest connection runs through the actor."
+        ),
+    ):
+        sheet.append([definition])
 
 
 def _gaps(workbook, report: RegionReport) -> None:
@@ -479,10 +530,12 @@ def _change(workbook, report: RegionReport) -> None:
 
 
 def _districts(workbook, report: RegionReport) -> None:
+    ranking = report.ranking
     sheet = Sheet(
         workbook,
         _("Districts"),
-        {1: 8, 2: 32, 3: 10, 4: 40, 5: 14, 6: 12, 7: 12, 8: 12, 9: 12, 10: 10},
+        {1: 8, 2: 32, 3: 10, 4: 40, 5: 10, 6: 14, 7: 12, 8: 12, 9: 12, 10: 12, 11: 10}
+        | {12: 14, 13: 12, 14: 30},
     )
     sheet.header(
         [
@@ -490,23 +543,35 @@ def _districts(workbook, report: RegionReport) -> None:
             _("District / city"),
             _("Kemendagri code"),
             _("Round"),
+            _("Status"),
             _("Convergence index"),
             _("Mean level (0–4)"),
             _("Coverage"),
             _("Pairs assessed"),
             _("Possible pairs"),
             _("Actors"),
+            _("Change since the previous round, index points"),
+            _("Pairs scored in both rounds"),
+            _("Ranked"),
         ],
         alignment=WRAPPED,
     )
-    for standing in [*report.ranking.ranked, *report.ranking.unranked]:
+    for standing in ranking.standings:
         summary = standing.summary
+        change = standing.change
+        if standing.rank is not None:
+            ranked = _("Yes")
+        elif standing.round is None:
+            ranked = _("No round yet.")
+        else:
+            ranked = _("Not enough scored to rank")
         sheet.ws.append(
             [
                 sheet.cell(standing.rank),
                 sheet.cell(standing.district.name),
                 sheet.cell(standing.district.code),
                 sheet.cell(standing.round.name if standing.round else ""),
+                sheet.cell(str(standing.round.get_status_display()) if standing.round else ""),
                 sheet.cell(
                     _percent(summary.index_percent) if summary else None, number_format=PERCENT
                 ),
@@ -515,5 +580,27 @@ def _districts(workbook, report: RegionReport) -> None:
                 sheet.cell(summary.assessed if summary else None),
                 sheet.cell(summary.possible if summary else None),
                 sheet.cell(standing.actor_count),
+                sheet.cell(change.index_points if change else None, number_format="+0.0;-0.0;0.0"),
+                sheet.cell(change.paired if change else None),
+                sheet.cell(ranked),
             ]
         )
+    rule = ranking.rule
+    sheet.append([])
+    sheet.append(
+        [
+            _(
+                "Ranked: the latest round has at least %(coverage)s %% of its possible pairs "
+                "scored, and at least %(pairs)s pairs."
+            )
+            % {"coverage": rule.min_coverage_percent, "pairs": rule.min_pairs}
+        ]
+    )
+    sheet.append(
+        [
+            _(
+                "Change since the previous round: the convergence index of the pairs scored "
+                "in both rounds, in percentage points."
+            )
+        ]
+    )

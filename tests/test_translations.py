@@ -3,6 +3,7 @@ string missing from the catalogue, none untranslated or fuzzy."""
 
 from convergence.i18n_check import (
     catalogue_problems,
+    compiled_catalogue_problems,
     untranslatable_calls,
     untranslatable_calls_in,
     unwrapped_in_templates,
@@ -74,3 +75,7 @@ def test_the_network_legend_speaks_the_reader_s_language(viewer_client, open_rou
     svg = viewer_client.get("/regions/72.10/network.svg").content.decode()
     assert "Garis: tingkat konvergensi" in svg
     assert "tidak digambar" in svg and "Links: degree" not in svg
+
+
+def test_the_compiled_catalogue_is_the_catalogue():
+    assert compiled_catalogue_problems() == []

@@ -2,6 +2,21 @@
 
 A link is a pair scored at cooperation or above. Level 0 ("none") and pairs not assessed
 are no link, so an actor whose pairs are all "none" or unscored is isolated.
+
+Measures (each shown with its definition in words on the pages and in the reports):
+
+- density among the assessed pairs: links / pairs assessed, beside the coverage (pairs
+  assessed / possible). A pair nobody has scored is unknown, not a missing link;
+- betweenness with the level as strength: shortest paths (Brandes 2001, networkx
+  ``weight=``) where a link's length is 1 / level, as in Newman (2001) and Opsahl,
+  Agneessens & Skvoretz (2010, α = 1): a route through strong ties is shorter than one
+  through weak ties, so a broker between well-tied groups outranks an actor with many
+  cooperation-level ties. Lengths are 12 / level (12, 6, 4, 3), whole numbers, so that
+  equal routes tie exactly;
+- health ↔ non-health brokerage: the same betweenness counted only on the shortest paths
+  between a health and a non-health actor (Brandes 2008, "betweenness of a subset",
+  ``networkx.betweenness_centrality_subset``), as the share of those pairs (other than the
+  actor itself) whose shortest paths run through the actor.
 """
 
 import math
@@ -18,36 +33,39 @@ from assessments.models import AssessmentRound, Level
 from assessments.selectors import LevelSummary, Matrix, matrix_for_round
 from convergence.validators import xml_safe
 
-# A link needs at least cooperation; a bridge needs links at coordination or above.
+# A link needs at least cooperation.
 LINK_LEVEL = Level.COOPERATION
-BRIDGE_LEVEL = Level.COORDINATION
+# The length of a link for shortest paths: 1 / level, scaled to whole numbers.
+LINK_LENGTH = {1: 12, 2: 6, 3: 4, 4: 3}
 
 
 @dataclass(frozen=True)
 class NetworkNode:
-    """One actor and its place in the network."""
+    """One actor and its place in the network.
+
+    ``brokerage`` is None where it cannot be measured: the round needs actors on both sides
+    of health ↔ non-health besides this one.
+    """
 
     actor: Actor
     degree: int
     weighted_degree: int
     betweenness: float
+    brokerage: float | None
     assessed_pairs: int
-    health_links: int
-    non_health_links: int
 
     @property
     def sector(self) -> Sector:
         return self.actor.sector
 
     @property
+    def brokerage_percent(self) -> float | None:
+        return None if self.brokerage is None else self.brokerage * 100
+
+    @property
     def is_isolated(self) -> bool:
         """No link at cooperation or above (its pairs are "none" or not assessed)."""
         return self.degree == 0
-
-    @property
-    def is_bridge(self) -> bool:
-        """Links at coordination or above both to health and to non-health actors."""
-        return self.health_links > 0 and self.non_health_links > 0
 
 
 @dataclass(frozen=True)
@@ -66,7 +84,11 @@ class SectorGroup:
 
 @dataclass(frozen=True)
 class Network:
-    """The network of a round. ``nodes`` follow the matrix order: by sector, health first."""
+    """The network of a round. ``nodes`` follow the matrix order: by sector, health first.
+
+    ``density``: links / pairs assessed (None when no pair is assessed); ``brokers``: the
+    actors with a health ↔ non-health brokerage above 0, highest first.
+    """
 
     round: AssessmentRound
     nodes: list[NetworkNode]
@@ -75,15 +97,36 @@ class Network:
     summary: LevelSummary
     density: float | None
     isolated: list[NetworkNode]
-    bridges: list[NetworkNode]
+    brokers: list[NetworkNode]
+    health_actors: int
+    non_health_actors: int
 
     @property
     def possible_pairs(self) -> int:
         return self.summary.possible
 
     @property
+    def assessed_pairs(self) -> int:
+        return self.summary.assessed
+
+    @property
+    def coverage_percent(self) -> float | None:
+        coverage = self.summary.coverage
+        return None if coverage is None else coverage * 100
+
+    @property
     def density_percent(self) -> float | None:
         return None if self.density is None else self.density * 100
+
+    @property
+    def brokerage_measured(self) -> bool:
+        """Whether there are health and non-health actors to broker between."""
+        return self.health_actors > 0 and self.non_health_actors > 0
+
+    @property
+    def without_brokerage(self) -> int:
+        """Actors that lie on no shortest path between health and non-health."""
+        return sum(1 for node in self.nodes if node.brokerage == 0)
 
     @property
     def by_betweenness(self) -> list[NetworkNode]:
@@ -92,6 +135,10 @@ class Network:
 
 def _rank_key(node: NetworkNode):
     return (-node.betweenness, -node.weighted_degree, node.actor.name, node.actor.pk)
+
+
+def _broker_key(node: NetworkNode):
+    return (-node.brokerage, -node.betweenness, node.actor.name, node.actor.pk)
 
 
 # Qualitative colours for sectors (Okabe-Ito, then Paul Tol's), distinct in print; health,
@@ -128,45 +175,37 @@ def network_for_round(*, round: AssessmentRound) -> Network:
 def network_from_matrix(*, matrix: Matrix) -> Network:
     """The network of a matrix already read (reports that show both read it once).
 
-    - density: links / possible pairs (``networkx.density`` of the undirected graph);
+    - density: links / pairs assessed;
     - degree: number of links; weighted degree: the sum of their levels (1–4);
-    - betweenness: share of shortest paths between other actors that pass through the
-      actor, normalised over all actors of the round (``networkx.betweenness_centrality``,
-      every link one step whatever its level);
-    - bridges: actors with links at coordination or above (level ≥ 2) both to at least one
-      health actor and to at least one non-health actor, by betweenness, highest first.
+    - betweenness: share of the shortest paths between two other actors that pass through
+      the actor, a link's length being 1 / level (``LINK_LENGTH``), normalised over all
+      actors of the round (``networkx.betweenness_centrality``, ``weight=``);
+    - brokerage: ``health_brokerage``.
     """
     actors = matrix.actors
     by_id = {actor.pk: actor for actor in actors}
     graph = nx.Graph()
     graph.add_nodes_from(by_id)
     assessed = dict.fromkeys(by_id, 0)
-    health_links = dict.fromkeys(by_id, 0)
-    non_health_links = dict.fromkeys(by_id, 0)
     links = []
     for (a, b), level in sorted(matrix.levels.items()):
         assessed[a] += 1
         assessed[b] += 1
         if level < LINK_LEVEL:
             continue
-        graph.add_edge(a, b, level=level)
+        graph.add_edge(a, b, level=level, length=LINK_LENGTH[level])
         links.append(NetworkLink(by_id[a], by_id[b], level))
-        if level >= BRIDGE_LEVEL:
-            for this, other in ((a, b), (b, a)):
-                if by_id[other].sector.is_health:
-                    health_links[this] += 1
-                else:
-                    non_health_links[this] += 1
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    betweenness = nx.betweenness_centrality(graph, normalized=True, weight="length")
+    health = {actor.pk for actor in actors if actor.sector.is_health}
+    brokerage = health_brokerage(graph, health=health)
     nodes = [
         NetworkNode(
             actor=actor,
             degree=graph.degree(actor.pk),
             weighted_degree=graph.degree(actor.pk, weight="level"),
             betweenness=betweenness[actor.pk],
+            brokerage=brokerage[actor.pk],
             assessed_pairs=assessed[actor.pk],
-            health_links=health_links[actor.pk],
-            non_health_links=non_health_links[actor.pk],
         )
         for actor in actors
     ]
@@ -180,10 +219,38 @@ def network_from_matrix(*, matrix: Matrix) -> Network:
             for index, (sector, members) in enumerate(matrix.sector_groups)
         ],
         summary=summary,
-        density=nx.density(graph) if summary.possible else None,
+        density=len(links) / summary.assessed if summary.assessed else None,
         isolated=[node for node in nodes if node.is_isolated],
-        bridges=sorted((node for node in nodes if node.is_bridge), key=_rank_key),
+        brokers=sorted((node for node in nodes if node.brokerage), key=_broker_key),
+        health_actors=len(health),
+        non_health_actors=len(actors) - len(health),
     )
+
+
+def health_brokerage(graph: nx.Graph, *, health: set) -> dict:
+    """For each actor, the share of the pairs of one health and one non-health actor
+    (other than itself) whose shortest paths (by ``length``) run through it: for each such
+    pair, the share of its shortest paths that do, summed, then divided by the number of
+    such pairs. None where there is no such pair (no actor on one side besides itself).
+
+    ``networkx.betweenness_centrality_subset`` with the health actors as sources and the
+    others as targets counts each pair once, then halves the sum for an undirected graph
+    (its normalisation is meant for sources and targets that are the same set): the sum
+    is doubled back here.
+    """
+    others = [node for node in graph if node not in health]
+    if not health or not others:
+        return dict.fromkeys(graph, None)
+    raw = nx.betweenness_centrality_subset(
+        graph, sources=list(health), targets=others, normalized=False, weight="length"
+    )
+    result = {}
+    for node, value in raw.items():
+        pairs = (
+            (len(health) - 1) * len(others) if node in health else len(health) * (len(others) - 1)
+        )
+        result[node] = 2 * value / pairs if pairs else None
+    return result
 
 
 # Drawing -------------------------------------------------------------------------------
@@ -240,10 +307,14 @@ def network_svg(network: Network) -> SafeString:
         )
 
     title = _("Network of %(round)s") % {"round": network.round.name}
-    desc = _("%(actors)s actors, %(links)s links at cooperation or above; density %(density)s.") % {
+    desc = _(
+        "%(actors)s actors, %(assessed)s of %(possible)s pairs assessed, %(links)s of them "
+        "linked at cooperation or above."
+    ) % {
         "actors": count,
+        "assessed": network.assessed_pairs,
+        "possible": network.possible_pairs,
         "links": len(network.links),
-        "density": "–" if network.density is None else f"{network.density:.3f}",
     }
     legend, legend_height = _legend(network, width=width, top=side)
     height = side + legend_height
@@ -323,15 +394,19 @@ def network_svg(network: Network) -> SafeString:
 
 def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
     """The legend under the circle: link levels, then sector colours. Returns its height."""
-    # Each text is translated outside the f-strings: makemessages reads no call inside one.
-    title = _text(_("Links: degree of convergence (Kim et al. 2017)"))
-    not_drawn = _text(_("Level 0 (none) and pairs not assessed are not drawn."))
-    isolated = _text(_("Hollow, dashed circle: isolated actor (no link)."))
-    size = _text(_("Circle size: weighted degree."))
-    sectors = _text(_("Sectors"))
+    # Translated outside the f-strings: makemessages does not read inside them.
+    links_title = _("Links: degree of convergence (Kim et al. 2017)")
+    notes = " ".join(
+        [
+            _("Level 0 (none) and pairs not assessed are not drawn."),
+            _("Hollow, dashed circle: isolated actor (no link)."),
+            _("Circle size: weighted degree."),
+        ]
+    )
+    sectors_title = _("Sectors")
     parts = ['<g class="legend" fill="#1d2330">']
     y = top + 10
-    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{title}</text>')
+    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{_text(links_title)}</text>')
     y += 22
     per_row = max(1, int((width - 40) // 200))
     for index, (level, (colour, stroke)) in enumerate(LINK_STYLES.items()):
@@ -343,9 +418,9 @@ def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
             f'<text x="{x + 50}" y="{line_y}">{level} {_text(Level(level).label)}</text>'
         )
     y += 22 * math.ceil(len(LINK_STYLES) / per_row)
-    parts.append(f'<text x="20" y="{y:.0f}" fill="#5a6272">{not_drawn} {isolated} {size}</text>')
+    parts.append(f'<text x="20" y="{y:.0f}" fill="#5a6272">{_text(notes)}</text>')
     y += 28
-    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{sectors}</text>')
+    parts.append(f'<text x="20" y="{y:.0f}" font-weight="bold">{_text(sectors_title)}</text>')
     y += 22
     per_row = max(1, int((width - 40) // 340))
     for index, group in enumerate(network.sectors):

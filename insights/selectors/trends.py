@@ -1,27 +1,200 @@
-"""Dashboards, round comparison and programme overlaps, built on ``matrix_for_round``.
+"""Dashboards, rankings, round comparison and programme overlaps, built on ``matrix_for_round``.
 
 Each function issues a fixed number of queries, whatever the number of actors (and, for
 the province ranking and the national overview, of districts and provinces).
 Pages, the API and the reports call these.
+
+A change between two rounds is always taken like for like (DESIGN §6): on the pairs scored
+in both rounds, with their number; pairs scored in one round only are counted beside it.
+``round_changes`` pairs the rounds in the database for the dashboards and the rankings,
+``compare_rounds`` pairs them in memory to list them; both hand their counts to
+``RoundChange``, the one place where a change is worked out.
 """
 
 import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, GovernmentLevel, Programme, Region, Sector, TargetGroup
-from assessments.models import AssessmentRound, Level, PairAssessment, RoundMember
-from assessments.selectors import LevelSummary, matrix_for_round, summarize_levels
-
-# Region dashboard ----------------------------------------------------------------------
+from assessments.models import (
+    AssessmentRound,
+    Level,
+    PairAssessment,
+    RoundStatus,
+)
+from assessments.selectors import LevelSummary, matrix_for_round
 
 
 def _percent(share: float | None) -> float | None:
     return None if share is None else share * 100
+
+
+def _index(mean: float | None) -> float | None:
+    """The convergence index of a mean level: mean / 4 × 100 (as ``LevelSummary``)."""
+    return None if mean is None else mean / 4 * 100
+
+
+# Change between two rounds, like for like ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """From an earlier round to a later one, on the ``paired`` pairs scored in both rounds:
+    the sums of their levels in each round, and how many rose, fell or held.
+
+    Beside it, never mixed in: ``newly_scored`` pairs (scored in the later round only) and
+    ``not_rescored`` pairs (scored in the earlier round only; while the later round is not
+    closed, ``still_open``, they are "not yet scored in this round"). Means and index are
+    None when no pair is scored in both rounds.
+    """
+
+    paired: int
+    total_before: int
+    total_now: int
+    improved: int
+    declined: int
+    unchanged: int
+    newly_scored: int
+    not_rescored: int
+    still_open: bool
+
+    @property
+    def mean_before(self) -> float | None:
+        """Mean level of the paired pairs in the earlier round."""
+        return self.total_before / self.paired if self.paired else None
+
+    @property
+    def mean_now(self) -> float | None:
+        """Mean level of the same pairs in the later round."""
+        return self.total_now / self.paired if self.paired else None
+
+    @property
+    def mean(self) -> float | None:
+        """Change of their mean level (later minus earlier)."""
+        return (self.total_now - self.total_before) / self.paired if self.paired else None
+
+    @property
+    def index_before(self) -> float | None:
+        return _index(self.mean_before)
+
+    @property
+    def index_now(self) -> float | None:
+        return _index(self.mean_now)
+
+    @property
+    def index_points(self) -> float | None:
+        """Change of the convergence index on those pairs, in percentage points."""
+        return _index(self.mean)
+
+
+def like_for_like(
+    *,
+    transitions: Mapping[tuple[int, int], int],
+    newly_scored: int,
+    not_rescored: int,
+    still_open: bool,
+) -> RoundChange:
+    """The change worked out from ``transitions``: how many pairs scored in both rounds
+    went from each earlier level to each later level, ``{(earlier, later): count}``."""
+    return RoundChange(
+        paired=sum(transitions.values()),
+        total_before=sum(before * count for (before, _now), count in transitions.items()),
+        total_now=sum(now * count for (_before, now), count in transitions.items()),
+        improved=sum(count for (before, now), count in transitions.items() if now > before),
+        declined=sum(count for (before, now), count in transitions.items() if now < before),
+        unchanged=sum(count for (before, now), count in transitions.items() if now == before),
+        newly_scored=newly_scored,
+        not_rescored=not_rescored,
+        still_open=still_open,
+    )
+
+
+def pooled_change(changes: Iterable[RoundChange]) -> RoundChange | None:
+    """Several regions' changes taken together (every pair counts once); None without any."""
+    changes = list(changes)
+    if not changes:
+        return None
+    counts = (
+        "paired",
+        "total_before",
+        "total_now",
+        "improved",
+        "declined",
+        "unchanged",
+        "newly_scored",
+        "not_rescored",
+    )
+    return RoundChange(
+        **{name: sum(getattr(change, name) for change in changes) for name in counts},
+        still_open=any(change.still_open for change in changes),
+    )
+
+
+def round_changes(
+    *, links: Sequence[tuple[AssessmentRound, AssessmentRound]]
+) -> dict[int, RoundChange]:
+    """The change of each (later, earlier) pair of rounds of one region, by the later
+    round's id. At most one link per region. One query, whatever the number of rounds,
+    actors and pairs: each scored pair of these rounds with the level of the same pair in
+    the other round of its link (a pair is the same pair of actors), counted by levels.
+    """
+    if not links:
+        return {}
+    regions = [later.region_id for later, _earlier in links]
+    if len(set(regions)) != len(regions) or any(
+        later.region_id != earlier.region_id or later.pk == earlier.pk for later, earlier in links
+    ):
+        raise ValueError("One link of two different rounds per region.")
+    ids = [round_.pk for link in links for round_ in link]
+    same_pair = (
+        PairAssessment.objects.filter(
+            round_id__in=ids,
+            round__region_id=models.OuterRef("round__region_id"),
+            actor_a_id=models.OuterRef("actor_a_id"),
+            actor_b_id=models.OuterRef("actor_b_id"),
+        )
+        .exclude(round_id=models.OuterRef("round_id"))
+        .order_by()
+        .values("level")[:1]
+    )
+    rows = (
+        PairAssessment.objects.filter(round_id__in=ids)
+        .annotate(other=models.Subquery(same_pair))
+        .order_by()
+        .values_list("round_id", "level", "other")
+        .annotate(count=models.Count("pk"))
+    )
+    later_of = {earlier.pk: later.pk for later, earlier in links}
+    transitions: dict[int, Counter] = {later.pk: Counter() for later, _earlier in links}
+    newly_scored = dict.fromkeys(transitions, 0)
+    not_rescored = dict.fromkeys(transitions, 0)
+    for round_id, level, other, count in rows:
+        if round_id in transitions:
+            if other is None:
+                newly_scored[round_id] += count
+            else:
+                transitions[round_id][(other, level)] += count
+        elif other is None:
+            not_rescored[later_of[round_id]] += count
+    return {
+        later.pk: like_for_like(
+            transitions=transitions[later.pk],
+            newly_scored=newly_scored[later.pk],
+            not_rescored=not_rescored[later.pk],
+            still_open=later.status != RoundStatus.CLOSED,
+        )
+        for later, _earlier in links
+    }
+
+
+# Region dashboard ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -39,16 +212,6 @@ class RoundSnapshot:
     @property
     def coverage_percent(self) -> float | None:
         return _percent(self.summary.coverage)
-
-
-@dataclass(frozen=True)
-class RoundChange:
-    """Current minus previous; None where either round has no value to compare."""
-
-    mean: float | None
-    index_points: float | None
-    coverage_points: float | None
-    assessed: int
 
 
 @dataclass(frozen=True)
@@ -77,6 +240,9 @@ class LevelBar:
 
 @dataclass(frozen=True)
 class RegionDashboard:
+    """A round's figures and, when there is a round before it, the change since then
+    (like for like, see ``RoundChange``)."""
+
     region: Region
     current: RoundSnapshot | None
     previous: RoundSnapshot | None
@@ -86,11 +252,21 @@ class RegionDashboard:
     def distribution(self) -> list[LevelBar]:
         return level_distribution(summary=self.current.summary) if self.current else []
 
+    @property
+    def coverage_points(self) -> float | None:
+        """Coverage now minus coverage then, in percentage points (two sets of pairs:
+        shown beside the change, never as it)."""
+        if self.current is None or self.previous is None:
+            return None
+        now, before = self.current.summary.coverage, self.previous.summary.coverage
+        return None if now is None or before is None else (now - before) * 100
+
 
 def round_snapshot(*, round: AssessmentRound) -> RoundSnapshot:
-    """Two queries: those of ``matrix_for_round``."""
-    matrix = matrix_for_round(round=round)
-    return RoundSnapshot(round=round, actor_count=len(matrix.actors), summary=matrix.summary)
+    """The round's figures from its ``RoundSummary``: no query when the summary came with
+    the round (``rounds_visible_to`` loads it), one otherwise; never a read of its pairs."""
+    summary, members = summary_of(round)
+    return RoundSnapshot(round=round, actor_count=members, summary=summary)
 
 
 def region_dashboard(
@@ -99,8 +275,9 @@ def region_dashboard(
     """The dashboard of ``round`` (default: the latest) against the round before it.
 
     ``rounds`` are the region's rounds the reader may see, newest first (as
-    ``rounds_visible_to`` returns them); the previous round is the next one in that list.
-    Four queries (two per round), two when there is no previous round.
+    ``rounds_visible_to`` returns them, with their summaries); the previous round is the
+    next one in that list. One query (the change like for like); none without a previous
+    round.
     """
     if not rounds:
         return RegionDashboard(region=region, current=None, previous=None, change=None)
@@ -110,24 +287,8 @@ def region_dashboard(
     if position + 1 >= len(rounds):
         return RegionDashboard(region=region, current=current, previous=None, change=None)
     previous = round_snapshot(round=rounds[position + 1])
-    return RegionDashboard(
-        region=region,
-        current=current,
-        previous=previous,
-        change=round_change(current=current.summary, previous=previous.summary),
-    )
-
-
-def round_change(*, current: LevelSummary, previous: LevelSummary) -> RoundChange:
-    def minus(now, before, factor=1.0):
-        return None if now is None or before is None else (now - before) * factor
-
-    return RoundChange(
-        mean=minus(current.mean, previous.mean),
-        index_points=minus(current.index_percent, previous.index_percent),
-        coverage_points=minus(current.coverage, previous.coverage, 100.0),
-        assessed=current.assessed - previous.assessed,
-    )
+    change = round_changes(links=[(round, previous.round)])[round.pk]
+    return RegionDashboard(region=region, current=current, previous=previous, change=change)
 
 
 def level_distribution(*, summary: LevelSummary) -> list[LevelBar]:
@@ -157,17 +318,49 @@ def level_distribution(*, summary: LevelSummary) -> list[LevelBar]:
     return bars
 
 
-# Province ranking ----------------------------------------------------------------------
+# Rankings: the districts of a province, the provinces of the nation --------------------
+
+
+@dataclass(frozen=True)
+class RankingRule:
+    """Which rounds are ranked: at least ``min_coverage_percent`` of their possible pairs
+    scored, and at least ``min_pairs`` pairs (settings ``RANKING_MIN_COVERAGE_PERCENT`` and
+    ``RANKING_MIN_PAIRS``). Below that, one or two pairs decide a place: with 20 pairs, one
+    pair scored a level differently moves the index by 1.25 points; with one pair, by 25."""
+
+    min_coverage_percent: int
+    min_pairs: int
+
+    def admits(self, summary: LevelSummary | None) -> bool:
+        if summary is None or not summary.possible:
+            return False
+        return (
+            summary.assessed >= self.min_pairs
+            and summary.assessed * 100 >= self.min_coverage_percent * summary.possible
+        )
+
+
+def ranking_rule() -> RankingRule:
+    return RankingRule(
+        min_coverage_percent=settings.RANKING_MIN_COVERAGE_PERCENT,
+        min_pairs=settings.RANKING_MIN_PAIRS,
+    )
 
 
 @dataclass(frozen=True)
 class DistrictStanding:
-    """A district and its latest visible round; ``rank`` is None without a scored pair."""
+    """A district and the round it stands with: its latest visible (not draft) round scored
+    enough to rank, else its latest visible round, with the change since the round before
+    it. ``enough_scored``: the round passes the ``RankingRule``; ``rank`` is None for a
+    district that is not ranked (no round, or none scored enough)."""
 
     district: Region
     round: AssessmentRound | None
+    previous_round: AssessmentRound | None
     actor_count: int
     summary: LevelSummary | None
+    change: RoundChange | None
+    enough_scored: bool
     rank: int | None
 
     @property
@@ -178,6 +371,7 @@ class DistrictStanding:
 @dataclass(frozen=True)
 class ProvinceRanking:
     province: Region
+    rule: RankingRule
     standings: list[DistrictStanding]
 
     @property
@@ -185,79 +379,239 @@ class ProvinceRanking:
         return [standing for standing in self.standings if standing.rank is not None]
 
     @property
-    def unranked(self) -> list[DistrictStanding]:
-        return [standing for standing in self.standings if standing.rank is None]
+    def not_enough_scored(self) -> list[DistrictStanding]:
+        """Districts with a round, not scored enough to rank."""
+        return [item for item in self.standings if item.round and not item.enough_scored]
+
+    @property
+    def without_round(self) -> list[DistrictStanding]:
+        return [standing for standing in self.standings if standing.round is None]
 
 
 def province_ranking(*, province: Region) -> ProvinceRanking:
-    """The province's districts ranked by the convergence index of their latest visible
-    (not draft) round, then by coverage. Four queries, whatever the number of districts:
-    the districts, their visible rounds, the roster sizes of the latest rounds, their levels.
+    """The province's districts whose latest visible round is scored enough (``RankingRule``),
+    ranked by its convergence index, then by coverage; the others listed after them.
 
-    Per district this is what ``matrix_for_round(round=...).summary`` gives (the same
-    roster), read for every district at once.
+    Three queries, whatever the number of districts: the districts, then those of
+    ``district_standings``. Per district the figures are those of
+    ``matrix_for_round(round=...).summary`` and of the dashboard's change.
     """
     districts = list(
         Region.objects.filter(parent=province, level=GovernmentLevel.DISTRICT).order_by("code")
     )
-    latest: dict[int, AssessmentRound] = {}
+    rule = ranking_rule()
+    standings = district_standings(districts=districts, rule=rule)
+    return ProvinceRanking(province=province, rule=rule, standings=_ranked(standings))
+
+
+def district_standings(*, districts: list[Region], rule: RankingRule) -> list[DistrictStanding]:
+    """Each district's standing, unranked: its latest visible round scored enough to rank
+    (``rule``), or, when none is, its latest visible round (listed as not enough scored),
+    with the change since the round before it. A district whose new round is still being
+    scored keeps its place with the last round that was scored enough; each row names its
+    round and status.
+
+    Two queries, whatever the number of districts, actors and pairs: the visible rounds
+    with their summaries (``RoundSummary``, kept by every write), and the changes
+    (``round_changes``)."""
+    by_pk = {district.pk: district for district in districts}
+    rounds: dict[int, list[AssessmentRound]] = {pk: [] for pk in by_pk}
     for round_ in (
         AssessmentRound.objects.visible()
-        .filter(region__in=[district.pk for district in districts])
+        .filter(region__in=list(by_pk))
+        .select_related("summary")
         .latest_first()
     ):
-        latest.setdefault(round_.region_id, round_)
-    round_ids = [round_.pk for round_ in latest.values()]
-    pairs = PairAssessment.objects.filter(round_id__in=round_ids)
-    member_counts = _member_counts(round_ids)
-    levels: dict[int, list[tuple[int, int, int]]] = {pk: [] for pk in round_ids}
-    for round_id, actor_a, actor_b, level in pairs.values_list(
-        "round_id", "actor_a_id", "actor_b_id", "level"
-    ):
-        levels[round_id].append((actor_a, actor_b, level))
-
+        round_.region = by_pk[round_.region_id]
+        rounds[round_.region_id].append(round_)
+    chosen: dict[int, tuple[AssessmentRound, AssessmentRound | None, LevelSummary, int]] = {}
+    for district_id, district_rounds in rounds.items():
+        figures = [(round_, *summary_of(round_)) for round_ in district_rounds]
+        ranked = [index for index, (_r, summary, _n) in enumerate(figures) if rule.admits(summary)]
+        index = ranked[0] if ranked else 0
+        if figures:
+            round_, summary, count = figures[index]
+            earlier = district_rounds[index + 1] if index + 1 < len(district_rounds) else None
+            chosen[district_id] = (round_, earlier, summary, count)
+    changes = round_changes(
+        links=[(round_, earlier) for round_, earlier, _s, _n in chosen.values() if earlier]
+    )
     standings = []
     for district in districts:
-        round_ = latest.get(district.pk)
-        if round_ is None:
-            standings.append(DistrictStanding(district, None, 0, None, None))
+        if district.pk not in chosen:
+            standings.append(DistrictStanding(district, None, None, 0, None, None, False, None))
             continue
-        round_.region = district
-        scored = levels[round_.pk]
-        count = member_counts.get(round_.pk, 0)
-        summary = summarize_levels(
-            (level for _a, _b, level in scored), possible=count * (count - 1) // 2
+        round_, earlier, summary, count = chosen[district.pk]
+        standings.append(
+            DistrictStanding(
+                district=district,
+                round=round_,
+                previous_round=earlier,
+                actor_count=count,
+                summary=summary,
+                change=changes.get(round_.pk),
+                enough_scored=rule.admits(summary),
+                rank=None,
+            )
         )
-        standings.append(DistrictStanding(district, round_, count, summary, None))
-    return ProvinceRanking(province=province, standings=_ranked(standings))
+    return standings
 
 
-def _member_counts(round_ids) -> dict[int, int]:
-    """The size of each round's roster, in one query."""
-    return dict(
-        RoundMember.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values("round_id")
-        .annotate(count=models.Count("pk"))
-        .values_list("round_id", "count")
+def summary_of(round: AssessmentRound) -> tuple[LevelSummary, int]:
+    """The round's ``LevelSummary`` and roster size from its ``RoundSummary`` (loaded with
+    the round), as ``matrix_for_round(round=...).summary`` gives them."""
+    stored = getattr(round, "summary", None)
+    if stored is None:
+        return _summary(dict.fromkeys(Level.values, 0), possible=0), 0
+    return _summary(stored.counts, possible=stored.possible), stored.members
+
+
+def _summary(counts: dict[int, int], *, possible: int) -> LevelSummary:
+    """A ``LevelSummary`` from counts by level (as ``summarize_levels`` from the levels)."""
+    assessed = sum(counts.values())
+    total = sum(level * count for level, count in counts.items())
+    scored = [level for level, count in counts.items() if count]
+    return LevelSummary(
+        assessed=assessed,
+        possible=possible,
+        counts=counts,
+        mean=total / assessed if assessed else None,
+        highest=max(scored) if scored else None,
     )
 
 
 def _ranked(standings: list[DistrictStanding]) -> list[DistrictStanding]:
-    """Highest index first, ties broken by coverage; equal (index, coverage) share a rank."""
-    scored = [item for item in standings if item.summary and item.summary.mean is not None]
-    scored.sort(key=lambda item: (-item.summary.mean, -item.summary.coverage, item.district.code))
-    ranked, previous_key, rank = [], None, 0
-    for position, item in enumerate(scored, start=1):
+    """Rounds scored enough, highest index first, ties broken by coverage (equal index and
+    coverage share a rank); then the others in the order given."""
+    ranked = [item for item in standings if item.enough_scored]
+    ranked.sort(key=lambda item: (-item.summary.mean, -item.summary.coverage, item.district.code))
+    result, previous_key, rank = [], None, 0
+    for position, item in enumerate(ranked, start=1):
         key = (item.summary.mean, item.summary.coverage)
         if key != previous_key:
             rank, previous_key = position, key
-        ranked.append(
-            DistrictStanding(item.district, item.round, item.actor_count, item.summary, rank)
-        )
-    return ranked + [
-        item for item in standings if item.summary is None or item.summary.mean is None
-    ]
+        result.append(dataclasses.replace(item, rank=rank))
+    return result + [item for item in standings if not item.enough_scored]
+
+
+@dataclass(frozen=True)
+class ProvinceStanding:
+    """A province over its districts' latest visible rounds that are scored enough to rank
+    (``districts_ranked`` of them), pooled: the mean level of all their scored pairs, the
+    pairs scored of those possible, and their change like for like. ``assessed_all`` and
+    ``possible_all`` count every district's latest visible round, ranked or not."""
+
+    province: Region
+    district_count: int
+    districts_with_round: int
+    districts_ranked: int
+    actor_count: int
+    assessed: int
+    possible: int
+    level_total: int
+    open_rounds: int
+    closed_rounds: int
+    assessed_all: int
+    possible_all: int
+    change: RoundChange | None
+    rank: int | None
+
+    @property
+    def mean(self) -> float | None:
+        return self.level_total / self.assessed if self.assessed else None
+
+    @property
+    def index_percent(self) -> float | None:
+        return _index(self.mean)
+
+    @property
+    def coverage(self) -> float | None:
+        return self.assessed / self.possible if self.possible else None
+
+    @property
+    def coverage_percent(self) -> float | None:
+        return _percent(self.coverage)
+
+    @property
+    def coverage_all_percent(self) -> float | None:
+        return _percent(self.assessed_all / self.possible_all) if self.possible_all else None
+
+
+@dataclass(frozen=True)
+class NationalOverview:
+    nation: Region
+    rule: RankingRule
+    standings: list[ProvinceStanding]
+
+    @property
+    def ranked(self) -> list[ProvinceStanding]:
+        return [standing for standing in self.standings if standing.rank is not None]
+
+    @property
+    def not_enough_scored(self) -> list[ProvinceStanding]:
+        """Provinces with district rounds, none scored enough to rank."""
+        return [item for item in self.standings if item.rank is None and item.districts_with_round]
+
+    @property
+    def without_round(self) -> list[ProvinceStanding]:
+        return [item for item in self.standings if not item.districts_with_round]
+
+
+def national_overview(*, nation: Region) -> NationalOverview:
+    """Every province ranked by the convergence index of its districts' latest visible
+    rounds that are scored enough to rank (``RankingRule``), taken together, then by
+    coverage; provinces without such a round are listed after them.
+
+    Four queries, whatever the number of provinces, districts, actors and pairs: the
+    provinces, their districts, then those of ``district_standings`` (the same figures as
+    each province's ranking of its districts).
+    """
+    provinces = list(Region.objects.filter(level=GovernmentLevel.PROVINCE).order_by("code"))
+    districts = list(
+        Region.objects.filter(level=GovernmentLevel.DISTRICT, parent__in=provinces).order_by("code")
+    )
+    rule = ranking_rule()
+    by_province: dict[int, list[DistrictStanding]] = {province.pk: [] for province in provinces}
+    for standing in district_standings(districts=districts, rule=rule):
+        by_province[standing.district.parent_id].append(standing)
+    standings = [_province_standing(province, by_province[province.pk]) for province in provinces]
+    return NationalOverview(nation=nation, rule=rule, standings=_provinces_ranked(standings))
+
+
+def _province_standing(province: Region, districts: list[DistrictStanding]) -> ProvinceStanding:
+    with_round = [item for item in districts if item.round is not None]
+    counted = [item for item in with_round if item.enough_scored]
+    return ProvinceStanding(
+        province=province,
+        district_count=len(districts),
+        districts_with_round=len(with_round),
+        districts_ranked=len(counted),
+        actor_count=sum(item.actor_count for item in counted),
+        assessed=sum(item.summary.assessed for item in counted),
+        possible=sum(item.summary.possible for item in counted),
+        level_total=sum(
+            level * count for item in counted for level, count in item.summary.counts.items()
+        ),
+        open_rounds=sum(1 for item in counted if item.round.status != RoundStatus.CLOSED),
+        closed_rounds=sum(1 for item in counted if item.round.status == RoundStatus.CLOSED),
+        assessed_all=sum(item.summary.assessed for item in with_round),
+        possible_all=sum(item.summary.possible for item in with_round),
+        change=pooled_change(item.change for item in counted if item.change is not None),
+        rank=None,
+    )
+
+
+def _provinces_ranked(standings: list[ProvinceStanding]) -> list[ProvinceStanding]:
+    """Highest index first, ties broken by coverage; equal (index, coverage) share a rank."""
+    scored = [item for item in standings if item.districts_ranked]
+    scored.sort(key=lambda item: (-item.mean, -item.coverage, item.province.code))
+    ranked, previous_key, rank = [], None, 0
+    for position, item in enumerate(scored, start=1):
+        key = (item.mean, item.coverage)
+        if key != previous_key:
+            rank, previous_key = position, key
+        ranked.append(dataclasses.replace(item, rank=rank))
+    return ranked + [item for item in standings if not item.districts_ranked]
 
 
 # Round comparison ----------------------------------------------------------------------
@@ -267,18 +621,38 @@ class ChangeKind(models.TextChoices):
     IMPROVED = "improved", _("Improved")
     DECLINED = "declined", _("Declined")
     UNCHANGED = "unchanged", _("Unchanged")
-    NEW = "new", _("Newly assessed")
+    NEW = "new", _("Newly scored")
+    NOT_YET = "not_yet", _("Not yet scored in this round")
     DROPPED = "dropped", _("No longer assessed")
+
+
+# Pairs scored in both rounds: the ones the change is computed on.
+PAIRED_KINDS = (ChangeKind.IMPROVED, ChangeKind.DECLINED, ChangeKind.UNCHANGED)
+
+CHANGE_DEFINITIONS = {
+    ChangeKind.IMPROVED: _("Scored in both rounds, at a higher level in this round."),
+    ChangeKind.DECLINED: _("Scored in both rounds, at a lower level in this round."),
+    ChangeKind.UNCHANGED: _("Scored in both rounds, at the same level."),
+    ChangeKind.NEW: _("Scored in this round only."),
+    ChangeKind.NOT_YET: _(
+        "Scored in the earlier round; this round is still open and may score them."
+    ),
+    ChangeKind.DROPPED: _(
+        "Scored in the earlier round, not in this closed round, or one of the two actors "
+        "is no longer on this round's roster."
+    ),
+}
 
 
 @dataclass(frozen=True)
 class PairChange:
-    """A pair in two rounds; a level is None where the pair is not assessed in that round."""
+    """A pair in two rounds; a level is None where the pair is not scored in that round."""
 
     actor_a: Actor
     actor_b: Actor
     previous: int | None
     current: int | None
+    kind: ChangeKind
 
     @property
     def change(self) -> int | None:
@@ -286,34 +660,39 @@ class PairChange:
             return None
         return self.current - self.previous
 
-    @property
-    def kind(self) -> ChangeKind:
-        if self.previous is None:
-            return ChangeKind.NEW
-        if self.current is None:
-            return ChangeKind.DROPPED
-        if self.current > self.previous:
-            return ChangeKind.IMPROVED
-        if self.current < self.previous:
-            return ChangeKind.DECLINED
-        return ChangeKind.UNCHANGED
-
     def involves(self, sector: Sector) -> bool:
         return sector.pk in (self.actor_a.sector_id, self.actor_b.sector_id)
+
+
+def _kind(previous: int | None, current: int | None, *, can_come: bool) -> ChangeKind:
+    """``can_come``: the current round is not closed and has both actors on its roster, so
+    a pair it has not scored may still be scored in it."""
+    if previous is None:
+        return ChangeKind.NEW
+    if current is None:
+        return ChangeKind.NOT_YET if can_come else ChangeKind.DROPPED
+    if current > previous:
+        return ChangeKind.IMPROVED
+    if current < previous:
+        return ChangeKind.DECLINED
+    return ChangeKind.UNCHANGED
 
 
 @dataclass(frozen=True)
 class RoundComparison:
     """Pairs of two rounds of one region, by kind of change; each list sorted by the size
-    of the change (largest first), then in matrix order."""
+    of the change (largest first), then in matrix order. ``change``: the change like for
+    like on the pairs listed (with a sector filter, on that sector's pairs only)."""
 
     current: AssessmentRound
     previous: AssessmentRound
     sector: Sector | None
+    change: RoundChange
     improved: list[PairChange]
     declined: list[PairChange]
     unchanged: list[PairChange]
     new: list[PairChange]
+    not_yet: list[PairChange]
     dropped: list[PairChange]
 
     def of_kind(self, kind: ChangeKind) -> list[PairChange]:
@@ -321,7 +700,13 @@ class RoundComparison:
 
     @property
     def groups(self) -> list[tuple[ChangeKind, list[PairChange]]]:
-        return [(kind, self.of_kind(kind)) for kind in ChangeKind]
+        """Every kind that can occur: "not yet scored" while the current round is open,
+        "no longer assessed" once it is closed (or for a pair whose actor has left)."""
+        shown = {
+            ChangeKind.NOT_YET: self.change.still_open or bool(self.not_yet),
+            ChangeKind.DROPPED: not self.change.still_open or bool(self.dropped),
+        }
+        return [(kind, self.of_kind(kind)) for kind in ChangeKind if shown.get(kind, True)]
 
 
 def compare_rounds(
@@ -333,6 +718,8 @@ def compare_rounds(
         raise ValueError("Only rounds of the same region can be compared.")
     now = matrix_for_round(round=current)
     before = matrix_for_round(round=previous)
+    still_open = current.status != RoundStatus.CLOSED
+    on_roster = {actor.pk for actor in now.actors}
     actors: dict[int, Actor] = {}
     for actor in [*now.actors, *before.actors]:
         actors.setdefault(actor.pk, actor)
@@ -340,11 +727,11 @@ def compare_rounds(
     groups: dict[ChangeKind, list[PairChange]] = {kind: [] for kind in ChangeKind}
     for a, b in now.levels.keys() | before.levels.keys():
         first, second = (a, b) if order[a] <= order[b] else (b, a)
-        pair = PairChange(
-            actors[first], actors[second], before.levels.get((a, b)), now.levels.get((a, b))
-        )
+        earlier, later = before.levels.get((a, b)), now.levels.get((a, b))
+        kind = _kind(earlier, later, can_come=still_open and a in on_roster and b in on_roster)
+        pair = PairChange(actors[first], actors[second], earlier, later, kind)
         if sector is None or pair.involves(sector):
-            groups[pair.kind].append(pair)
+            groups[kind].append(pair)
 
     def size(pair: PairChange) -> int:
         if pair.change is not None:
@@ -353,14 +740,24 @@ def compare_rounds(
 
     for pairs in groups.values():
         pairs.sort(key=lambda pair: (-size(pair), order[pair.actor_a.pk], order[pair.actor_b.pk]))
+    change = like_for_like(
+        transitions=Counter(
+            (pair.previous, pair.current) for kind in PAIRED_KINDS for pair in groups[kind]
+        ),
+        newly_scored=len(groups[ChangeKind.NEW]),
+        not_rescored=len(groups[ChangeKind.NOT_YET]) + len(groups[ChangeKind.DROPPED]),
+        still_open=still_open,
+    )
     return RoundComparison(
         current=current,
         previous=previous,
         sector=sector,
+        change=change,
         improved=groups[ChangeKind.IMPROVED],
         declined=groups[ChangeKind.DECLINED],
         unchanged=groups[ChangeKind.UNCHANGED],
         new=groups[ChangeKind.NEW],
+        not_yet=groups[ChangeKind.NOT_YET],
         dropped=groups[ChangeKind.DROPPED],
     )
 
@@ -476,113 +873,3 @@ def programme_overlaps(*, region: Region, round: AssessmentRound | None) -> Over
                 status = OverlapStatus.COORDINATED
         overlaps.append(ProgrammeOverlap(first, second, start, end, shared, level, status))
     return OverlapReport(region=region, round=round, programmes=programmes, overlaps=overlaps)
-
-
-# National overview ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProvinceStanding:
-    """A province over its districts' latest visible rounds, pooled: the mean level of all
-    their assessed pairs, and the pairs assessed out of those possible in these rounds."""
-
-    province: Region
-    district_count: int
-    districts_with_round: int
-    actor_count: int
-    assessed: int
-    possible: int
-    level_total: int
-    rank: int | None
-
-    @property
-    def mean(self) -> float | None:
-        return self.level_total / self.assessed if self.assessed else None
-
-    @property
-    def index_percent(self) -> float | None:
-        return None if self.mean is None else self.mean / 4 * 100
-
-    @property
-    def coverage(self) -> float | None:
-        return self.assessed / self.possible if self.possible else None
-
-    @property
-    def coverage_percent(self) -> float | None:
-        return _percent(self.coverage)
-
-
-@dataclass(frozen=True)
-class NationalOverview:
-    nation: Region
-    standings: list[ProvinceStanding]
-
-    @property
-    def ranked(self) -> list[ProvinceStanding]:
-        return [standing for standing in self.standings if standing.rank is not None]
-
-    @property
-    def unranked(self) -> list[ProvinceStanding]:
-        return [standing for standing in self.standings if standing.rank is None]
-
-
-def national_overview(*, nation: Region) -> NationalOverview:
-    """Every province ranked by the convergence index of its districts' latest visible
-    (not draft) rounds taken together, then by coverage.
-
-    Four queries, whatever the number of provinces, districts, actors and pairs, each
-    aggregated by the database: the provinces; the districts with the id of their latest
-    visible round; the count and sum of the levels per round; the roster size per round.
-    """
-    provinces = list(Region.objects.filter(level=GovernmentLevel.PROVINCE).order_by("code"))
-    latest_round = (
-        AssessmentRound.objects.visible()
-        .filter(region=models.OuterRef("pk"))
-        .latest_first()
-        .values("pk")[:1]
-    )
-    districts = list(
-        Region.objects.filter(level=GovernmentLevel.DISTRICT, parent__in=provinces)
-        .annotate(latest_round=models.Subquery(latest_round))
-        .values_list("code", "parent_id", "latest_round")
-    )
-    round_ids = [round_id for _code, _parent, round_id in districts if round_id is not None]
-    scored = {
-        row["round_id"]: (row["assessed"], row["level_total"])
-        for row in PairAssessment.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values("round_id")
-        .annotate(assessed=models.Count("pk"), level_total=models.Sum("level"))
-    }
-    members = _member_counts(round_ids)
-
-    totals = {province.pk: [0, 0, 0, 0, 0, 0] for province in provinces}
-    for _code, province_id, round_id in districts:
-        row = totals[province_id]
-        row[0] += 1
-        if round_id is None:
-            continue
-        count = members.get(round_id, 0)
-        assessed, level_total = scored.get(round_id, (0, 0))
-        row[1] += 1
-        row[2] += count
-        row[3] += assessed
-        row[4] += count * (count - 1) // 2
-        row[5] += level_total or 0
-    standings = [
-        ProvinceStanding(province, *totals[province.pk], rank=None) for province in provinces
-    ]
-    return NationalOverview(nation=nation, standings=_provinces_ranked(standings))
-
-
-def _provinces_ranked(standings: list[ProvinceStanding]) -> list[ProvinceStanding]:
-    """Highest index first, ties broken by coverage; equal (index, coverage) share a rank."""
-    scored = [item for item in standings if item.mean is not None]
-    scored.sort(key=lambda item: (-item.mean, -item.coverage, item.province.code))
-    ranked, previous_key, rank = [], None, 0
-    for position, item in enumerate(scored, start=1):
-        key = (item.mean, item.coverage)
-        if key != previous_key:
-            rank, previous_key = position, key
-        ranked.append(dataclasses.replace(item, rank=rank))
-    return ranked + [item for item in standings if item.mean is None]

@@ -15,6 +15,7 @@ from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
+    CHANGE_DEFINITIONS,
     PairChange,
     compare_rounds,
     national_overview,
@@ -27,6 +28,8 @@ from insights.views import region_and_round
 # A comparison lists every changed pair; past this many rows per kind the page shows the
 # first ones (largest change first) and asks for a sector filter, to stay small on slow links.
 COMPARISON_ROW_LIMIT = 300
+# The network page ranks the leading brokers; the XLSX report holds every actor's figure.
+BROKERS_SHOWN = 10
 
 
 def dashboard(request, code):
@@ -54,7 +57,12 @@ def network(request, code):
     context = {"region": picked.region, "rounds": picked.rounds, "round": picked.round}
     if picked.round is not None:
         graph = network_selectors.network_for_round(round=picked.round)
-        context.update(network=graph, svg=network_selectors.network_svg(graph))
+        context.update(
+            network=graph,
+            svg=network_selectors.network_svg(graph),
+            brokers=graph.brokers[:BROKERS_SHOWN],
+            brokers_left_out=max(0, len(graph.brokers) - BROKERS_SHOWN),
+        )
     return render(request, "insights/network.html", context)
 
 
@@ -118,6 +126,7 @@ def comparison(request, code):
         groups=[
             {
                 "kind": kind,
+                "definition": CHANGE_DEFINITIONS[kind],
                 "count": len(pairs),
                 "rows": _change_rows(pairs[:COMPARISON_ROW_LIMIT]),
                 "capped": len(pairs) > COMPARISON_ROW_LIMIT,

@@ -257,7 +257,7 @@ def figures(round_, client, reader):
         "network": (
             network.density,
             [(n.actor.pk, n.degree, n.betweenness) for n in network.nodes],
-            [n.actor.pk for n in network.bridges],
+            [(n.actor.pk, n.brokerage) for n in network.brokers],
         ),
         "dashboard": (dashboard.current.actor_count, dashboard.current.summary.mean),
         "api": (api["assessed"], api["possible"], [a["name"] for a in api["actors"]]),

@@ -1,4 +1,5 @@
-"""Round comparison: improved, declined, unchanged, newly assessed and dropped pairs."""
+"""Round comparison: the change like for like, and the pairs improved, declined, unchanged,
+newly scored, not yet scored and no longer assessed."""
 
 import re
 from datetime import date
@@ -36,9 +37,12 @@ def two_rounds(district, actors):
     a–b    1     3    improved +2
     a–c    2     1    declined −1
     a–d    2     2    unchanged
-    b–c    –     0    newly assessed
-    b–d    3     –    no longer assessed
+    b–c    –     0    newly scored
+    b–d    3     –    not yet scored in 2026 (open, both actors on its roster)
     c–d    –     –    in neither round: not listed
+
+    Like for like, on a–b, a–c and a–d: mean (1 + 2 + 2) / 3 = 5/3 → (3 + 1 + 2) / 3 = 2,
+    +1/3 level, +8.33 index points.
     """
     a, b, c, d = actors
     old = RoundFactory(
@@ -72,8 +76,14 @@ def test_pairs_are_sorted_into_their_kind_of_change(two_rounds):
     assert result.declined[0].change == -1
     assert pairs(result.unchanged) == [("Dinkes", "Disdik", 2, 2)]
     assert pairs(result.new) == [("PKM Biromaru", "Bappeda", None, 0)]
-    assert pairs(result.dropped) == [("PKM Biromaru", "Disdik", 3, None)]
+    assert pairs(result.not_yet) == [("PKM Biromaru", "Disdik", 3, None)]
+    assert result.dropped == []
     assert result.new[0].change is None and result.new[0].kind == ChangeKind.NEW
+    change = result.change
+    assert (change.paired, change.improved, change.declined, change.unchanged) == (3, 1, 1, 1)
+    assert change.mean_before == pytest.approx(5 / 3) and change.mean_now == 2.0
+    assert change.index_points == pytest.approx(25 / 3)
+    assert (change.newly_scored, change.not_rescored, change.still_open) == (1, 1, True)
 
 
 def test_the_sector_filter_keeps_pairs_with_an_actor_in_that_sector(two_rounds, education):
@@ -81,7 +91,9 @@ def test_the_sector_filter_keeps_pairs_with_an_actor_in_that_sector(two_rounds, 
     result = compare_rounds(current=new, previous=old, sector=education)
     assert result.improved == result.declined == result.new == []
     assert pairs(result.unchanged) == [("Dinkes", "Disdik", 2, 2)]
-    assert pairs(result.dropped) == [("PKM Biromaru", "Disdik", 3, None)]
+    assert pairs(result.not_yet) == [("PKM Biromaru", "Disdik", 3, None)]
+    # Like for like on the education pairs only: a–d, 2 → 2.
+    assert (result.change.paired, result.change.index_points) == (1, 0.0)
 
 
 def test_rounds_of_two_regions_are_not_compared(open_round, other_round):
@@ -93,8 +105,13 @@ def test_the_page_defaults_to_the_latest_and_the_round_before(viewer_client, dis
     html = english(viewer_client, compare_url(district)).content.decode()
     assert "<strong>Pemetaan 2026</strong> compared with <strong>Pemetaan 2025</strong>" in html
     counts = re.search(r'id="change-counts".*?</ul>', html, re.S)[0]
-    for kind in ("improved", "declined", "unchanged", "new", "dropped"):
+    for kind in ("improved", "declined", "unchanged", "new", "not_yet"):
         assert re.search(rf'href="#{kind}">[^<]+</a>: <strong>1</strong>', counts), kind
+    assert "Not yet scored in this round" in counts and "No longer assessed" not in counts
+    summary = re.search(r'id="like-for-like".*?</section>', html, re.S)[0]
+    assert '<p class="kpi-value">+8.3</p>' in summary
+    assert "on the 3 pairs scored in both rounds" in summary
+    assert "Mean level of these pairs: 1.67 → 2.00 (+0.33)" in summary
     improved = section(html, "improved")
     assert "Dinas Kesehatan Kabupaten Sigi" in improved and "Puskesmas Biromaru" in improved
     assert "<td>Health</td>" in improved
@@ -111,8 +128,10 @@ def test_the_page_filters_by_sector(viewer_client, district, two_rounds, educati
     url = compare_url(district, sector=education.pk)
     html = english(viewer_client, url).content.decode()
     assert "No pair." in section(html, "improved")
-    assert "Dinas Pendidikan Kabupaten Sigi" in section(html, "dropped")
+    assert "Dinas Pendidikan Kabupaten Sigi" in section(html, "not_yet")
     assert "Bappeda" not in html.split('id="change-counts"')[1]
+    summary = re.search(r'id="like-for-like".*?</section>', html, re.S)[0]
+    assert "on the 1 pair scored in both rounds (Sector: Education)" in summary
 
 
 @pytest.mark.parametrize("value", ["999999", "abc"])
@@ -137,9 +156,66 @@ def test_long_lists_are_capped_and_say_so(viewer_client, district, two_rounds, m
     assert "Showing the first 0 of 1 pairs" in section(html, "improved")
 
 
-def test_a_single_round_says_a_comparison_needs_two(viewer_client, open_round):
+def test_a_single_round_has_no_earlier_round(viewer_client, open_round):
     html = english(viewer_client, compare_url(open_round.region)).content.decode()
-    assert "only one round" in html and "a comparison needs two" in html
+    message = re.search(r'id="no-earlier".*?</p>', html, re.S)[0]
+    assert "There is no earlier round than Pemetaan Sigi 2026 to compare it with." in message
+    assert "an admin creates a new round" in message and "only one round" not in html
+
+
+def test_the_oldest_round_has_no_earlier_round(viewer_client, district, two_rounds):
+    """Not "only one round": the region has two, and the oldest has none before it."""
+    old, _new = two_rounds
+    html = english(viewer_client, compare_url(district, round=old.pk)).content.decode()
+    message = re.search(r'id="no-earlier".*?</p>', html, re.S)[0]
+    assert "There is no earlier round than Pemetaan 2025 to compare it with." in message
+    assert "Pick a later round" in message and "only one round" not in html
+
+
+def test_a_closed_round_s_missing_pairs_are_no_longer_assessed(district, actors):
+    a, b, c, d = actors
+    old = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district, status=RoundStatus.CLOSED)
+    score(old, a, b, 1)
+    score(old, c, d, 2)
+    score(new, a, b, 2)
+    result = compare_rounds(current=new, previous=old)
+    assert pairs(result.dropped) == [("Bappeda", "Disdik", 2, None)]
+    assert result.not_yet == [] and not result.change.still_open
+    assert [kind for kind, _pairs in result.groups] == [
+        ChangeKind.IMPROVED,
+        ChangeKind.DECLINED,
+        ChangeKind.UNCHANGED,
+        ChangeKind.NEW,
+        ChangeKind.DROPPED,
+    ]
+
+
+def test_a_pair_whose_actor_left_the_roster_is_no_longer_assessed(district, actors):
+    """An open round cannot score a pair whose actor is not on its roster."""
+    a, b, c, d = actors
+    old = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district, members=[a, b, c])
+    score(old, a, b, 1)
+    score(old, c, d, 2)
+    score(old, a, c, 2)
+    result = compare_rounds(current=new, previous=old)
+    assert pairs(result.dropped) == [("Bappeda", "Disdik", 2, None)]
+    assert pairs(result.not_yet) == [  # largest level first
+        ("Dinkes", "Bappeda", 2, None),
+        ("Dinkes", "PKM Biromaru", 1, None),
+    ]
+    assert result.change.not_rescored == 3 and result.change.paired == 0
 
 
 def test_a_region_without_rounds_says_what_to_do(viewer_client, district):
@@ -199,3 +275,27 @@ def test_the_comparison_issues_a_fixed_number_of_queries(
         response = scorer_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<td class="change">') == count // 2
+
+
+@pytest.fixture
+def rescored(district, health, planning, education):
+    from tests.insights.scenarios import rescored_weak_pairs
+
+    return rescored_weak_pairs(district, [health, planning, education])
+
+
+def test_ten_weak_pairs_rescored_higher_show_a_rise(viewer_client, district, rescored):
+    """10 improved, 0 declined, and a like-for-like rise of 25 points on those 10 pairs;
+    the 18 pairs of 2025 that 2026 has not scored yet are apart, not "no longer assessed"."""
+    html = english(viewer_client, compare_url(district)).content.decode()
+    counts = re.search(r'id="change-counts".*?</ul>', html, re.S)[0]
+    assert re.search(r'href="#improved">[^<]+</a>: <strong>10</strong>', counts)
+    assert re.search(r'href="#declined">[^<]+</a>: <strong>0</strong>', counts)
+    assert re.search(
+        r'href="#not_yet">Not yet scored in this round</a>: <strong>18</strong>', counts
+    )
+    assert "No longer assessed" not in html
+    summary = re.search(r'id="like-for-like".*?</section>', html, re.S)[0]
+    assert '<p class="kpi-value">+25.0</p>' in summary
+    assert "on the 10 pairs scored in both rounds" in summary
+    assert "Mean level of these pairs: 1.00 → 2.00 (+1.00)" in summary

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from itertools import combinations
 
 import pytest
 from django.conf import settings
@@ -52,7 +53,10 @@ def test_coverage_index_and_change_since_the_previous_round(district, two_rounds
     """By hand:
     - 2025: 2 of 6 pairs assessed, coverage 1/3; mean (1 + 1) / 2 = 1.0, index 25 %;
     - 2026: 3 of 6, coverage 1/2; mean (2 + 3 + 0) / 3 = 5/3 ≈ 1.667, index 41.67 %;
-    - change: mean +2/3, index +16.67 points, coverage +16.67 points, one pair more.
+    - change, like for like: a–b is the only pair scored in both rounds, 1 → 2: mean +1,
+      index +25 points (round against round it would be +16.67, mixing in a–c and b–d);
+      beside it: a–c and b–d newly scored, c–d not yet scored in 2026 (an open round);
+      coverage +16.67 points.
     """
     old, new = two_rounds
     board = region_dashboard(region=district, rounds=[new, old])
@@ -63,10 +67,12 @@ def test_coverage_index_and_change_since_the_previous_round(district, two_rounds
     assert board.current.summary.index_percent == pytest.approx(41.6667, abs=1e-3)
     assert board.previous.summary.coverage == pytest.approx(1 / 3)
     assert board.previous.summary.index_percent == pytest.approx(25.0)
-    assert board.change.mean == pytest.approx(2 / 3)
-    assert board.change.index_points == pytest.approx(16.6667, abs=1e-3)
-    assert board.change.coverage_points == pytest.approx(16.6667, abs=1e-3)
-    assert board.change.assessed == 1
+    change = board.change
+    assert (change.paired, change.mean_before, change.mean_now) == (1, 1.0, 2.0)
+    assert change.mean == 1.0 and change.index_points == 25.0
+    assert (change.improved, change.declined, change.unchanged) == (1, 0, 0)
+    assert (change.newly_scored, change.not_rescored, change.still_open) == (2, 1, True)
+    assert board.coverage_points == pytest.approx(16.6667, abs=1e-3)
 
 
 def test_level_distribution_counts_not_assessed_apart(district, two_rounds):
@@ -94,9 +100,15 @@ def test_the_page_shows_the_figures(viewer_client, district, two_rounds):
     index = re.search(r'id="index".*?</div>', html, re.S).group(0)
     assert "41.7 %" in index and "Mean level 1.67 of 4" in index
     change = re.search(r'id="change".*?</div>', html, re.S).group(0)
-    assert "+16.7" in change and "+0.67 mean level" in change
+    assert '<p class="kpi-value">+25.0</p>' in change
+    assert "on the 1 pair scored in both rounds" in change
+    assert "Mean level of these pairs: 1.00 → 2.00 (+1.00)" in change
+    assert "Improved 1, declined 0, unchanged 0" in change
+    beside = re.search(r'id="change-beside".*?</p>', change, re.S).group(0)
+    assert "2 pairs newly scored in this round" in beside
+    assert "1 pair not yet scored in this round" in beside
     assert "Coverage: +16.7 percentage points" in change
-    assert "Pemetaan 2025" in change
+    assert "Pemetaan 2025" in change and "Like for like" in change
     assert '<rect class="bar-na" width="100.0"' in html
     assert "Districts ranked" not in html  # a district has no ranking
 
@@ -104,7 +116,48 @@ def test_the_page_shows_the_figures(viewer_client, district, two_rounds):
 def test_the_first_round_has_nothing_to_compare(viewer_client, district, two_rounds):
     old, _new = two_rounds
     html = english(viewer_client, dashboard_url(district, round=old.pk)).content.decode()
-    assert "first round" in html and "33.3 %" in html
+    change = re.search(r'id="change".*?</div>', html, re.S).group(0)
+    assert "There is no earlier round of this region to compare this round with." in change
+    assert "33.3 %" in html
+
+
+def test_a_closed_round_s_unscored_pairs_are_scored_before_only(viewer_client, district, actors):
+    """A closed round will not be scored further: a pair it left out is not "not yet"."""
+    a, b, c, _d = actors
+    old = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district, status=RoundStatus.CLOSED)
+    score(old, a, b, 1)
+    score(old, a, c, 2)
+    score(new, a, b, 1)
+    html = english(viewer_client, dashboard_url(district, round=new.pk)).content.decode()
+    beside = re.search(r'id="change-beside".*?</p>', html, re.S).group(0)
+    assert "1 pair scored in the previous round only" in beside and "not yet" not in beside
+    assert '<p class="kpi-value">0.0</p>' in html  # a–b held at 1
+
+
+def test_no_pair_scored_in_both_rounds_is_no_change(viewer_client, district, actors):
+    a, b, c, d = actors
+    old = RoundFactory(
+        region=district,
+        name="Pemetaan 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district)
+    score(old, a, b, 4)
+    score(new, c, d, 0)
+    board = region_dashboard(region=district, rounds=[new, old])
+    assert board.change.paired == 0 and board.change.index_points is None
+    html = english(viewer_client, dashboard_url(district)).content.decode()
+    change = re.search(r'id="change".*?</div>', html, re.S).group(0)
+    assert "No pair is scored both in this round and in Pemetaan 2025 yet" in change
+    assert "−100" not in change and "-100" not in change
 
 
 def test_a_draft_is_not_the_previous_round_of_a_reader(viewer_client, district, two_rounds):
@@ -163,14 +216,29 @@ def province_world(province, district, other_district, actors, other_actors, hea
         code="72.03", name="Kabupaten Donggala", level=GovernmentLevel.DISTRICT, parent=province
     )
     RoundFactory(region=donggala, status=RoundStatus.DRAFT)
-    return {"latest": latest, "palu": palu, "poso": poso, "donggala": donggala}
+    return {
+        "older": older,
+        "latest": latest,
+        "palu": palu,
+        "poso": poso,
+        "donggala": donggala,
+    }
+
+
+@pytest.fixture
+def any_coverage_ranks(settings):
+    """The ranking rule at its loosest: every round with a scored pair is ranked."""
+    settings.RANKING_MIN_COVERAGE_PERCENT = 0
+    settings.RANKING_MIN_PAIRS = 1
 
 
 def test_districts_are_ranked_by_the_index_of_their_latest_visible_round(
-    province, district, other_district, province_world
+    province, district, other_district, province_world, any_coverage_ranks
 ):
-    """Palu: mean 4, index 100 %, coverage 1/1. Sigi: 5 actors (10 possible pairs), mean
-    (2 + 2) / 2 = 2, index 50 %, coverage 2/10. Poso and Donggala: unranked, no round."""
+    """With every scored round ranked: Palu: mean 4, index 100 %, coverage 1/1, no earlier
+    round. Sigi: 5 actors (10 possible pairs), mean (2 + 2) / 2 = 2, index 50 %, coverage
+    2/10; since its 2025 round, like for like, a–b went 4 → 2 (−50 points) and c–d is
+    newly scored. Poso and Donggala: unranked, no round (Donggala's is a draft)."""
     ranking = province_ranking(province=province)
     rows = [(item.rank, item.district, item.round, item.actor_count) for item in ranking.standings]
     assert rows == [
@@ -179,20 +247,124 @@ def test_districts_are_ranked_by_the_index_of_their_latest_visible_round(
         (None, province_world["poso"], None, 0),
         (None, province_world["donggala"], None, 0),
     ]
-    sigi = ranking.standings[1].summary
-    assert (sigi.mean, sigi.index_percent, sigi.coverage) == (2.0, 50.0, 0.2)
-    for standing in ranking.ranked:  # the same figures as the matrix of that round
+    sigi = ranking.standings[1]
+    assert (sigi.summary.mean, sigi.summary.index_percent, sigi.summary.coverage) == (
+        2.0,
+        50.0,
+        0.2,
+    )
+    assert sigi.previous_round == province_world["older"]
+    assert (sigi.change.paired, sigi.change.index_points, sigi.change.newly_scored) == (1, -50, 1)
+    assert ranking.standings[0].change is None
+    for standing in ranking.ranked:  # the same figures as the matrix and the dashboard
         assert standing.summary == matrix_for_round(round=standing.round).summary
+    board = region_dashboard(
+        region=district, rounds=[province_world["latest"], sigi.previous_round]
+    )
+    assert board.change == sigi.change
 
 
-def test_the_province_page_ranks_its_districts(planner_client, province, province_world):
+@pytest.fixture
+def ranked_world(province, district, other_district, health, planning):
+    """Four districts' latest rounds against the default rule (50 % and 20 pairs):
+
+    - Sigi: 8 actors, 28 possible pairs, 20 scored at 2: coverage 71.4 %, index 50 %;
+      ranked. Its 2025 round scored the same 20 pairs at 1: +25 points like for like.
+    - Palu: 7 actors, 21 pairs, all scored, 7 at 3 and 14 at 1: mean 5/3, index 41.7 %;
+      ranked second, closed.
+    - Kabupaten Tojo: 2 actors, its one pair at 4: 100 % coverage, index 100 %, but one
+      pair: not enough scored to rank.
+    - Kabupaten Banggai: 20 actors, 190 pairs, 3 scored at 4 (1.6 %): not enough.
+    """
+
+    def district_round(region, count, levels, **fields):
+        members = ActorFactory.create_batch(count, sector=health, home_region=region)
+        members[0].sector = planning
+        members[0].save()
+        round_ = RoundFactory(region=region, name=f"Pemetaan {region.name}", **fields)
+        pairs = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :]]
+        for (x, y), level in zip(pairs, levels, strict=False):
+            score(round_, x, y, level)
+        return round_, members, pairs
+
+    sigi, _members, pairs = district_round(district, 8, [2] * 20)
+    sigi_2025 = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        members=_members,
+    )
+    for x, y in pairs[:20]:
+        score(sigi_2025, x, y, 1)
+    palu, *_rest = district_round(other_district, 7, [3] * 7 + [1] * 14, status=RoundStatus.CLOSED)
+    tojo = RegionFactory(
+        code="72.09", name="Kabupaten Tojo", level=GovernmentLevel.DISTRICT, parent=province
+    )
+    district_round(tojo, 2, [4])
+    banggai = RegionFactory(
+        code="72.01", name="Kabupaten Banggai", level=GovernmentLevel.DISTRICT, parent=province
+    )
+    district_round(banggai, 20, [4, 4, 4])
+    return {"sigi": sigi, "palu": palu, "tojo": tojo, "banggai": banggai}
+
+
+def test_tiny_or_barely_scored_districts_are_not_ranked_above_real_ones(
+    province, district, other_district, ranked_world
+):
+    ranking = province_ranking(province=province)
+    assert (ranking.rule.min_coverage_percent, ranking.rule.min_pairs) == (50, 20)
+    assert [(item.rank, item.district) for item in ranking.ranked] == [
+        (1, district),
+        (2, other_district),
+    ]
+    assert [item.district for item in ranking.not_enough_scored] == [
+        ranked_world["banggai"],
+        ranked_world["tojo"],
+    ]
+    tojo = ranking.not_enough_scored[1]
+    assert (tojo.summary.index_percent, tojo.summary.coverage) == (100.0, 1.0)
+    sigi, palu = ranking.ranked
+    assert sigi.change.index_points == 25.0 and sigi.change.paired == 20
+    assert palu.change is None and palu.round.status == RoundStatus.CLOSED
+
+
+def test_the_ranking_rule_is_a_setting(province, ranked_world, any_coverage_ranks):
+    """Loosened, the one-pair district at 100 % takes the lead: why the default is not."""
+    ranking = province_ranking(province=province)
+    assert ranking.ranked[0].district == ranked_world["tojo"]
+    assert ranking.not_enough_scored == []
+
+
+def test_the_province_page_ranks_its_districts(planner_client, province, ranked_world):
     html = english(planner_client, dashboard_url(province)).content.decode()
     ranking = re.search(r'id="ranking-title".*?</section>', html, re.S).group(0)
-    names = re.findall(r'<a href="/regions/[\d.]+/">([^<]+)</a>', ranking)
-    assert names == ["Kota Palu", "Kabupaten Sigi", "Kabupaten Poso", "Kabupaten Donggala"]
-    assert "100.0 %" in ranking and "50.0 %" in ranking and "20.0 %" in ranking
-    assert "No round yet" in ranking
-    # The province has no round of its own: the page says so, and still ranks.
+    ranked = re.search(r'id="ranked".*?</table>', ranking, re.S).group(0)
+    names = re.findall(r'<a href="/regions/[\d.]+/">([^<]+)</a>', ranked)
+    assert names == ["Kabupaten Sigi", "Kota Palu"]
+    first = re.search(r'<tr class="ranked">.*?</tr>', ranked, re.S).group(0)
+    assert "50.0 %" in first and "71.4 %" in first and "20 / 28" in first and "(Open)" in first
+    assert "+25.0" in first and "on 20 pairs" in first
+    assert "(Closed)" in ranked and "no earlier round" in ranked
+    apart = re.search(r'id="not-enough-title".*?</table>', ranking, re.S).group(0)
+    assert "Not enough scored to rank" in apart
+    assert re.findall(r'<a href="/regions/[\d.]+/">([^<]+)</a>', apart) == [
+        "Kabupaten Banggai",
+        "Kabupaten Tojo",
+    ]
+    assert "1.6 %" in apart and "3 / 190" in apart and "1 / 1" in apart
+    # The rule, in words, with its default and the settings that change it.
+    assert "at least 50 % of their possible pairs scored, and at least 20 pairs" in ranking
+    assert "RANKING_MIN_COVERAGE_PERCENT" in ranking
+
+
+def test_a_province_page_lists_districts_without_a_round(planner_client, province, province_world):
+    html = english(planner_client, dashboard_url(province)).content.decode()
+    ranking = re.search(r'id="ranking-title".*?</section>', html, re.S).group(0)
+    without = re.search(r'id="without-round".*?</p>', ranking, re.S).group(0)
+    assert "Kabupaten Poso" in without and "Kabupaten Donggala" in without
+    assert "No district's latest round is scored enough to rank yet." in ranking
+    # The province has no round of its own: the page says so, and still lists.
     assert "no assessment round yet" in html
 
 
@@ -236,9 +408,10 @@ def test_the_dashboard_issues_a_fixed_number_of_queries(
         score(old, actors[index], actors[index + 1], index % 5)
         score(new, actors[index], actors[index + 1], (index + 1) % 5)
     scorer_client.get(dashboard_url(district))  # warm the session
-    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors and 8 levels of the current round, 9 actors and 10 levels of the previous
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes and
+    # their summaries (the figures of both rounds: no pair is read for them), 7 the change
+    # like for like (pairs of both rounds counted by their two levels)
+    with django_assert_num_queries(7):
         response = scorer_client.get(dashboard_url(district))
     assert response.status_code == 200
     not_assessed = count * (count - 1) // 2 - (count - 1)
@@ -248,7 +421,13 @@ def test_the_dashboard_issues_a_fixed_number_of_queries(
 @pytest.mark.parametrize("districts", [2, 5])
 @pytest.mark.parametrize("count", [10, 60])
 def test_the_province_dashboard_issues_a_fixed_number_of_queries(
-    django_assert_num_queries, planner_client, province, health, districts, count
+    django_assert_num_queries,
+    planner_client,
+    province,
+    health,
+    districts,
+    count,
+    any_coverage_ranks,
 ):
     """The same number of queries for 2 and 5 districts, 10 and 60 actors in each."""
     ActorFactory.create_batch(3, sector=health, home_region=province)
@@ -261,14 +440,149 @@ def test_the_province_dashboard_issues_a_fixed_number_of_queries(
             parent=province,
         )
         actors = ActorFactory.create_batch(count, sector=health, home_region=region)
+        earlier = RoundFactory(
+            region=region,
+            status=RoundStatus.CLOSED,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+        )
         round_ = RoundFactory(region=region)
-        for index in range(count - 1):
-            score(round_, actors[index], actors[index + 1], (index + number) % 5)
+        for first, second in list(combinations(actors, 2))[: count * 2]:
+            score(earlier, first, second, (first.pk + number) % 5)
+            score(round_, first, second, (second.pk + number) % 5)
     planner_client.get(dashboard_url(province))  # warm the session
-    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors and 8 levels of the province's round (no previous round);
-    # ranking: 9 districts, 10 their visible rounds, 11 actors, 12 levels of latest rounds
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes and
+    # their summaries (the province's own round; no previous round);
+    # ranking: 7 districts, 8 their visible rounds with their summaries, 9 the changes
+    # like for like
+    with django_assert_num_queries(9):
         response = planner_client.get(dashboard_url(province))
     assert response.status_code == 200
-    assert response.content.decode().count('<tr class="ranked">') == districts
+    html = response.content.decode()
+    assert html.count('<tr class="ranked">') == districts
+    assert html.count("pada 20 pasangan" if count == 10 else "pada 120 pasangan") == districts
+
+
+# Issue 12, item 3: change since the previous round, like for like ----------------------
+
+
+@pytest.fixture
+def rescored(district, health, planning, education):
+    from tests.insights.scenarios import rescored_weak_pairs
+
+    return rescored_weak_pairs(district, [health, planning, education])
+
+
+def test_ten_weak_pairs_rescored_higher_show_a_rise(viewer_client, district, rescored):
+    """Round against round the index fell 7.1 points (57.1 % → 50.0 %); like for like, on
+    the 10 pairs scored in both rounds, it rose 25 points (see ``rescored_weak_pairs``)."""
+    previous, current = rescored
+    board = region_dashboard(region=district, rounds=[current, previous])
+    assert board.current.summary.index_percent - board.previous.summary.index_percent == (
+        pytest.approx(-7.142857, abs=1e-6)
+    )
+    change = board.change
+    assert (change.paired, change.mean_before, change.mean_now) == (10, 1.0, 2.0)
+    assert (change.index_points, change.improved, change.declined) == (25.0, 10, 0)
+    assert (change.newly_scored, change.not_rescored) == (0, 18)
+
+    html = english(viewer_client, dashboard_url(district)).content.decode()
+    card = re.search(r'id="change".*?</div>', html, re.S).group(0)
+    assert '<p class="kpi-value">+25.0</p>' in card
+    assert "on the 10 pairs scored in both rounds" in card
+    assert "Mean level of these pairs: 1.00 → 2.00 (+1.00)" in card
+    assert "Improved 10, declined 0, unchanged 0" in card
+    assert "18 pairs not yet scored in this round" in card
+    assert "−7.1" not in card and "-7.1" not in card
+
+
+def test_the_dashboard_and_the_comparison_give_the_same_change(district, rescored, two_rounds):
+    """The dashboard pairs the rounds in the database, the comparison in memory: the same
+    figures, in both scenarios."""
+    from insights.selectors.trends import compare_rounds
+
+    for previous, current in (rescored, two_rounds):
+        board = region_dashboard(region=district, rounds=[current, previous])
+        assert compare_rounds(current=current, previous=previous).change == board.change
+
+
+def test_the_change_reads_in_bahasa_indonesia_by_default(viewer_client, district, rescored):
+    html = viewer_client.get(dashboard_url(district)).content.decode()
+    card = re.search(r'id="change".*?</div>', html, re.S).group(0)
+    assert '<p class="kpi-value">+25,0</p>' in card
+    assert "pada 10 pasangan yang dinilai di kedua putaran" in card
+    assert "18 pasangan belum dinilai di putaran ini" in card
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("RANKING_MIN_COVERAGE_PERCENT", "150", "must be from 0 to 100"),
+        ("RANKING_MIN_COVERAGE_PERCENT", "half", "must be a whole number"),
+        ("RANKING_MIN_PAIRS", "0", "must be 1 or more"),
+    ],
+)
+def test_a_bad_ranking_minimum_stops_the_start(name, value, message):
+    from tests.test_settings import _settings_process
+
+    result = _settings_process(DEBUG="1", **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr and message in result.stderr
+
+
+def test_the_ranking_minimum_is_read_from_the_environment():
+    import subprocess
+    import sys
+
+    from tests.test_settings import ROOT
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.RANKING_MIN_COVERAGE_PERCENT, s.RANKING_MIN_PAIRS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "tests",
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "convergence.settings",
+            "PYTHONPATH": str(ROOT),
+            "RANKING_MIN_COVERAGE_PERCENT": "80",
+            "RANKING_MIN_PAIRS": "5",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["80", "5"], result.stderr
+
+
+def test_a_district_keeps_its_place_while_its_new_round_is_scored(
+    planner_client, province, district, actors, settings
+):
+    """It ranks with its latest round scored enough; the row names that round."""
+    settings.RANKING_MIN_PAIRS = 3
+    settings.RANKING_MIN_COVERAGE_PERCENT = 50
+    last_year = RoundFactory(
+        region=district,
+        name="Pemetaan 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    for first, second in list(combinations(actors, 2))[:4]:
+        score(last_year, first, second, 2)
+    new = RoundFactory(region=district, name="Pemetaan 2026")
+    score(new, actors[0], actors[1], 3)  # 1 of 6 pairs: not enough
+    from insights.selectors.trends import province_ranking
+
+    [standing] = [
+        s for s in province_ranking(province=province).standings if s.district == district
+    ]
+    assert (standing.round.name, standing.rank, standing.enough_scored) == (
+        "Pemetaan 2025",
+        1,
+        True,
+    )
+    assert "Pemetaan 2025" in planner_client.get(dashboard_url(province)).content.decode()

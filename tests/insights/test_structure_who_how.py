@@ -119,7 +119,8 @@ def test_the_page_marks_gaps_and_levels(viewer_client, programme, actors):
     heads = re.findall(r'<th scope="col" class="stage( uncovered)?">', html)
     assert heads == ["", "", "", "", " uncovered"]
     assert 'Control / evaluation (pengendalian)<span class="flag">no actor</span>' in html
-    rows = re.findall(r"<tr( class=\"\w+\")?>\s*<th scope=\"row\">([^<]+)", html)
+    # Each actor's name links to its page.
+    rows = re.findall(r"<tr( class=\"\w+\")?>\s*<th scope=\"row\"><a href=\"[^\"]+\">([^<]+)", html)
     assert rows == [
         (' class="lead"', "Bappeda Kabupaten Sigi"),
         ("", "Dinas Kesehatan Kabupaten Sigi"),
@@ -251,4 +252,4 @@ def test_the_page_issues_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         response = viewer_client.get(who_how_url(programme))
     assert response.status_code == 200
-    assert response.content.decode().count('<th scope="row">Dinas Contoh') == count
+    assert response.content.decode().count('">Dinas Contoh') == count

@@ -87,3 +87,11 @@ def scored_round(open_round, previous_round, actors, forum, scorer):
     score(open_round, b, d, 2, note='Rapat "bulanan", notulen dibagi\nbaris kedua')
     score(open_round, c, forum, 2)
     return open_round
+
+
+@pytest.fixture
+def rescored(district, health, planning, education):
+    """Issue 12, item 3: 10 weak pairs re-scored one level higher, nothing else."""
+    from tests.insights.scenarios import rescored_weak_pairs
+
+    return rescored_weak_pairs(district, [health, planning, education])

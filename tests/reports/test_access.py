@@ -167,9 +167,10 @@ def chain_of(district, health):
 REQUEST_QUERIES = 6
 # Each round's matrix is read once for the whole report (reuse_matrices): 7–8 actors and
 # levels of this round, 9–10 of the previous one (dashboard, matrix, sector matrix, by
-# level, network, comparison and gaps share them); 11 the mechanisms and factors of the
-# by-level table; 12–13 the pair rows (the round's actors, the pairs)
-REPORT_QUERIES = 7
+# level, network, comparison and gaps share them); 11 the change like for like (pairs of
+# both rounds counted by their two levels); 12 the mechanisms and factors of the by-level
+# table; 13–14 the pair rows (the round's actors, the pairs)
+REPORT_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [10, 40])

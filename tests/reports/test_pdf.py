@@ -58,6 +58,15 @@ def test_the_sections_of_the_report(planner_client, district, scored_round):
     assert "Sector × sector" in text and "Health ↔ non-health" in text
     assert "By government level" in text and "MoU or decree-based team (1)" in text
     assert "Network" in text and "Isolated actors: @Forum Anak Sigi" not in text
+    network = text[text.index("Brokers between health and non-health") :]
+    assert "Density among the assessed pairs 83.3 %" in text
+    assert network.startswith(
+        "Brokers between health and non-health Rank Actor Sector Brokerage Links "
+        "1 Dinas Kesehatan Kabupaten Sigi Health 66.7 % 2 "
+        "2 Bappeda Kabupaten Sigi Planning 50.0 % 3 "
+        "3 Puskesmas Biromaru Health 33.3 % 3"
+    )
+    assert "a link's length is 1 / level" in network
     # The gaps below collaboration, largest shortfall first.
     assert "Gaps: pairs below 3 Collaboration" in text
     gaps = text[text.index("Gaps: pairs below") :]
@@ -119,7 +128,9 @@ def test_names_are_text_not_markup(planner_client, district, health, open_round,
     assert "Note: <script>alert(1)</script>" in text
 
 
-def test_the_province_report(planner_client, province, district, scored_round, health):
+def test_the_province_report(planner_client, province, district, scored_round, health, settings):
+    settings.RANKING_MIN_COVERAGE_PERCENT = 0
+    settings.RANKING_MIN_PAIRS = 1
     dinkes = ActorFactory(
         name="Dinas Kesehatan Provinsi",
         sector=health,
@@ -132,14 +143,23 @@ def test_the_province_report(planner_client, province, district, scored_round, h
     text = pdf_text(english(planner_client, report_url(province, "pdf")))
     assert "Sulawesi Tengah 72" in text and "Pemetaan Provinsi 2026" in text
     assert "Districts ranked by convergence index" in text
-    assert "1 Kabupaten Sigi 72.10 Pemetaan Sigi 2026 50.0 % 2.00 60.0 % 6 / 10 5" in text
+    assert (
+        "1 Kabupaten Sigi 72.10 Pemetaan Sigi 2026 (Open) 50.0 % 2.00 60.0 % 6 / 10 5 "
+        "0.0 on 3 pairs" in text
+    )
+    assert "at least 0 % of their possible pairs scored, and at least 1 pairs" in text
     assert "Who × who matrix · Rows 1–2, columns 1–2 · 2 actors" in text
 
 
 def test_a_province_without_its_own_round_still_ranks(planner_client, province, scored_round):
+    """Under the default rule Sigi's 6 of 10 pairs are too few to rank: listed apart."""
     text = pdf_text(english(planner_client, report_url(province, "pdf")))
     assert "This region has no assessment round yet." in text
-    assert "Kabupaten Sigi" in text and "Districts ranked by convergence index" in text
+    assert "Districts ranked by convergence index" in text
+    assert (
+        "Not enough scored to rank – Kabupaten Sigi 72.10 Pemetaan Sigi 2026 (Open) 50.0 %" in text
+    )
+    assert "at least 50 % of their possible pairs scored, and at least 20 pairs" in text
 
 
 def test_a_long_pair_list_prints_the_pairs_with_notes_first_and_points_to_the_xlsx():
@@ -165,3 +185,16 @@ def test_a_long_pair_list_prints_the_pairs_with_notes_first_and_points_to_the_xl
     assert printed[-2:] == rows[-2:]  # kept, and still in matrix order
     assert [item.index for item in printed] == sorted(item.index for item in printed)
     assert pdf._pairs_to_print(rows[:10]) == rows[:10]
+
+
+def test_ten_weak_pairs_rescored_higher_show_a_rise(planner_client, district, rescored):
+    text = pdf_text(english(planner_client, report_url(district, "pdf")))
+    change = text[text.index("Change since the previous round") :]
+    assert (
+        "Convergence index +25.0 percentage points of the convergence index, on the 10 pairs "
+        "scored in both rounds" in change
+    )
+    assert "Mean level of these pairs: 1.00 → 2.00 (+1.00)" in change
+    assert "−7.1" not in change and "-7.1" not in change
+    assert "Improved Declined Unchanged Newly scored Not yet scored in this round" in change
+    assert "10 0 0 0 18" in change

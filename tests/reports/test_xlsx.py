@@ -62,6 +62,8 @@ def test_the_summary_figures(book, scored_round):
     assert values["Coverage"] == pytest.approx(0.6)
     assert values["Mean level (0–4)"] == pytest.approx(2.0)
     assert values["Convergence index"] == pytest.approx(0.5)
+    # 5 of the 6 assessed pairs are links (a–d is at "none").
+    assert values["Density among the assessed pairs"] == pytest.approx(5 / 6)
     assert values["Previous round"] == "Pemetaan Sigi 2025"
     assert values["Pairs assessed below the target"] == 4
     levels = {
@@ -166,6 +168,18 @@ def test_sectors_by_level_network_and_gaps(book):
     network = {row[0]: row for row in book["Network metrics"].iter_rows(values_only=True)}
     # Dinkes: links to Puskesmas (3) and Bappeda (4); the pair with Disdik is at 0.
     assert network["Dinas Kesehatan Kabupaten Sigi"][2:4] == (2, 7)
+    # Brokerage, lengths 12 / level: Puskesmas–Bappeda runs through Dinkes (4 + 3 < 12),
+    # and so does Puskesmas–Forum (via Dinkes and Bappeda, 13 < 18): 2 of Dinkes's 3
+    # pairs (Puskesmas with each non-health actor). Puskesmas: Dinkes–Disdik only, 1/3.
+    # Bappeda: Dinkes–Forum and Puskesmas–Forum, 2 of its 4 pairs.
+    header = network["Actor"]
+    brokerage = {
+        name: dict(zip(header, row, strict=True))["Brokerage"] for name, row in network.items()
+    }
+    assert brokerage["Dinas Kesehatan Kabupaten Sigi"] == pytest.approx(2 / 3)
+    assert brokerage["Puskesmas Biromaru"] == pytest.approx(1 / 3)
+    assert brokerage["Bappeda Kabupaten Sigi"] == pytest.approx(1 / 2)
+    assert brokerage["Dinas Pendidikan Kabupaten Sigi"] == 0
     gaps = list(book["Gaps"].iter_rows(values_only=True))[1:]
     assert [(row[0], row[2], row[4]) for row in gaps] == [
         ("Dinas Kesehatan Kabupaten Sigi", "Dinas Pendidikan Kabupaten Sigi", 0),
@@ -182,10 +196,13 @@ def test_the_target_level_picks_the_gaps(planner_client, district, scored_round)
 
 
 def test_the_province_report_ranks_its_districts(
-    planner_client, province, district, other_district, scored_round, other_actors
+    planner_client, province, district, other_district, scored_round, other_actors, settings
 ):
     """The province's own round maps its province-level actors; the districts are ranked
-    by their latest rounds: Sigi (mean 2) then Palu (mean 1)."""
+    by their latest rounds (every scored round, the rule loosened): Sigi (mean 2) then
+    Palu (mean 1). Sigi since 2025, like for like: a–b 2 → 3, a–c 4 → 4, b–c 2 → 1, 0.0."""
+    settings.RANKING_MIN_COVERAGE_PERCENT = 0
+    settings.RANKING_MIN_PAIRS = 1
     dinkes = ActorFactory(
         name="Dinas Kesehatan Provinsi",
         sector=scored_round.assessments.first().actor_a.sector,
@@ -203,13 +220,24 @@ def test_the_province_report_ranks_its_districts(
 
     book = workbook(english(planner_client, report_url(province, "xlsx")))
     assert book.sheetnames[-1] == "Districts"
-    ranking = list(book["Districts"].iter_rows(values_only=True))[1:]
-    assert [(row[0], row[1], row[3]) for row in ranking] == [
+    header, *rows = list(book["Districts"].iter_rows(values_only=True))
+    ranking = [dict(zip(header, row, strict=True)) for row in rows[:3]]
+    assert [(row["Rank"], row["District / city"], row["Round"]) for row in ranking] == [
         (1, "Kabupaten Sigi", "Pemetaan Sigi 2026"),
         (2, "Kota Palu", "Pemetaan Palu 2026"),
         (None, "Kabupaten Banggai", None),
     ]
-    assert ranking[0][4] == pytest.approx(0.5) and ranking[0][6] == pytest.approx(0.6)
+    sigi = ranking[0]
+    assert sigi["Convergence index"] == pytest.approx(0.5)
+    assert sigi["Coverage"] == pytest.approx(0.6) and sigi["Status"] == "Open"
+    assert sigi["Change since the previous round, index points"] == 0
+    assert sigi["Pairs scored in both rounds"] == 3 and sigi["Ranked"] == "Yes"
+    assert ranking[1]["Change since the previous round, index points"] is None
+    assert ranking[2]["Ranked"] == "No round yet."
+    assert any(
+        row[0] and "at least 0 % of its possible pairs scored, and at least 1 pairs" in row[0]
+        for row in rows[3:]
+    )
     matrix = list(book["Matrix"].iter_rows(values_only=True))
     assert sorted(matrix[0][2:]) == ["Bappeda Provinsi", "Dinas Kesehatan Provinsi"]
     assert figures(book["Summary"])["Round"] == "Pemetaan Provinsi 2026"
@@ -219,3 +247,19 @@ def test_a_region_without_rounds_still_has_a_summary(planner_client, district):
     book = workbook(english(planner_client, report_url(district, "xlsx")))
     assert book.sheetnames == ["Summary"]
     assert "This region has no assessment round yet." in figures(book["Summary"])
+
+
+def test_ten_weak_pairs_rescored_higher_show_a_rise(planner_client, district, rescored):
+    """Like for like on the 10 pairs scored in both rounds: 1.0 → 2.0, +25 points (round
+    against round the index fell 7.1 points: it is not what the report says)."""
+    values = figures(workbook(english(planner_client, report_url(district, "xlsx")))["Summary"])
+    assert values["Previous round"] == "Pemetaan Sigi 2025"
+    assert values["Pairs scored in both rounds"] == 10
+    assert values["Mean level of these pairs, previous round"] == 1.0
+    assert values["Mean level of these pairs, this round"] == 2.0
+    assert values["Mean level, difference"] == 1.0
+    assert values["Convergence index, percentage points"] == 25.0
+    assert (values["Improved"], values["Declined"], values["Unchanged"]) == (10, 0, 0)
+    assert values["Newly scored in this round"] == 0
+    assert values["Not yet scored in this round"] == 18
+    assert values["Coverage, percentage points"] == pytest.approx(-64.2857, abs=1e-3)

@@ -293,7 +293,7 @@ API_CASES = [
     ("round closed renamed", "admin", "patch", "/api/v1/rounds/{closed}/", {"name": "Baru"}, 400,
      "non_field_errors"),
     ("round closed reopened", "admin", "patch", "/api/v1/rounds/{closed}/", {"status": "open"},
-     400, "non_field_errors"),
+     400, "reopen_reason"),
     ("round moved to Palu", "admin", "patch", "/api/v1/rounds/{round}/", {"region": "72.71"}, 400,
      "region"),
     ("round of province 73", "admin", "patch", "/api/v1/rounds/{far_round}/", {"name": "X"}, 404,
