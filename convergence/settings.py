@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "api",
     "imports",
     "reports",
+    # Not the product: the demo data (seed_demo) and the benchmark commands.
+    "demo",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -15,37 +15,25 @@ On the configured database (PostgreSQL is what the targets are for):
 5. deletes the synthetic data (``--keep`` keeps it; the next run removes it first).
 
 ``--scale 0.1`` builds a tenth of the provinces and districts (same page sizes) for a
-quick run during development. See ``convergence/benchmark.py`` for the code range.
+quick run during development. See ``benchmarks/synthetic.py`` for the code range.
 """
 
 import json
 import statistics
 import time
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 
 from actors.models import Actor, Region, Sector
 from assessments.models import AssessmentRound, PairAssessment
-from convergence import benchmark
-from convergence.benchmark import BIG_DISTRICT_NUMBER, PROVINCE_CODES, Builder
+from benchmarks import synthetic
+from benchmarks.synthetic import BIG_DISTRICT_NUMBER, PROVINCE_CODES, Builder
+from benchmarks.timing import Timing, logged_in_client, time_page
 
 DISTRICTS, ACTORS, BIG_ACTORS = 514, 50, 200
 NATIONAL_YEAR, EARLIER_YEAR = 2026, 2025
-
-
-@dataclass
-class Timing:
-    name: str
-    url: str
-    status: int
-    median_ms: float
-    queries: int
-    kib: float
 
 
 class Command(BaseCommand):
@@ -60,13 +48,7 @@ class Command(BaseCommand):
     def handle(self, *args, scale, runs, report_runs, keep, **options):
         if not 0 < scale <= 1:
             raise CommandError("--scale must be above 0 and at most 1.")
-        try:
-            benchmark.check_range_is_free()
-        except benchmark.BenchmarkRefused as refusal:
-            raise CommandError(str(refusal)) from None
-        if benchmark.synthetic_present():
-            self.stdout.write("Removing the synthetic data a previous --keep run left…")
-            benchmark.remove_synthetic()
+        synthetic.prepare(self.stdout)
         self.runs, self.report_runs = runs, report_runs
         try:
             with override_settings(ALLOWED_HOSTS=["testserver"]):
@@ -78,7 +60,7 @@ class Command(BaseCommand):
                     "the next run of bench removes it."
                 )
             else:
-                deleted, seconds = benchmark.timed(benchmark.remove_synthetic)
+                deleted, seconds = synthetic.timed(synthetic.remove_synthetic)
                 self.stdout.write(f"Removed the synthetic data in {seconds:.1f} s: {deleted}")
 
     # The run --------------------------------------------------------------------------
@@ -88,9 +70,7 @@ class Command(BaseCommand):
         districts_count = max(provinces_count, round(DISTRICTS * scale))
         builder = Builder()
         nation = builder.nation()
-        user = get_user_model().objects.create_superuser(benchmark.USERNAME, password=None)
-        self.client = Client(raise_request_exception=False)
-        self.client.force_login(user)
+        self.client = logged_in_client(builder.superuser())
         self.stdout.write(
             f"{connection.vendor}, {provinces_count} provinces, "
             f"{districts_count} districts of {ACTORS} actors + 1 of {BIG_ACTORS}; "
@@ -104,7 +84,7 @@ class Command(BaseCommand):
             (big,) = builder.districts([(first, BIG_DISTRICT_NUMBER)], BIG_ACTORS)
             builder.rounds([big], EARLIER_YEAR)
             builder.rounds([big], NATIONAL_YEAR)
-        benchmark.analyze()
+        synthetic.analyze()
         alone = self.time_pages(self.district_pages(big, reports=False))
         floor_alone = self.floor_district(big)
 
@@ -118,13 +98,13 @@ class Command(BaseCommand):
             districts = builder.districts(specs, ACTORS)
             builder.rounds(districts, NATIONAL_YEAR)
             builder.rounds(districts[:1], EARLIER_YEAR)  # a 50-actor round comparison
-        benchmark.analyze()
+        synthetic.analyze()
         load_seconds = time.perf_counter() - start
-        pairs = PairAssessment.objects.filter(round__region__name__startswith=benchmark.MARK)
+        pairs = PairAssessment.objects.filter(round__region__name__startswith=synthetic.MARK)
         self.stdout.write(
             f"National dataset loaded in {load_seconds:.1f} s: "
-            f"{Region.objects.filter(name__startswith=benchmark.MARK).count()} regions, "
-            f"{Actor.objects.filter(home_region__name__startswith=benchmark.MARK).count()} "
+            f"{Region.objects.filter(name__startswith=synthetic.MARK).count()} regions, "
+            f"{Actor.objects.filter(home_region__name__startswith=synthetic.MARK).count()} "
             f"actors, {pairs.count()} pair assessments in all synthetic rounds.\n"
         )
 
@@ -278,29 +258,16 @@ class Command(BaseCommand):
         return pages
 
     def time_pages(self, pages) -> list[Timing]:
-        timings = []
-        for name, url in pages:
-            runs = self.report_runs if "report." in url else self.runs
-            if "report." not in url:
-                self.client.get(url)  # warm caches (templates, translations)
-            times = []
-            for _ in range(runs):
-                with CaptureQueriesContext(connection) as queries:
-                    start = time.perf_counter()
-                    response = self.client.get(url)
-                    times.append((time.perf_counter() - start) * 1000)
-            content = b"".join(response) if response.streaming else response.content
-            timings.append(
-                Timing(
-                    name,
-                    url,
-                    response.status_code,
-                    statistics.median(times),
-                    len(queries),
-                    len(content) / 1024,
-                )
+        return [
+            time_page(
+                self.client,
+                name,
+                url,
+                runs=self.report_runs if "report." in url else self.runs,
+                warm="report." not in url,
             )
-        return timings
+            for name, url in pages
+        ]
 
     # Floors: the same rows through a raw cursor, and the least markup around them ------
 

@@ -2,15 +2,14 @@
 
     python manage.py bench_load [--actors 50] [--connections 16] [--duration 20]
 
-Builds a district of N actors with a fully scored round in the configured database,
-starts gunicorn on a free loopback port with DEBUG off, runs wrk against the matrix page
-(as a logged-in planner) and against /healthz (a trivial page) in the same run, prints
-requests per second, latency percentiles and errors, then stops gunicorn and removes the
-data. Needs wrk (Debian: apt-get install wrk).
+Builds a district of N actors with a closed, fully scored round (``benchmarks.synthetic``)
+in the configured database, starts gunicorn on a free loopback port with DEBUG off, runs
+wrk against the matrix page (as the benchmark's user) and against /healthz (a trivial
+page) in the same run, prints requests per second, latency percentiles and errors, then
+stops gunicorn and removes the data. Needs wrk (Debian: apt-get install wrk).
 """
 
 import os
-import random
 import re
 import shutil
 import socket
@@ -18,17 +17,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 
-from actors.models import Actor, ActorKind, GovernmentLevel, Region, Sector
-from assessments.models import AssessmentRound, PairAssessment, RoundStatus
-
-CODE = "98"
+from assessments.models import RoundStatus
+from benchmarks import synthetic
 
 
 def free_port() -> int:
@@ -37,20 +33,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# wrk --latency prints the percentiles on lines of their own under "Latency Distribution",
+# a value in seconds padded with a space to align with milliseconds:
+#       50%    3.32ms
+#       99%    1.51s
+# The thread statistics above them end in a "+/- Stdev" column (74.50%) that an unanchored
+# "50%" would also match, reading the next word ("Req/Sec") as the median.
+_DISTRIBUTION = re.compile(
+    r"^[ \t]*Latency Distribution[ \t]*$(?P<lines>(?:\n[ \t]+\d+%[ \t]+\S+[ \t]*)+)", re.M
+)
+_PERCENTILE = re.compile(r"^[ \t]+(\d+)%[ \t]+(\S+)[ \t]*$", re.M)
+
+
 def parse_wrk(output: str) -> dict:
+    """Requests per second, requests, p50, p99 and errors (socket errors and non-2xx/3xx
+    responses) from the output of ``wrk --latency``."""
+
     def number(pattern, cast=float):
-        match = re.search(pattern, output)
+        match = re.search(pattern, output, re.M)
         return cast(match.group(1)) if match else None
 
+    distribution = _DISTRIBUTION.search(output)
+    if distribution is None:
+        raise ValueError("wrk printed no latency distribution (run it with --latency).")
+    percentiles = dict(_PERCENTILE.findall(distribution.group("lines")))
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    non_2xx = number(r"Non-2xx or 3xx responses: (\d+)", int) or 0
+    non_2xx = number(r"^\s*Non-2xx or 3xx responses: (\d+)[ \t]*$", int) or 0
     return {
-        "rps": number(r"Requests/sec:\s+([\d.]+)"),
-        "requests": number(r"(\d+) requests in", int),
-        "p50": re.search(r"50%\s+(\S+)", output).group(1),
-        "p99": re.search(r"99%\s+(\S+)", output).group(1),
+        "rps": number(r"^Requests/sec:\s+([\d.]+)[ \t]*$"),
+        "requests": number(r"^\s*(\d+) requests in ", int),
+        "p50": percentiles["50"],
+        "p99": percentiles["99"],
         "errors": (sum(int(g) for g in errors.groups()) if errors else 0) + non_2xx,
     }
 
@@ -68,9 +83,11 @@ class Command(BaseCommand):
         wrk = shutil.which("wrk")
         if not wrk:
             raise CommandError("wrk is not installed (apt-get install wrk).")
-        self.cleanup()
+        synthetic.prepare(self.stdout)
+        session = None
         try:
-            district, cookie = self.build(actors)
+            district, session = self.build(actors)
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
             port = free_port()
             server = self.start_gunicorn(port, workers)
             try:
@@ -113,61 +130,23 @@ class Command(BaseCommand):
                 server.terminate()
                 server.wait(timeout=30)
         finally:
-            self.cleanup()
-
-    def cleanup(self):
-        PairAssessment.objects.filter(round__region__code__startswith=CODE).delete()
-        AssessmentRound.objects.filter(region__code__startswith=CODE).delete()
-        Actor.objects.filter(home_region__code__startswith=CODE).delete()
-        Region.objects.filter(code__startswith=CODE + ".").delete()
-        Region.objects.filter(code=CODE).delete()
-        get_user_model().objects.filter(username="bench-load").delete()
+            if session is not None:
+                session.delete()
+            synthetic.remove_synthetic()
 
     def build(self, count):
-        rng = random.Random(count)
-        province = Region.objects.create(code=CODE, name="Beban", level=GovernmentLevel.PROVINCE)
-        district = Region.objects.create(
-            code=f"{CODE}.01",
-            name="Kabupaten Beban",
-            level=GovernmentLevel.DISTRICT,
-            parent=province,
-        )
-        sectors = list(Sector.objects.all()[:8]) or [
-            Sector.objects.create(
-                code="load-health", name_id="Kesehatan", name_en="Health", is_health=True
-            )
-        ]
-        Actor.objects.bulk_create(
-            Actor(
-                name=f"Aktor {index:03d}",
-                short_name=f"A{index:03d}",
-                kind=ActorKind.GOVERNMENT,
-                sector=sectors[index % len(sectors)],
-                government_level=GovernmentLevel.DISTRICT,
-                home_region=district,
-            )
-            for index in range(count)
-        )
-        members = list(Actor.objects.filter(home_region=district).order_by("pk"))
-        round_ = AssessmentRound.objects.create(
-            name="Beban",
-            region=district,
-            period_start=date(2026, 1, 1),
-            period_end=date(2026, 12, 31),
-            status=RoundStatus.CLOSED,
-        )
-        PairAssessment.objects.bulk_create(
-            PairAssessment(round=round_, actor_a=a, actor_b=b, level=rng.randint(0, 4))
-            for i, a in enumerate(members)
-            for b in members[i + 1 :]
-        )
-        user = get_user_model().objects.create_superuser("bench-load", password=None)
+        """The district and its closed round (``benchmarks.synthetic``), committed: gunicorn
+        reads them from another process. A session of the benchmark's user for wrk."""
+        builder = synthetic.Builder(seed=count)
+        district = builder.district(count)
+        builder.rounds([district], 2026, status=RoundStatus.CLOSED)
+        user = builder.superuser()
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        return district, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        return district.region, session
 
     def start_gunicorn(self, port, workers):
         env = {

@@ -1,28 +1,23 @@
 """Time the bulk imports on a large file: N actors, then M pairs of them as an edge list.
 
-Everything it creates (a bench province and district, a sector, an admin, a round, the
-actors and pairs) is rolled back at the end unless --keep is given; the generated files
-live in a temporary directory.
+Everything it creates (a synthetic district of ``benchmarks.synthetic``, its actors, an open
+round with them on its roster, and the pairs) is rolled back at the end unless --keep is
+given (the next run of a bench command removes it); the generated files live in a
+temporary directory.
 """
 
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from accounts.models import Jurisdiction, Role
-from actors.models import Actor, GovernmentLevel, Region, Sector
-from assessments.models import AssessmentRound, RoundMember, RoundStatus
+from assessments.models import RoundStatus
+from benchmarks import synthetic
 from imports.actors import import_actors
 from imports.pairs import import_pairs
 from imports.tabular import write_table
-
-PROVINCE, DISTRICT = "99", "99.01"
 
 
 class Command(BaseCommand):
@@ -37,15 +32,19 @@ class Command(BaseCommand):
     def handle(self, *args, actors, pairs, file_type, keep, **options):
         if pairs > actors * (actors - 1) // 2:
             raise CommandError("More pairs than the actors can make.")
+        synthetic.prepare(self.stdout)
         self.stdout.write(f"Database: {connection.vendor}; files: {file_type}")
         with tempfile.TemporaryDirectory() as folder, transaction.atomic():
-            admin, district = self.setup()
+            builder = synthetic.Builder()
+            district = builder.district(0)
+            admin = builder.superuser()
+            code, sector = district.region.code, builder.sectors[0].code
             actor_file = Path(folder) / f"actors.{file_type}"
             names = [f"Aktor Uji {number:05d}" for number in range(actors)]
             actor_file.write_bytes(
                 write_table(
                     ["name", "short_name", "kind", "sector", "government_level", "region_code"],
-                    [[name, f"AU{n:05d}", "government", "bench", "district", DISTRICT]
+                    [[name, f"AU{n:05d}", "government", sector, "district", code]
                      for n, name in enumerate(names)],
                     file_type,
                 )[0]
@@ -55,18 +54,9 @@ class Command(BaseCommand):
             self.time(f"{actors} actors again", lambda: import_actors(
                 data=actor_file.read_bytes(), user=admin), actor_file)  # fmt: skip
 
-            round_ = AssessmentRound.objects.create(
-                name="Bench",
-                region=district,
-                period_start=date(2026, 1, 1),
-                period_end=date(2026, 12, 31),
-                status=RoundStatus.OPEN,
-            )
-            # Only members' pairs are scored: the imported actors make the roster.
-            RoundMember.objects.bulk_create(
-                RoundMember(round=round_, actor=actor)
-                for actor in Actor.objects.filter(home_region=district)
-            )
+            builder.refresh([district])
+            builder.rounds([district], 2026, status=RoundStatus.OPEN, scored=False)
+            round_ = district.rounds[0]
             edge_file = Path(folder) / f"edges.{file_type}"
             edge_file.write_bytes(
                 write_table(["actor_a", "actor_b", "level"], self.edges(names, pairs), file_type)[0]
@@ -101,23 +91,3 @@ class Command(BaseCommand):
                     break
             step += 1
         return rows
-
-    def setup(self):
-        province, _ = Region.objects.get_or_create(
-            code=PROVINCE, defaults={"name": "Provinsi Uji", "level": GovernmentLevel.PROVINCE}
-        )
-        district, _ = Region.objects.get_or_create(
-            code=DISTRICT,
-            defaults={
-                "name": "Kabupaten Uji",
-                "level": GovernmentLevel.DISTRICT,
-                "parent": province,
-            },
-        )
-        Sector.objects.get_or_create(
-            code="bench", defaults={"name_id": "Uji", "name_en": "Bench", "sort_order": 999}
-        )
-        admin, _ = get_user_model().objects.get_or_create(username="bench-admin")
-        admin.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
-        Jurisdiction.objects.get_or_create(user=admin, region=province)
-        return admin, district

@@ -1,0 +1,52 @@
+"""Time the region pages on a synthetic district of N actors (default 100).
+
+    python manage.py bench_pages [--actors 100] [--runs 5]
+
+Builds the district (``benchmarks.synthetic``), a programme and two rounds with their
+rosters and every pair scored — 2025 closed, 2026 open — inside a transaction, renders each
+page through Django's test client (the whole request: middleware, views, templates), prints
+the median server time, the query count and the size, then rolls everything back.
+"""
+
+from django.db import connection
+
+from benchmarks import synthetic
+from benchmarks.commands import DistrictBenchmark
+from benchmarks.timing import logged_in_client, time_page
+
+
+class Command(DistrictBenchmark):
+    help = "Median server time and query count of each region page for an N-actor district."
+    default_runs = 5
+
+    def run(self, count, runs):
+        builder = synthetic.Builder(seed=count)
+        district = builder.district(count)
+        builder.programmes([district], start=2025, end=2026)
+        builder.two_rounds([district])
+        client = logged_in_client(builder.superuser())
+        code, programme = district.region.code, district.programme
+        pages = [
+            ("who × who matrix", f"/regions/{code}/matrix/"),
+            ("dashboard", f"/regions/{code}/"),
+            ("sector × sector", f"/regions/{code}/sectors/"),
+            ("by government level", f"/regions/{code}/levels/?programme={programme.pk}"),
+            ("who × how", f"/programmes/{programme.pk}/who-how/"),
+            ("network", f"/regions/{code}/network/"),
+            ("network SVG", f"/regions/{code}/network.svg"),
+            ("round comparison", f"/regions/{code}/compare/"),
+            ("programme overlaps", f"/regions/{code}/overlaps/"),
+        ]
+        self.stdout.write(
+            f"{count} actors, {count * (count - 1) // 2} pairs per round, "
+            f"{connection.vendor}, median of {runs} runs\n"
+        )
+        self.stdout.write(
+            f"{'page':<28}{'status':>7}{'median ms':>11}{'queries':>9}{'KiB':>8}{'gzip KiB':>10}"
+        )
+        for name, url in pages:
+            item = time_page(client, name, url, runs=runs)
+            self.stdout.write(
+                f"{name:<28}{item.status:>7}{item.median_ms:>11.1f}"
+                f"{item.queries:>9}{item.kib:>8.0f}{item.gzip_kib:>10.0f}"
+            )

@@ -1,0 +1,50 @@
+"""Timing a page through Django's test client: the whole request (middleware, view,
+template), its median server time, its query count and its size."""
+
+import gzip
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Timing:
+    name: str
+    url: str
+    status: int
+    median_ms: float
+    queries: int
+    content: bytes = field(repr=False)
+
+    @property
+    def kib(self) -> float:
+        return len(self.content) / 1024
+
+    @property
+    def gzip_kib(self) -> float:
+        return len(gzip.compress(self.content)) / 1024
+
+
+def logged_in_client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def time_page(client: Client, name: str, url: str, *, runs: int, warm: bool = True) -> Timing:
+    """The median of ``runs`` requests of ``url``, after one unmeasured request that warms
+    the caches (templates, translations) when ``warm``."""
+    if warm:
+        client.get(url)
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(url)
+            content = b"".join(response) if response.streaming else response.content
+            times.append((time.perf_counter() - start) * 1000)
+    return Timing(name, url, response.status_code, statistics.median(times), len(queries), content)

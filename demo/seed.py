@@ -1,0 +1,412 @@
+"""Load the demo: Sulawesi Tengah with its kabupaten/kota, and the kecamatan and villages of
+Kabupaten Sigi and Kota Palu; the sectors; the actors of the province and of both districts
+at their government levels; a stunting programme per district; a closed 2025 and an open
+2026 mapping round per district and an open 2026 round for the province; one user per role.
+
+Rounds are written as the product writes them: created with their roster, opened, scored
+and closed through ``assessments.rounds``, the pairs checked by ``clean_pair_values`` and
+written in bulk with their history, as an import is. Each round's history is dated at its
+fieldwork, so "as of" a date and a pair's history read as they would after a real round.
+
+Running it again changes nothing but the passwords, which it prints (they exist nowhere
+else): regions, sectors, actors and programmes are brought to what the demo says, only
+where they differ, and a round that exists is kept as it is.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import combinations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Jurisdiction, Role
+from accounts.roles import ensure_role_groups
+from actors.models import (
+    Actor,
+    Contribution,
+    InterventionType,
+    ParticipantRole,
+    Programme,
+    ProgrammeParticipant,
+    ProgrammeStage,
+    Region,
+    Sector,
+    TargetGroup,
+    level_for_code,
+)
+from assessments.models import AssessmentRound, PairAssessment, RoundMember, RoundStatus
+from assessments.rounds import round_close, round_create, round_open
+from assessments.services import (
+    canonical_pair,
+    clean_pair_values,
+    lock_open_round,
+    validate_scorable_pair,
+)
+from demo import actors as demo_actors
+from demo.regions import DISTRICTS, PROVINCE, SUBDISTRICTS, VILLAGES
+from demo.scoring import Member, Scored, first_round, next_round, pair_rng
+from demo.sectors import SECTORS
+
+USERS = [
+    ("admin", Role.ADMIN, "72", "Admin Dinkes Provinsi"),
+    ("penilai_sigi", Role.SCORER, "72.10", "Penilai Dinkes Sigi"),
+    ("penilai_palu", Role.SCORER, "72.71", "Penilai Dinkes Palu"),
+    ("perencana", Role.PLANNER, "72", "Perencana Bappeda Provinsi"),
+    ("pembaca", Role.VIEWER, "72.10", "Pembaca Kabupaten Sigi"),
+]
+SCORERS = {"72": "admin", "72.10": "penilai_sigi", "72.71": "penilai_palu"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A round's period and the moments of its life (WITA)."""
+
+    start: date
+    end: date
+    closes: bool
+
+    def moment(self, day: date, hour: int) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    @property
+    def opened(self) -> datetime:
+        return self.moment(self.start + timedelta(days=5), 9)
+
+    @property
+    def scored(self) -> datetime:
+        return self.moment(self.start + timedelta(days=60), 10)
+
+    @property
+    def closed(self) -> datetime:
+        return self.moment(self.end + timedelta(days=1), 16)
+
+
+FIRST = Period(date(2025, 1, 1), date(2025, 6, 30), closes=True)
+LATER = Period(date(2026, 1, 1), date(2026, 12, 31), closes=False)
+
+
+@transaction.atomic
+def seed_demo(*, out) -> None:
+    """Load the demo (see the module's docstring), reporting to ``out``."""
+    ensure_role_groups()
+    regions = seed_regions(out)
+    sectors = seed_sectors()
+    users, passwords = seed_users(regions)
+    admin = users["admin"]
+
+    province = regions[PROVINCE[0]]
+    province_actors = seed_actors(regions, demo_actors.PROVINCE_ACTORS, sectors)
+    out.write(f"{province.name}: {len(province_actors)} actors")
+    seed_rounds(
+        province,
+        {actor: 2025 for actor in province_actors},
+        None,
+        users=users,
+        admin=admin,
+        out=out,
+        periods={"Pemetaan Konvergensi Provinsi 2026": LATER},
+    )
+    provincial = [a for a in province_actors if a.short_name in demo_actors.PROVINCIAL_MEMBERS]
+    for code, place in demo_actors.DEMO_DISTRICTS.items():
+        rows = demo_actors.actors_for(code)
+        actors = seed_actors(regions, rows, sectors)
+        out.write(f"{place}: {len(actors)} actors, {len(provincial)} provincial offices")
+        programme = seed_programme(regions[code], actors + provincial)
+        joins = {actor: row.joins for actor, row in zip(actors, rows, strict=True)}
+        joins.update({actor: 2025 for actor in provincial})
+        seed_rounds(
+            regions[code],
+            joins,
+            programme,
+            users=users,
+            admin=admin,
+            out=out,
+            periods={
+                f"Pemetaan Konvergensi {place} 2025": FIRST,
+                f"Pemetaan Konvergensi {place} 2026": LATER,
+            },
+        )
+
+    out.write("\nDemo users (passwords are new on every run):")
+    for username, role, region_code, _full_name in USERS:
+        region = regions[region_code]
+        out.write(f"  {role:<8} {username:<14} {passwords[username]}   ({region})")
+
+
+def _upsert(model, lookup: dict, values: dict):
+    """The row of ``model`` found by ``lookup``, created or brought to ``values`` (checked
+    by ``full_clean``) and saved only where it differs: a second run writes nothing."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        row = model(**lookup, **values)
+    elif all(getattr(row, field) == value for field, value in values.items()):
+        return row
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.full_clean()
+    row.save()
+    return row
+
+
+def seed_regions(out) -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    for code, name in [PROVINCE, *DISTRICTS, *SUBDISTRICTS, *VILLAGES]:
+        parent = regions.get(code.rsplit(".", 1)[0]) if "." in code else None
+        regions[code] = _upsert(
+            Region, {"code": code}, {"name": name, "level": level_for_code(code), "parent": parent}
+        )
+    out.write(
+        f"Regions: {len(regions)} (Sulawesi Tengah, its kabupaten/kota, the kecamatan of Sigi "
+        "and Palu, and the demo's villages)"
+    )
+    return regions
+
+
+def seed_sectors() -> dict[str, Sector]:
+    return {
+        code: _upsert(
+            Sector,
+            {"code": code},
+            {"name_id": name_id, "name_en": name_en, "is_health": is_health, "sort_order": order},
+        )
+        for order, (code, name_id, name_en, is_health) in enumerate(SECTORS)
+    }
+
+
+def seed_actors(regions, rows, sectors) -> list[Actor]:
+    """The actors of ``rows``, each at its home region's government level."""
+    return [
+        _upsert(
+            Actor,
+            {"home_region": regions[row.region], "name": row.name},
+            {
+                "short_name": row.short_name,
+                "kind": row.kind,
+                "sector": sectors[row.sector],
+                "government_level": regions[row.region].level,
+                "is_active": True,
+            },
+        )
+        for row in rows
+    ]
+
+
+def seed_users(regions) -> tuple[dict, dict[str, str]]:
+    """One user per role, each with a fresh password (returned, never stored in clear)."""
+    User = get_user_model()
+    users, passwords = {}, {}
+    for username, role, region_code, full_name in USERS:
+        first, _, last = full_name.partition(" ")
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "is_staff": role == Role.ADMIN},
+        )
+        passwords[username] = secrets.token_urlsafe(9)
+        user.set_password(passwords[username])
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        Jurisdiction.objects.get_or_create(user=user, region=regions[region_code])
+        users[username] = user
+    return users, passwords
+
+
+def seed_programme(district: Region, actors: list[Actor]) -> Programme:
+    by_short = {actor.short_name: actor for actor in actors}
+    programme = _upsert(
+        Programme,
+        {"region": district, "name": f"Percepatan Penurunan Stunting {district.name} 2025–2026"},
+        {
+            "period_start": date(2025, 1, 1),
+            "period_end": date(2026, 12, 31),
+            "lead_actor": by_short["Bappeda"],
+            "target_groups": [
+                TargetGroup.PREGNANT_WOMEN,
+                TargetGroup.CHILDREN_0_59,
+                TargetGroup.ADOLESCENT_GIRLS,
+                TargetGroup.BRIDES_TO_BE,
+                TargetGroup.AT_RISK_FAMILIES,
+            ],
+            "description": "Tim Percepatan Penurunan Stunting (TPPS), Perpres 72/2021.",
+        },
+    )
+    S, R, C = ProgrammeStage, ParticipantRole, Contribution
+    every = list(S.values)
+    plan = [
+        ("Bappeda", R.LEAD, every, "sensitive", [C.APBD, C.DATA]),
+        ("Dinkes", R.IMPLEMENTER, every, "specific", [C.APBD, C.APBN_DAK, C.STAFF, C.DATA]),
+        (
+            "DPMD",
+            R.IMPLEMENTER,
+            [S.PLANNING, S.BUDGETING, S.IMPLEMENTATION],
+            "sensitive",
+            [C.DANA_DESA],
+        ),
+        (
+            "DP2KB",
+            R.IMPLEMENTER,
+            [S.IMPLEMENTATION, S.MONITORING],
+            "sensitive",
+            [C.APBN_DAK, C.STAFF],
+        ),
+        ("Dinas PUPR", R.IMPLEMENTER, [S.PLANNING, S.IMPLEMENTATION], "sensitive", [C.APBD]),
+        ("Disperkim", R.IMPLEMENTER, [S.IMPLEMENTATION], "sensitive", [C.APBD, C.FACILITIES]),
+        ("DKP", R.IMPLEMENTER, [S.IMPLEMENTATION], "sensitive", [C.APBD]),
+        ("Disdikbud", R.IMPLEMENTER, [S.IMPLEMENTATION], "sensitive", [C.STAFF, C.FACILITIES]),
+        ("Kemenag", R.IMPLEMENTER, [S.IMPLEMENTATION], "sensitive", [C.STAFF]),
+        ("Dinsos", R.DATA_PROVIDER, [S.PLANNING, S.MONITORING], "sensitive", [C.DATA]),
+        ("Disdukcapil", R.DATA_PROVIDER, [S.PLANNING], "sensitive", [C.DATA]),
+        ("Diskominfo", R.DATA_PROVIDER, [S.MONITORING], "sensitive", [C.DATA]),
+        ("BPKAD", R.FUNDER, [S.BUDGETING], "sensitive", [C.APBD]),
+        ("Inspektorat", R.MONITORING, [S.CONTROL], "sensitive", [C.STAFF]),
+        ("TP PKK", R.IMPLEMENTER, [S.IMPLEMENTATION, S.MONITORING], "sensitive", [C.STAFF]),
+        (
+            "UNICEF",
+            R.TECHNICAL_SUPPORT,
+            [S.PLANNING, S.MONITORING],
+            "specific",
+            [C.DONOR_FUNDS, C.DATA],
+        ),
+        (
+            "FKM Untad",
+            R.TECHNICAL_SUPPORT,
+            [S.MONITORING, S.CONTROL],
+            "specific",
+            [C.STAFF, C.DATA],
+        ),
+        ("Bank Sulteng", R.FUNDER, [S.IMPLEMENTATION], "sensitive", [C.CSR]),
+        ("WVI", R.IMPLEMENTER, [S.IMPLEMENTATION], "specific", [C.DONOR_FUNDS, C.STAFF]),
+        # Across levels: the provincial offices guide, the Puskesmas and villages deliver.
+        ("Dinkes Prov", R.TECHNICAL_SUPPORT, [S.PLANNING, S.MONITORING], "specific", [C.STAFF]),
+        ("Bappeda Prov", R.MONITORING, [S.PLANNING, S.CONTROL], "sensitive", [C.DATA]),
+    ]
+    # Every Puskesmas delivers the nutrition-specific services; every village government
+    # funds its part from the village fund.
+    plan += [
+        (actor.short_name, R.IMPLEMENTER, [S.IMPLEMENTATION, S.MONITORING], "specific", [C.STAFF])
+        for actor in actors
+        if actor.short_name.startswith("PKM ")
+    ]
+    plan += [
+        (
+            actor.short_name,
+            R.IMPLEMENTER,
+            [S.BUDGETING, S.IMPLEMENTATION],
+            "sensitive",
+            [C.DANA_DESA],
+        )
+        for actor in actors
+        if actor.short_name.startswith("Desa ")
+    ]
+    for short_name, role, stages, intervention, contributions in plan:
+        _upsert(
+            ProgrammeParticipant,
+            {"programme": programme, "actor": by_short[short_name]},
+            {
+                "role": role,
+                "stages": stages,
+                "intervention_type": InterventionType(intervention),
+                "contributions": contributions,
+            },
+        )
+    return programme
+
+
+def seed_rounds(region, joins: dict[Actor, int], programme, *, users, admin, out, periods):
+    """The region's rounds, one per entry of ``periods`` (name → Period), oldest first:
+    each has on its roster the actors that had joined by its year. A pair's values in a
+    later round follow from those in the round before (``demo.scoring``)."""
+    seed = int(region.code.replace(".", ""))
+    members = {actor: _member(actor) for actor in joins}
+    values: dict[str, dict[tuple[Actor, Actor], Scored]] = {name: {} for name in periods}
+    for a, b in combinations(sorted(joins, key=lambda actor: actor.name), 2):
+        rng = pair_rng(seed, members[a], members[b])
+        previous = None
+        was_member = False
+        for name, period in periods.items():
+            if max(joins[a], joins[b]) > period.start.year:
+                continue
+            if was_member:
+                current = next_round(members[a], members[b], previous, rng)
+            else:
+                current = first_round(members[a], members[b], rng)
+            if current is not None:
+                values[name][a, b] = current
+            previous, was_member = current, True
+
+    scorer = users[SCORERS[region.code]]
+    for name, period in periods.items():
+        if AssessmentRound.objects.filter(region=region, name=name).exists():
+            out.write(f"  {name}: kept as it is")
+            continue
+        roster = [actor for actor, year in joins.items() if year <= period.start.year]
+        round_ = round_create(
+            user=admin,
+            region=region,
+            name=name,
+            period_start=period.start,
+            period_end=period.end,
+            programme=programme,
+            members=roster,
+        )
+        round_open(user=admin, round=round_)
+        score_round(round_, values[name], scorer=scorer, moment=period.scored)
+        if period.closes:
+            round_close(user=admin, round=round_)
+        date_history(round_, period)
+        round_.refresh_from_db()
+        out.write(
+            f"  {name}: {len(roster)} members, {len(values[name])} pairs scored "
+            f"({round_.get_status_display()})"
+        )
+
+
+def _member(actor: Actor) -> Member:
+    return Member(
+        name=actor.name,
+        kind=actor.kind,
+        sector=actor.sector.code,
+        level=actor.government_level,
+        region=actor.home_region.code,
+    )
+
+
+def score_round(round_, scored: dict[tuple[Actor, Actor], Scored], *, scorer, moment) -> None:
+    """Write the round's pairs as an import does: each checked by the scoring rules, then
+    all in bulk with their history, dated ``moment``."""
+    lock_open_round(round_)
+    member_ids = set(round_.members.values_list("actor_id", flat=True))
+    rows = []
+    for (a, b), values in scored.items():
+        cleaned = clean_pair_values(**values.as_values())
+        validate_scorable_pair(round=round_, actor_a=a, actor_b=b, members=member_ids)
+        first, second = canonical_pair(a, b)
+        rows.append(
+            PairAssessment(round=round_, actor_a=first, actor_b=second, scored_by=scorer, **cleaned)
+        )
+    bulk_create_with_history(
+        rows, PairAssessment, batch_size=1000, default_user=scorer, default_date=moment
+    )
+    # bulk_create stamps auto_now fields with the current time.
+    PairAssessment.objects.filter(round=round_).update(scored_at=moment)
+
+
+def date_history(round_: AssessmentRound, period: Period) -> None:
+    """Date the round's life at its fieldwork, not at the moment the demo was loaded: it
+    was created and opened (with its roster) at ``period.opened`` and, if it closes, closed
+    (its roster frozen) at ``period.closed``."""
+    AssessmentRound.objects.filter(pk=round_.pk).update(created_at=period.opened)
+    history = AssessmentRound.history.filter(id=round_.pk)
+    history.exclude(status=RoundStatus.CLOSED).update(history_date=period.opened)
+    members = RoundMember.history.filter(round_id=round_.pk)
+    members.filter(history_type="+").update(history_date=period.opened)
+    if period.closes:
+        history.filter(status=RoundStatus.CLOSED).update(history_date=period.closed)
+        members.filter(frozen_at__isnull=False).update(
+            history_date=period.closed, frozen_at=period.closed
+        )
+        RoundMember.objects.filter(round=round_).update(frozen_at=period.closed)
