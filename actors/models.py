@@ -57,6 +57,15 @@ def level_for_code(code: str) -> GovernmentLevel | None:
     return None
 
 
+def parent_code_for(code: str) -> str | None:
+    """The code of the region directly above ``code`` (provinces sit below the nation)."""
+    if code == NATIONAL_CODE:
+        return None
+    if "." not in code:
+        return NATIONAL_CODE
+    return code.rsplit(".", 1)[0]
+
+
 class RegionQuerySet(models.QuerySet):
     def within(self, region: "Region"):
         """The region and every region below it."""
@@ -160,6 +169,33 @@ class Region(models.Model):
     def is_mapping_unit(self) -> bool:
         """Rounds are held for provinces and districts (and nationally)."""
         return self.level <= GovernmentLevel.DISTRICT
+
+
+def region_from_code(code: str, name: str, *, parent: Region | None) -> Region:
+    """An unsaved region whose level comes from its code, checked by ``Region.clean``.
+
+    Every way a region is added uses it: the region import, the API and the restore of a
+    round. Raises ValidationError keyed by field. A province may stand without a parent
+    while no national region exists (as the demo data and every installation so far keep
+    them).
+    """
+    region = Region(code=normalize_region_code(code), name=name.strip(), parent=parent)
+    region.level = level_for_code(region.code)
+    errors = {}
+    try:
+        region.clean_fields(exclude=["parent", "level"])
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        region.clean()
+    except ValidationError as error:
+        for key, messages in error.error_dict.items():
+            if key == "parent" and region.level == GovernmentLevel.PROVINCE and parent is None:
+                continue
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return region
 
 
 class Sector(models.Model):

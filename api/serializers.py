@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.scoping import may_create_region, roster_candidates, scope, visible_regions
-from actors.imports import parent_code_for, region_from_code
 from actors.models import (
     NATIONAL_CODE,
     Actor,
@@ -25,6 +24,8 @@ from actors.models import (
     Vocabulary,
     level_for_code,
     normalize_region_code,
+    parent_code_for,
+    region_from_code,
 )
 from actors.services import ParticipantsRefused, programme_save
 from assessments.models import (

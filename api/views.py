@@ -1,6 +1,6 @@
 """The API under /api/v1/. Every queryset is the user's jurisdiction (api.access); pair
 assessments are written by ``assessments.services.pair_assessment_save``; bulk imports and
-exports by ``actors.imports`` and ``assessments.imports``."""
+exports by the ``imports`` app."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Exists, OuterRef
@@ -15,10 +15,12 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
+    inline_serializer,
 )
 from knox.models import get_token_model
 from knox.settings import knox_settings
 from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
@@ -37,19 +39,64 @@ from api.permissions import (
     ReadDetailsWriteScorer,
     ReadsDetails,
 )
-from assessments import imports as pair_imports
 from assessments.forms import MatrixFilterForm
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment, RoundMember
 from assessments.rounds import eligible_actors
 from assessments.selectors import end_of_day, matrix_for_round
 from assessments.services import StaleAssessment, pair_assessment_save
 from convergence.converters import RegionCodeConverter
+from imports import pairs as pair_imports
+from imports.plan import ACTIONS
 from imports.services import run_export, run_import
 from imports.tabular import FILE_TYPES, XLSX_CONTENT_TYPE, read_upload
 
 FILE_TYPE_PARAMETER = OpenApiParameter(
     "file_type", str, enum=list(FILE_TYPES), description=gettext_lazy("csv (default) or xlsx")
 )
+DRY_RUN_PARAMETER = OpenApiParameter(
+    "dry_run",
+    bool,
+    description=gettext_lazy(
+        "true: check the file and answer what the import would create, update and leave "
+        "unchanged (the first 1,000 rows, with their values), writing nothing."
+    ),
+)
+IMPORT_OUTCOME = inline_serializer(
+    "ImportOutcome",
+    {
+        "created": drf_serializers.IntegerField(),
+        "updated": drf_serializers.IntegerField(),
+        "unchanged": drf_serializers.IntegerField(),
+        "dry_run": drf_serializers.BooleanField(
+            required=False, help_text=gettext_lazy("Present and true when nothing was written.")
+        ),
+        "rows": drf_serializers.ListField(
+            required=False,
+            help_text=gettext_lazy("Dry run: each good row's action and values, as stored."),
+            child=inline_serializer(
+                "PlannedRow",
+                {
+                    "row": drf_serializers.IntegerField(),
+                    "cell": drf_serializers.CharField(allow_blank=True),
+                    "action": drf_serializers.ChoiceField(choices=list(ACTIONS)),
+                    "values": drf_serializers.DictField(),
+                    "before": drf_serializers.DictField(
+                        help_text=gettext_lazy("An update's old value of each field it changes.")
+                    ),
+                },
+            ),
+        ),
+        "notes": drf_serializers.ListField(
+            required=False,
+            child=drf_serializers.CharField(),
+            help_text=gettext_lazy(
+                "Dry run: what to know before importing (deactivated actors, replaced assessments)."
+            ),
+        ),
+    },
+)
+
+
 FILE_RESPONSE = {
     (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
     (
@@ -216,7 +263,8 @@ MATRIX_PARAMETERS = [
     matrix=extend_schema(parameters=MATRIX_PARAMETERS, responses=serializers.MatrixSerializer),
     import_pairs=extend_schema(
         request={"multipart/form-data": serializers.PairImportSerializer},
-        responses=serializers.ImportResultSerializer,
+        parameters=[DRY_RUN_PARAMETER],
+        responses=IMPORT_OUTCOME,
     ),
     export_pairs=extend_schema(
         parameters=[
@@ -308,18 +356,21 @@ class RoundViewSet(FileExportMixin, ReadCreateUpdateViewSet):
     def import_pairs(self, request, pk=None):
         """Import pair levels (an edge list or a matrix, CSV or XLSX) into an open round.
 
-        Nothing is written unless every row is valid; the errors list each bad row.
+        Nothing is written unless every row is valid; the errors list each bad row. With
+        ``?dry_run=true`` nothing is written: the answer says what the import would do.
         """
         round_ = self.get_object()
+        dry_run = _dry_run(request)
         upload = serializers.PairImportSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        result = run_import(
+        plan = run_import(
             kind=upload.validated_data["shape"],
             data=read_upload(upload.validated_data["file"]),
             user=request.user,
             round=round_,
+            dry_run=dry_run,
         )
-        return Response(result.as_dict())
+        return _import_response(plan, dry_run=dry_run)
 
     @action(
         detail=True,
@@ -483,26 +534,49 @@ class PairAssessmentViewSet(ReadCreateUpdateViewSet):
 IMPORTERS = ("regions", "actors")
 
 
+def _dry_run(request) -> bool:
+    try:
+        return drf_serializers.BooleanField().run_validation(
+            request.query_params.get("dry_run", "false")
+        )
+    except ValidationError as error:
+        raise ValidationError({"dry_run": error.detail}) from None
+
+
+def _import_response(plan, *, dry_run: bool) -> Response:
+    """A dry run answers as the import would: a file with a bad row is refused (400)."""
+    plan.raise_if_refused()
+    return Response(plan.preview_dict() if dry_run else plan.as_dict())
+
+
 @extend_schema(
     request={"multipart/form-data": serializers.ImportFileSerializer},
-    responses=serializers.ImportResultSerializer,
-    parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(IMPORTERS))],
+    responses=IMPORT_OUTCOME,
+    parameters=[
+        OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(IMPORTERS)),
+        DRY_RUN_PARAMETER,
+    ],
 )
 class ImportView(APIView):
     """Import regions (code, name) or actors (name, short_name, kind, sector,
     government_level, region_code[, active]) from CSV or XLSX. Nothing is written unless
-    every row is valid; importing the same file again changes nothing."""
+    every row is valid; importing the same file again changes nothing. With
+    ``?dry_run=true`` nothing is written: the answer says what the import would do."""
 
     permission_classes = [AdminOnly]
     parser_classes = [MultiPartParser, FormParser]
 
     def post(self, request, kind):
+        dry_run = _dry_run(request)
         upload = serializers.ImportFileSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        result = run_import(
-            kind=kind, data=read_upload(upload.validated_data["file"]), user=request.user
+        plan = run_import(
+            kind=kind,
+            data=read_upload(upload.validated_data["file"]),
+            user=request.user,
+            dry_run=dry_run,
         )
-        return Response(result.as_dict())
+        return _import_response(plan, dry_run=dry_run)
 
 
 @extend_schema(

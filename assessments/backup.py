@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 
 from accounts.scoping import can_administer, manages_reference_data, may_create_region
-from actors.imports import region_from_code
 from actors.models import (
     Actor,
     GovernmentLevel,
@@ -38,6 +37,7 @@ from actors.models import (
     Region,
     Sector,
     normalize_region_code,
+    region_from_code,
 )
 from actors.selectors import read_vocabularies
 from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment, RoundMember

@@ -239,7 +239,7 @@ def _level_from_evidence(level, result: EvidenceResult, *, confirmed: bool) -> L
 
 
 # The checks below are shared by pair_assessment_save, the bulk import of pair
-# assessments (assessments/imports.py) and the restore of a round (assessments/backup.py),
+# assessments (imports/pairs.py) and the restore of a round (assessments/backup.py),
 # which check every row with them and then write in bulk: one set of rules, three ways of
 # writing. Only the live save asks for an open round and a user who may score there.
 

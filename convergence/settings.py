@@ -146,6 +146,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files the app keeps (uploads waiting for their import preview to be confirmed); never
+# served as static files.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -233,6 +236,8 @@ IMPORT_XLSX_MAX_PARTS = env_int("IMPORT_XLSX_MAX_PARTS", 500)
 IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100)
 # Elements and attributes of all the XML parts together: what the XML parser builds.
 IMPORT_XLSX_MAX_XML_NODES = env_int("IMPORT_XLSX_MAX_XML_NODES", 1_000_000)
+# An upload waits this long in MEDIA_ROOT for its preview to be confirmed (imports/pending.py).
+IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 60)
 
 # Rankings (province and national): a round is ranked only when enough of its pairs are
 # scored, otherwise one or two pairs decide its place. Default: half of its possible pairs,

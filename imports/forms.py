@@ -26,3 +26,21 @@ class ImportForm(forms.Form):
         if cleaned.get("kind") in ROUND_KINDS and not cleaned.get("round"):
             self.add_error("round", _("Choose the round to import the pair assessments into."))
         return cleaned
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation of a preview: its token, and the kind and round it was made for."""
+
+    token = forms.CharField(max_length=64)
+    kind = forms.ChoiceField(choices=list(KINDS.items()))
+    round = forms.IntegerField(required=False, min_value=1)
+
+
+class TemplateForm(forms.Form):
+    """Which template to download: the pair shapes are for a round."""
+
+    round = forms.ModelChoiceField(queryset=AssessmentRound.objects.none(), required=False)
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds

@@ -1,41 +1,51 @@
 """One entry point for the bulk imports and exports, used by the admin page, the
 ``import_data``/``export_data`` commands and the API alike."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from actors.imports import (
-    ImportResult,
-    export_actors,
-    export_regions,
-    import_actors,
-    import_regions,
-)
-from assessments.imports import export_edges, export_matrix, import_pairs
 from assessments.models import AssessmentRound
+from imports import actors, pairs, regions
+from imports.plan import Importer, ImportPlan, execute
 from imports.tabular import refuse, write_table
 
-# What can be imported, in the order the page offers it; the last two need a round.
-KINDS = {
-    "regions": _("Regions (code, name)"),
-    "actors": _("Actors (name, short name, kind, sector, government level, region code)"),
-    "edges": _("Pair assessments of a round: edge list (actor, actor, level)"),
-    "matrix": _("Pair assessments of a round: matrix (actors on both axes)"),
+# What can be imported, in the order the page offers it; the pair shapes need a round.
+IMPORTERS: dict[str, Importer] = {
+    "regions": regions.IMPORTER,
+    "actors": actors.IMPORTER,
+    "edges": pairs.EDGES,
+    "matrix": pairs.MATRIX,
 }
-ROUND_KINDS = ("edges", "matrix")
+KINDS = {kind: importer.label for kind, importer in IMPORTERS.items()}
+ROUND_KINDS = tuple(kind for kind, importer in IMPORTERS.items() if importer.needs_round)
+
+
+def importer_for(kind: str) -> Importer:
+    try:
+        return IMPORTERS[kind]
+    except KeyError:
+        raise refuse(_("Unknown kind of import: %(kind)s.") % {"kind": kind}) from None
 
 
 def run_import(
-    *, kind: str, data: bytes, user, round: AssessmentRound | None = None
-) -> ImportResult:
-    if kind == "regions":
-        return import_regions(data=data, user=user)
-    if kind == "actors":
-        return import_actors(data=data, user=user)
-    if kind in ROUND_KINDS:
-        if round is None:
-            raise refuse(str(_("Choose the round to import the pair assessments into.")))
-        return import_pairs(data=data, round=round, user=user, shape=kind)
-    raise refuse(str(_("Unknown kind of import: %(kind)s.") % {"kind": kind}))
+    *,
+    kind: str,
+    data: bytes,
+    user,
+    round: AssessmentRound | None = None,
+    dry_run: bool = False,
+    expected: str | None = None,
+) -> ImportPlan:
+    """Plan the import (``dry_run``: and stop there) or plan and write it; see
+    ``imports.plan.execute``."""
+    importer = importer_for(kind)
+    return execute(
+        importer,
+        data=data,
+        user=user,
+        round=round if importer.needs_round else None,
+        dry_run=dry_run,
+        expected=expected,
+    )
 
 
 def run_export(
@@ -44,10 +54,10 @@ def run_export(
     """The file (bytes, content type). Regions and actors export ``queryset`` (already
     limited to the user's jurisdiction); the pair shapes export ``round``."""
     exporters = {
-        "regions": lambda: export_regions(queryset),
-        "actors": lambda: export_actors(queryset),
-        "edges": lambda: export_edges(round),
-        "matrix": lambda: export_matrix(round),
+        "regions": lambda: regions.export_regions(queryset),
+        "actors": lambda: actors.export_actors(queryset),
+        "edges": lambda: pairs.export_edges(round),
+        "matrix": lambda: pairs.export_matrix(round),
     }
     header, rows = exporters[kind]()
     return write_table(header, rows, file_type)

@@ -1,8 +1,10 @@
 """Read and write the tables that bulk imports and exports exchange: CSV or XLSX.
 
-Reading refuses, with a message a user can act on, what a spreadsheet or an editor
-commonly gets wrong: an empty or oversized file, text that is not UTF-8 or holds a NUL, a
-delimiter that is neither comma, semicolon nor tab, and (for XLSX) formulas. Nothing is
+Reading takes a CSV file in the encodings offices save it in (UTF-8 with or without a
+byte-order mark, Windows-1252, UTF-16 with its mark) and refuses, with a message a user
+can act on, what a spreadsheet or an editor commonly gets wrong: an empty or oversized
+file, text in another encoding or holding a NUL, a delimiter that is neither comma,
+semicolon nor tab, and (for XLSX) formulas. Nothing is
 imported from a file that fails here; the domain importers then check every row.
 
 It also bounds the time and memory a read takes, whatever the file (README, "Import
@@ -10,12 +12,14 @@ limits"): at most ``IMPORT_MAX_CELLS`` cells and ``IMPORT_MAX_COLUMNS`` columns,
 XLSX, a ZIP of XML parts, the checks of ``check_xlsx_package`` before openpyxl parses it.
 """
 
+import codecs
 import csv
 import io
 import itertools
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from defusedxml.ElementTree import iterparse
@@ -101,7 +105,7 @@ def _too_large_message() -> str:
 
 
 def read_table(data: bytes) -> Table:
-    """Parse a CSV (UTF-8, with or without BOM; comma, semicolon or tab) or XLSX file."""
+    """Parse a CSV (see ``_decode`` for its encodings; comma, semicolon or tab) or XLSX file."""
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise refuse(_too_large_message())
     if data.startswith(XLSX_MAGIC):
@@ -118,25 +122,24 @@ def read_table(data: bytes) -> Table:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise refuse(
-            _("The file is UTF-16 text: save it as UTF-8 (in Excel: “CSV UTF-8”) and try again.")
-        )
-    if b"\x00" in data[:4096]:
-        raise refuse(
-            _("This is not a CSV or XLSX file: it contains NUL characters, as binary files do.")
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise refuse(
-            _(
-                "The file is not UTF-8 text (the first bad character is on line %(line)d): "
-                "save it as UTF-8 (in Excel: “CSV UTF-8”) and try again."
+    """The text of a CSV file, in one of the encodings offices save it in.
+
+    A byte-order mark is taken at its word (UTF-8, or Excel's "Unicode Text" in UTF-16).
+    Without one, charset-normalizer tells UTF-8 (what "CSV UTF-8" and most tools write)
+    from Windows-1252 (Excel's "CSV (dipisahkan koma)" on an Indonesian Windows; latin-1
+    files read the same), and only those two: a file that is neither is refused rather
+    than read as whatever it resembles.
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            text = _decode_as(data[len(mark) :], encoding)
+            break
+    else:
+        if b"\x00" in data[:4096]:
+            raise refuse(
+                _("This is not a CSV or XLSX file: it contains NUL characters, as binary files do.")
             )
-            % {"line": line}
-        ) from None
+        text = _detect_and_decode(data)
     if not text.strip():
         raise refuse(_("The file is empty."))
     nul = text.find("\x00")
@@ -147,6 +150,68 @@ def _decode(data: bytes) -> str:
             % {"line": text.count("\n", 0, nul) + 1}
         )
     return text
+
+
+# The marks that name their encoding (UTF-32's would read as UTF-16's: no office writes it).
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# What an office's spreadsheet or editor writes, as charset-normalizer names them.
+_ENCODINGS = ["utf_8", "cp1252"]
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _not_text(data, error.start, utf8=encoding == "utf-8") from None
+
+
+def _detect_and_decode(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_ENCODINGS).best()
+    if best is not None and best.encoding == "utf_8":
+        return str(best)
+    try:
+        return data.decode("utf-8")  # valid UTF-8 is never taken for another encoding
+    except UnicodeDecodeError as error:
+        broken_at = error.start
+    if best is None:
+        raise _not_text(data, broken_at)
+    if _UTF8_SEQUENCE.search(data):
+        # UTF-8 with a broken character, or a part pasted in from another encoding: read
+        # as Windows-1252, its other characters would turn into "â€“". Say where it breaks.
+        raise _not_text(data, broken_at, utf8=True)
+    return str(best)
+
+
+# A character written in UTF-8 (a lead byte and a continuation byte); in Windows-1252
+# text the same bytes would be a capital letter with an accent followed by a symbol.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _not_text(data: bytes, position: int, *, utf8: bool = False) -> ImportRefused:
+    line = data[:position].count(b"\n") + 1
+    if utf8:
+        return refuse(
+            _(
+                "The file is not UTF-8 text throughout: the character on line %(line)d is "
+                "broken or in another encoding. Save the file again as “CSV UTF-8” and try "
+                "again."
+            )
+            % {"line": line}
+        )
+    return refuse(
+        _(
+            "The file is neither UTF-8 nor Windows-1252 text (the first character that "
+            "cannot be read is on line %(line)d): save it again as “CSV UTF-8” or "
+            "“CSV (dipisahkan koma)” and try again."
+        )
+        % {"line": line}
+    )
 
 
 def _detect_delimiter(text: str) -> str:
@@ -563,24 +628,40 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def columns_by_name(table: Table, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+def header_key(raw: str) -> str:
+    """A column name as compared: ``short name``, ``Short_Name`` and ``short-name`` are
+    the same column."""
+    return re.sub(r"[\s\-_]+", "_", raw.strip().casefold())
+
+
+def columns_by_name(
+    table: Table,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+):
     """Map each expected column name to its index in the header; refuse missing or doubled ones.
 
-    Header names are matched without regard to case, spaces or the separator (``short
-    name``, ``Short_Name`` and ``short-name`` are the same column).
+    Header names are matched without regard to case, spaces or the separator (see
+    ``header_key``); ``aliases`` gives other names a column may have (its label in each
+    language: ``Nama singkat`` for ``short_name``).
     """
-    wanted = required + optional
+    names = {header_key(name): name for name in required + optional}
+    for name, others in (aliases or {}).items():
+        for other in others:
+            names.setdefault(header_key(other), name)
     seen: dict[str, int] = {}
     errors = []
     for index, raw in enumerate(table.header):
-        key = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-        if key not in wanted:
+        name = names.get(header_key(raw))
+        if name is None:
             continue
-        if key in seen:
+        if name in seen:
             errors.append(
                 RowError(1, _("The column %(column)s appears twice.") % {"column": raw}, raw)
             )
-        seen[key] = index
+        seen[name] = index
     missing = [name for name in required if name not in seen]
     if missing:
         errors.append(

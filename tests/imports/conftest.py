@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from tests.api.conftest import snapshot  # noqa: F401  (used by the import tests)
@@ -23,6 +24,10 @@ def xlsx_bytes(*rows):
     return buffer.getvalue()
 
 
+def upload(data, name="data.csv"):
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
 def messages(refused):
     """(row, column, message) of each error of an ImportRefused."""
     return [(error.row, error.column, error.message) for error in refused.errors]
@@ -35,3 +40,16 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads waiting for their preview's confirmation go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def waiting_uploads(media) -> list:
+    """The uploads kept for a preview (imports/pending.py)."""
+    folder = media / "imports" / "pending"
+    return sorted(folder.iterdir()) if folder.exists() else []

@@ -469,8 +469,8 @@ def test_a_workbook_at_the_cell_limit_still_reads(tmp_path):
 
 @pytest.mark.django_db
 def test_a_normal_xlsx_imports(admin_user, district, health):
-    from actors.imports import import_actors
     from actors.models import Actor
+    from imports.actors import import_actors
 
     result = import_actors(data=actors_workbook(rows=50), user=admin_user)
     assert result.created == 50

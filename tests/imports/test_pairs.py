@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from actors.models import GovernmentLevel
-from assessments.imports import export_edges, export_matrix, import_pairs
 from assessments.models import PairAssessment, RoundStatus
+from imports.pairs import export_edges, export_matrix, import_pairs
 from imports.tabular import ImportRefused, write_table
 from tests.factories import ActorFactory, RegionFactory, RoundFactory, score
 from tests.imports.conftest import csv_bytes, messages, snapshot, xlsx_bytes

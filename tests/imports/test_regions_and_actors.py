@@ -4,8 +4,9 @@ import of the same file changes nothing, and an export reads back unchanged."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from actors.imports import export_actors, export_regions, import_actors, import_regions
 from actors.models import Actor, GovernmentLevel, Region
+from imports.actors import export_actors, import_actors
+from imports.regions import export_regions, import_regions
 from imports.tabular import ImportRefused, write_table
 from tests.factories import ActorFactory, RegionFactory
 from tests.imports.conftest import csv_bytes, messages, snapshot, xlsx_bytes

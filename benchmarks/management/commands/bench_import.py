@@ -13,10 +13,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from actors.imports import import_actors
-from assessments.imports import import_pairs
 from assessments.models import RoundStatus
 from benchmarks import synthetic
+from imports.actors import import_actors
+from imports.pairs import import_pairs
 from imports.tabular import write_table
 
 
