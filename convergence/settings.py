@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads the database for the request (the session, the user).
+    "convergence.replica.ReplicaRoutingMiddleware",
     "convergence.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +123,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+
+# A read replica (PostgreSQL streaming replication), taken when configured: reads of pages,
+# reports and API lists go to it; writes, reads inside a write and requests that write go
+# to the primary (convergence/replica.py). In tests it mirrors the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(_replica_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["convergence.replica.PrimaryReplicaRouter"]
+# After a write, the writer's browser reads from the primary this long (seconds), so that
+# they see their own save while the replica catches up.
+REPLICA_PINNED_SECONDS = env_int("REPLICA_PINNED_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -83,7 +83,7 @@ def test_the_check_finds_a_drifted_summary_and_the_rebuild_mends_it(open_round, 
 def test_an_import_keeps_the_summary_current(admin_user, open_round, actors):
     from imports.services import run_import
 
-    data = "actor_a,actor_b,level\nDinkes,Bappeda,3\nDinkes,Disdik,1\n".encode()
+    data = b"actor_a,actor_b,level\nDinkes,Bappeda,3\nDinkes,Disdik,1\n"
     run_import(kind="edges", data=data, user=admin_user, round=open_round)
     assert_current(open_round)
     assert stored(open_round)[0]["assessed"] == 2
