@@ -2,7 +2,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import levels, views
+import convergence.converters  # noqa: F401  (registers <region:...>)
+from api import insights, levels, views
 from api.permissions import ReadAnyRoleWriteAdmin
 
 
@@ -23,7 +24,23 @@ router.register("level-roles", levels.LevelRoleViewSet, basename="levelrole")
 docs = {"permission_classes": [ReadAnyRoleWriteAdmin]}
 
 app_name = "api"
+# The planners' views of a region (api.insights): the pages' figures, without the HTML.
+planners_views = [
+    ("dashboard", insights.DashboardView),
+    ("sectors", insights.SectorMatrixView),
+    ("levels", insights.ByLevelView),
+    ("network", insights.NetworkView),
+    ("comparison", insights.ComparisonView),
+    ("overlaps", insights.OverlapsView),
+    ("ranking", insights.ProvinceRankingView),
+    ("national", insights.NationalOverviewView),
+]
+
 urlpatterns = [
+    *[
+        path(f"regions/<region:code>/{name}/", view.as_view(), name=f"region-{name}")
+        for name, view in planners_views
+    ],
     path("", include(router.urls)),
     path("vocabularies/", levels.VocabularyListView.as_view(), name="vocabularies"),
     re_path(r"^imports/(?P<kind>regions|actors)/$", views.ImportView.as_view(), name="import"),

@@ -309,6 +309,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GovernmentLevelEnum": "actors.models.GovernmentLevel",
         "LevelEnum": "assessments.models.Level",
+        "PairChangeKindEnum": "insights.selectors.trends.ChangeKind",
+        "OverlapStatusEnum": "insights.selectors.trends.OverlapStatus",
+        "ActorKindEnum": "actors.models.ActorKind",
+        "RoundStatusEnum": "assessments.models.RoundStatus",
     },
 }
 

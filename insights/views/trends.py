@@ -94,7 +94,7 @@ class ComparisonFilterForm(forms.Form):
         ]
 
 
-def _previous_round(rounds, current, raw_id):
+def previous_round(rounds, current, raw_id):
     """``?previous=<id>`` among the region's rounds (404 if absent), else the one before."""
     if raw_id not in (None, ""):
         for round_ in rounds:
@@ -110,7 +110,7 @@ def comparison(request, code):
     context = {"region": picked.region, "rounds": picked.rounds, "round": picked.round}
     if picked.round is None:
         return render(request, "insights/comparison.html", context)
-    previous = _previous_round(picked.rounds, picked.round, request.GET.get("previous"))
+    previous = previous_round(picked.rounds, picked.round, request.GET.get("previous"))
     sectors = list(Sector.objects.all())
     filters = ComparisonFilterForm(request.GET, sectors=sectors)
     context.update(previous=previous, filters=filters)

@@ -237,6 +237,15 @@ def figures(round_, client, reader):
         region=round_.region, rounds=[round_], round=AssessmentRound.objects.get(pk=round_.pk)
     )
     api = api_client(reader).get(f"/api/v1/rounds/{round_.pk}/matrix/").json()
+    planners_api = {
+        view: api_client(reader)
+        .get(f"/api/v1/regions/{round_.region.code}/{view}/?round={round_.pk}")
+        .json()
+        for view in ("dashboard", "sectors", "levels", "network")
+    }
+    assert all(data["round"]["id"] == round_.pk for data in planners_api.values())
+    for item in planners_api["sectors"]["sectors"]:
+        item.pop("name")  # a renamed sector is named as it is now; its figures hold
     report = client.get(f"/regions/{round_.region.code}/report.xlsx?round={round_.pk}")
     book = load_workbook(io.BytesIO(report.content), read_only=True)
     return {
@@ -261,6 +270,7 @@ def figures(round_, client, reader):
         ),
         "dashboard": (dashboard.current.actor_count, dashboard.current.summary.mean),
         "api": (api["assessed"], api["possible"], [a["name"] for a in api["actors"]]),
+        "planners_api": planners_api,
         "xlsx": {
             name: [row for row in book[name].iter_rows(values_only=True)]
             for name in ("Matrix", "Pairs")
