@@ -34,7 +34,7 @@ class Ties:
 
 
 # The main role or action of each level (Kim et al. 2017, Table 2, first column), in Bahasa
-# Indonesia and English; for the round's "main role per government level" once it exists.
+# Indonesia and English; the demo records the Indonesian text on each of its rounds.
 MAIN_ROLES = {
     P: (
         "Membina dan mengoordinasikan kabupaten/kota: rencana aksi provinsi, pemantauan dan "

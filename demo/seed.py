@@ -39,6 +39,7 @@ from actors.models import (
     TargetGroup,
     level_for_code,
 )
+from assessments.levels import level_role_set
 from assessments.models import AssessmentRound, PairAssessment, RoundMember, RoundStatus
 from assessments.rounds import round_close, round_create, round_open
 from assessments.services import (
@@ -48,6 +49,7 @@ from assessments.services import (
     validate_scorable_pair,
 )
 from demo import actors as demo_actors
+from demo.levels import MAIN_ROLES
 from demo.regions import DISTRICTS, PROVINCE, SUBDISTRICTS, VILLAGES
 from demo.scoring import Member, Scored, first_round, next_round, pair_rng
 from demo.sectors import SECTORS
@@ -355,6 +357,13 @@ def seed_rounds(region, joins: dict[Actor, int], programme, *, users, admin, out
         )
         round_open(user=admin, round=round_)
         score_round(round_, values[name], scorer=scorer, moment=period.scored)
+        # Each level's main role (Kim et al.'s Table 2, first column), as the scorers
+        # record it on the by-level page, before the round closes.
+        for level in sorted({actor.government_level for actor in roster}):
+            if level in MAIN_ROLES:
+                level_role_set(
+                    round=round_, government_level=level, main_role=MAIN_ROLES[level][0], user=admin
+                )
         if period.closes:
             round_close(user=admin, round=round_)
         date_history(round_, period)

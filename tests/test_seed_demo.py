@@ -20,6 +20,7 @@ from assessments.models import (
 )
 from assessments.selectors import matrix_for_round, round_actors
 from assessments.services import clean_pair_values
+from demo.levels import MAIN_ROLES
 from insights.selectors.structure import by_government_level
 
 P, D, S, V = (
@@ -183,6 +184,7 @@ def test_the_pairs_carry_what_the_analysis_shows():
         assert row.summary.assessed > 0 and row.median is not None, level
         assert row.mechanisms, level
         assert row.facilitating_factors or row.hindering_factors, level
+        assert row.main_role == MAIN_ROLES[level][0], level  # recorded for the round
 
     # Between levels too, and the ways of working differ by level as the field describes.
     grouped = pairs_by_levels(closed)
