@@ -60,7 +60,7 @@ def abbreviate(name: str) -> str:
     (CSR)": CSR), the initials of its words ("Pemberdayaan masyarakat dan desa": PMD; a
     number stays whole: "Sektor 12": S12), or the first three letters of a single word
     ("Kesehatan": Kes)."""
-    words = re.findall(r"[^\W_]+", name)
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", name)  # "Women's" is one word
     acronyms = [word for word in words if len(word) > 1 and word.isupper()]
     if acronyms:
         return acronyms[0][:ABBREVIATION_LENGTH]

@@ -74,6 +74,7 @@ def test_sectors_are_checkboxes_and_the_repeated_parameter_still_filters(
         ("Kesehatan", "Kes"),
         ("Sektor 12", "S12"),
         ("Planning and regional finance", "PRF"),
+        ("Women's empowerment and child protection", "WECP"),
     ],
 )
 def test_a_sector_name_is_abbreviated(name, abbreviation):

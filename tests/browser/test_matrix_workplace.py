@@ -119,3 +119,27 @@ def test_the_matrix_with_sector_checkboxes_fits_a_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the matrix page is {width} px wide on a 390 px screen"
     screenshot(page, "phone-matrix-sectors", full_page=True)
+
+
+def test_the_next_pair_keeps_to_the_sectors_ticked(
+    page, live_server, open_round, actors, scorer, health, education
+):
+    """With health and education ticked, Bappeda (planning) is never offered."""
+    dinkes, puskesmas, _bappeda, disdik = actors
+    score(open_round, dinkes, puskesmas, 2)
+    log_in(page, live_server, "penilai_sigi", "pw-penilai_sigi")
+    page.goto(f"{live_server.url}/regions/72.10/matrix/?sector={health.pk}&sector={education.pk}")
+    summary = page.locator("#matrix-summary")
+    expect(summary).to_contain_text("1 dari 3 pasangan dinilai")
+
+    page.get_by_role("link", name=NEXT).click()
+    panel = page.locator("#pair-panel")
+    panel.get_by_text("Dinas Kesehatan Kabupaten Sigi ↔ Dinas Pendidikan Kabupaten Sigi").wait_for()
+    panel.locator("input[name=level][value='1']").check()
+    panel.get_by_role("button", name="Simpan").click()
+    panel.get_by_text("Tersimpan: Kooperatif.").wait_for()
+    expect(summary).to_contain_text("2 dari 3 pasangan dinilai")
+
+    panel.get_by_role("link", name=NEXT).click()
+    panel.get_by_text("Puskesmas Biromaru ↔ Dinas Pendidikan Kabupaten Sigi").wait_for()
+    expect(page.locator(f"#c{puskesmas.pk}-{disdik.pk}")).to_have_class(re.compile(r"\bediting\b"))
