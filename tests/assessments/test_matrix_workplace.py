@@ -466,3 +466,28 @@ def test_government_level_is_part_of_the_scope(scorer_client, open_round, actors
     ).content.decode()
     scope = re.search(r'<div id="matrix-scope" hidden>(.*?)</div>', html)[1]
     assert f'name="government_level" value="{GovernmentLevel.DISTRICT}"' in scope
+
+
+def test_a_save_with_the_count_issues_as_many_queries_for_a_large_matrix_as_a_small_one(
+    scorer_client, open_round, district, health
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_a_save(actors):
+        url = pair_url(open_round, actors[0], actors[1])
+        scorer_client.get(url, **HTMX)  # warm the session
+        with CaptureQueriesContext(connection) as captured:
+            response = scorer_client.post(
+                url, {"level": "2", "version": "0", "matrix_scope": "1"}, **HTMX
+            )
+        assert response.status_code == 200
+        assert "matrix-summary" in response.content.decode()
+        return len(captured)
+
+    few = ActorFactory.create_batch(3, sector=health, home_region=district)
+    small = queries_for_a_save(few)
+    many = ActorFactory.create_batch(30, sector=health, home_region=district)
+    for index in range(2, 29, 2):
+        score(open_round, many[index], many[index + 1], 1)
+    assert queries_for_a_save(many) == small
