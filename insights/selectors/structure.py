@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.db import connection
 from django.db.models import TextChoices
 
 from actors.models import (
@@ -307,6 +308,58 @@ def _level_key(level_a: int, level_b: int) -> tuple[int, int]:
     return (level_a, level_b) if level_a <= level_b else (level_b, level_a)
 
 
+EVIDENCE_LISTS = ("mechanisms", "facilitating_factors", "hindering_factors")
+
+
+def evidence_tallies(
+    *, round: AssessmentRound, level_of: dict[int, int]
+) -> dict[tuple[tuple[int, int], str], Counter]:
+    """How often each mechanism and factor was recorded on the round's pairs, by the two
+    government levels of the pair (upper first) and by list: ``{((upper, lower), list):
+    Counter}``. Pairs with an actor outside ``level_of`` are left out.
+
+    One query, counted in the database (each list's items unnested with the JSON
+    functions of PostgreSQL or SQLite): the lists of 19,900 pairs are never decoded in
+    Python."""
+    if not level_of:
+        return {}
+    by_level: dict[int, list[int]] = defaultdict(list)
+    for actor_id, level in level_of.items():
+        by_level[level].append(actor_id)
+
+    def level_case(column: str) -> tuple[str, list]:
+        whens, params = [], []
+        for level, ids in sorted(by_level.items()):
+            whens.append(f"WHEN {column} IN ({', '.join(['%s'] * len(ids))}) THEN %s")
+            params += [*ids, level]
+        return f"CASE {' '.join(whens)} END", params
+
+    case_a, params_a = level_case("p.actor_a_id")
+    case_b, params_b = level_case("p.actor_b_id")
+    table = connection.ops.quote_name(PairAssessment._meta.db_table)
+    if connection.vendor == "postgresql":
+        unnest = "jsonb_array_elements_text(q.items) AS t(value)"
+    else:
+        unnest = "json_each(q.items) AS t"
+    parts, params = [], []
+    for field in EVIDENCE_LISTS:
+        column = connection.ops.quote_name(field)
+        parts.append(
+            f"SELECT q.level_a, q.level_b, %s, t.value, COUNT(*) FROM ("
+            f"SELECT {case_a} AS level_a, {case_b} AS level_b, p.{column} AS items "
+            f"FROM {table} p WHERE p.round_id = %s) q, {unnest} "
+            "WHERE q.level_a IS NOT NULL AND q.level_b IS NOT NULL "
+            "GROUP BY q.level_a, q.level_b, t.value"
+        )
+        params += [field, *params_a, *params_b, round.pk]
+    tallies: dict[tuple[tuple[int, int], str], Counter] = defaultdict(Counter)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for level_a, level_b, field, value, count in cursor.fetchall():
+            tallies[(_level_key(level_a, level_b), field)][value] += count
+    return tallies
+
+
 def by_government_level(
     *,
     round: AssessmentRound,
@@ -344,21 +397,14 @@ def by_government_level(
     for (actor_a_id, actor_b_id), level in matrix.levels.items():
         levels_at[_level_key(level_of[actor_a_id], level_of[actor_b_id])].append(level)
 
-    # The evidence of the same pairs; matrix_for_round reads the levels only.
-    recorded: dict[tuple[int, int], tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
-    evidence = PairAssessment.objects.filter(round=round).values_list(
-        "actor_a_id", "actor_b_id", "mechanisms", "facilitating_factors", "hindering_factors"
-    )
-    for actor_a_id, actor_b_id, *lists in evidence:
-        if actor_a_id not in level_of or actor_b_id not in level_of or not any(lists):
-            continue  # outside the programme, or nothing recorded
-        kept = recorded[_level_key(level_of[actor_a_id], level_of[actor_b_id])]
-        for into, values in zip(kept, lists, strict=True):
-            into.extend(values or ())
+    # What the same pairs recorded; matrix_for_round reads the levels only.
+    recorded = evidence_tallies(round=round, level_of=level_of)
 
     def convergence(key: tuple[int, int], possible: int) -> dict:
         levels = levels_at.get(key, [])
-        mechanisms, facilitating, hindering = recorded.get(key, ((), (), ()))
+        mechanisms, facilitating, hindering = (
+            recorded.get((key, field), Counter()).elements() for field in EVIDENCE_LISTS
+        )
         return {
             "summary": summarize_levels(levels, possible=possible),
             "median": float(statistics.median(levels)) if levels else None,
