@@ -1,11 +1,15 @@
-"""Download a region's report as PDF, XLSX or CSV: a thin view over the builders.
+"""Download a region's report as PDF, XLSX or CSV, and its network for Gephi: thin views
+over the builders.
 
 /regions/<code>/report.<pdf|xlsx|csv>?round=<id>&target=<0-4>
+/regions/<code>/report.csv?round=<id>&variant=excel-id   (semicolons, for Excel in Indonesian)
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_read_details
@@ -13,7 +17,7 @@ from assessments.models import Level
 from assessments.selectors import pair_rows_for_round
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
-from reports.exports import build_csv
+from reports.exports import CSV_DELIMITERS, build_csv
 from reports.pdf import build_pdf
 from reports.selectors import region_report
 from reports.xlsx import build_xlsx
@@ -41,9 +45,30 @@ def _target(raw) -> Level:
         ) from None
 
 
-def report_filename(region, round_, fmt: str) -> str:
-    suffix = f"-{round_.pk}" if round_ is not None else ""
-    return f"peta-konvergensi-{region.code}{suffix}.{fmt}"
+FILENAME_PREFIX = "peta-konvergensi"
+FILENAME_STEM_LIMIT = 120
+
+
+def report_filename(region, round_, fmt: str, *, suffix: str = "") -> str:
+    """The file's name: the region's name and the round's name (or its year), as an ASCII
+    slug, e.g. ``peta-konvergensi-kabupaten-sigi-pemetaan-2025.pdf``.
+
+    A name without a Latin letter or digit falls back to the region's code and the round's
+    year; ``suffix`` (ASCII) tells apart several files of one round.
+    """
+    parts = [FILENAME_PREFIX, slugify(region.name) or slugify(region.code.replace(".", "-"))]
+    if round_ is not None:
+        parts.append(slugify(round_.name) or str(round_.period_start.year))
+    stem = "-".join(part for part in parts if part)[:FILENAME_STEM_LIMIT].rstrip("-")
+    return f"{stem}{suffix}.{fmt}"
+
+
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Sent as a download named ``filename`` (RFC 6266; RFC 5987 ``filename*`` when the
+    name is not ASCII), never kept by a shared cache."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def region_report_file(request, code, fmt):
@@ -65,25 +90,33 @@ def region_report_file(request, code, fmt):
         return _refused(request, region, str(error), status=400)
 
     if fmt == "csv":
+        variant = request.GET.get("variant") or "standard"
+        if variant not in CSV_DELIMITERS:
+            return _refused(
+                request,
+                region,
+                _("There is no CSV variant “%(variant)s”: leave it out, or choose excel-id.")
+                % {"variant": variant},
+                status=400,
+            )
         if round_ is None:
             raise Http404(_("This region has no assessment round yet."))
-        content = build_csv(pair_rows_for_round(round=round_))
-    else:
-        user = request.user
-        report = region_report(
-            region=region,
-            rounds=picked.rounds,
-            round=round_,
-            target=target,
-            exported_by=user.get_full_name() or user.get_username(),
-        )
-        content = build_pdf(report) if fmt == "pdf" else build_xlsx(report)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(region, round_, fmt)}"'
+        content = build_csv(pair_rows_for_round(round=round_), variant=variant)
+        suffix = "-excel" if variant == "excel-id" else ""
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        return attachment(response, report_filename(region, round_, fmt, suffix=suffix))
+
+    user = request.user
+    report = region_report(
+        region=region,
+        rounds=picked.rounds,
+        round=round_,
+        target=target,
+        exported_by=user.get_full_name() or user.get_username(),
     )
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    content = build_pdf(report) if fmt == "pdf" else build_xlsx(report)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    return attachment(response, report_filename(region, round_, fmt))
 
 
 def _refused(request, region, message: str, *, status: int):

@@ -31,7 +31,7 @@ def test_a_planner_downloads_the_pdf_and_the_xlsx(
 
     pdf = download(page, "PDF")
     assert re.search(rf"/regions/72\.10/report\.pdf\?round={current}(&|$)", pdf.url)
-    assert pdf.suggested_filename == f"peta-konvergensi-72.10-{current}.pdf"
+    assert pdf.suggested_filename == "peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026.pdf"
     reader = PdfReader(pdf.path())
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     # Names and figures, whatever the language of the labels around them.
@@ -43,7 +43,7 @@ def test_a_planner_downloads_the_pdf_and_the_xlsx(
 
     xlsx = download(page, "XLSX")
     assert re.search(rf"/regions/72\.10/report\.xlsx\?round={current}(&|$)", xlsx.url)
-    assert xlsx.suggested_filename == f"peta-konvergensi-72.10-{current}.xlsx"
+    assert xlsx.suggested_filename == "peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026.xlsx"
     saved = tmp_path / xlsx.suggested_filename
     xlsx.save_as(saved)
     book = load_workbook(saved)
