@@ -3,9 +3,11 @@
 Sheets: summary, who × who matrix, pairs, sectors (a sector × sector grid, as on the
 sector page), by government level, network metrics, gaps, change since the previous round
 (when there is one) and, for a province, its districts ranked. Every sheet prints on A4
-landscape, fitted to the page's width, its header row repeated on each page. Every cell holds a value, never a formula: text that would read as one
-is stored as text (``quotePrefix``), and characters that XLSX cannot hold (control
-characters, U+FFFE…, stored before the free-text rule) are replaced by U+FFFD.
+landscape, fitted to the page's width, its header row repeated on each page.
+
+Every cell holds a value, never a formula: text that would read as one is stored as text
+(``quotePrefix``), and characters that XLSX cannot hold (control characters, U+FFFE…,
+stored before the free-text rule) are replaced by U+FFFD.
 """
 
 import io
@@ -17,9 +19,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.utils import get_column_letter
 
 from assessments.models import Level
 from convergence.validators import xml_safe
