@@ -3,6 +3,7 @@ over the builders.
 
 /regions/<code>/report.<pdf|xlsx|csv>?round=<id>&target=<0-4>
 /regions/<code>/report.csv?round=<id>&variant=excel-id   (semicolons, for Excel in Indonesian)
+/regions/<code>/network.gexf?round=<id>, network.graphml, network-nodes.csv, network-edges.csv
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,8 +19,16 @@ from assessments.selectors import pair_rows_for_round
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
 from reports.exports import CSV_DELIMITERS, build_csv
+from reports.network_files import (
+    GEXF_CONTENT_TYPE,
+    GRAPHML_CONTENT_TYPE,
+    build_edge_csv,
+    build_gexf,
+    build_graphml,
+    build_node_csv,
+)
 from reports.pdf import build_pdf
-from reports.selectors import region_report
+from reports.selectors import network_files, region_report
 from reports.xlsx import build_xlsx
 
 CONTENT_TYPES = {
@@ -123,3 +132,31 @@ def _refused(request, region, message: str, *, status: int):
     return render(
         request, "reports/refused.html", {"region": region, "message": message}, status=status
     )
+
+
+# The network for Gephi ------------------------------------------------------------------
+
+NETWORK_FILES = {
+    # name: (builder, content type, extension, file name suffix)
+    "gexf": (build_gexf, GEXF_CONTENT_TYPE, "gexf", "-jaringan"),
+    "graphml": (build_graphml, GRAPHML_CONTENT_TYPE, "graphml", "-jaringan"),
+    "nodes": (build_node_csv, CONTENT_TYPES["csv"], "csv", "-jaringan-aktor"),
+    "edges": (build_edge_csv, CONTENT_TYPES["csv"], "csv", "-jaringan-hubungan"),
+}
+
+
+def network_file(request, code, kind):
+    """The round's network as GEXF, GraphML, or a node or edge list (CSV) for Gephi;
+    exported as the reports are: 403 outside the jurisdiction and for viewers, 404 for an
+    unknown round or a region without one."""
+    picked = region_and_round(request, code)
+    region, round_ = picked.region, picked.round
+    if not can_read_details(request.user, region):
+        raise PermissionDenied(_("You may not export the reports of this region."))
+    if round_ is None:
+        raise Http404(_("This region has no assessment round yet."))
+    build, content_type, extension, suffix = NETWORK_FILES[kind]
+    response = HttpResponse(
+        build(network_files(region=region, round=round_)), content_type=content_type
+    )
+    return attachment(response, report_filename(region, round_, extension, suffix=suffix))
