@@ -9,8 +9,6 @@ over the builders.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_read_details
@@ -19,6 +17,7 @@ from assessments.selectors import pair_rows_for_round
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
 from reports.exports import CSV_DELIMITERS, build_csv
+from reports.filenames import attachment, report_filename
 from reports.network_files import (
     GEXF_CONTENT_TYPE,
     GRAPHML_CONTENT_TYPE,
@@ -52,32 +51,6 @@ def _target(raw) -> Level:
             _("The target level must be a whole number from 0 to 4, not “%(value)s”.")
             % {"value": raw}
         ) from None
-
-
-FILENAME_PREFIX = "peta-konvergensi"
-FILENAME_STEM_LIMIT = 120
-
-
-def report_filename(region, round_, fmt: str, *, suffix: str = "") -> str:
-    """The file's name: the region's name and the round's name (or its year), as an ASCII
-    slug, e.g. ``peta-konvergensi-kabupaten-sigi-pemetaan-2025.pdf``.
-
-    A name without a Latin letter or digit falls back to the region's code and the round's
-    year; ``suffix`` (ASCII) tells apart several files of one round.
-    """
-    parts = [FILENAME_PREFIX, slugify(region.name) or slugify(region.code.replace(".", "-"))]
-    if round_ is not None:
-        parts.append(slugify(round_.name) or str(round_.period_start.year))
-    stem = "-".join(part for part in parts if part)[:FILENAME_STEM_LIMIT].rstrip("-")
-    return f"{stem}{suffix}.{fmt}"
-
-
-def attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    """Sent as a download named ``filename`` (RFC 6266; RFC 5987 ``filename*`` when the
-    name is not ASCII), never kept by a shared cache."""
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 def region_report_file(request, code, fmt):

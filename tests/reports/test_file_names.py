@@ -6,7 +6,7 @@ import pytest
 from django.http import HttpResponse
 
 from actors.models import GovernmentLevel
-from reports.views import attachment, report_filename
+from reports.filenames import attachment, report_filename
 from tests.factories import RegionFactory, RoundFactory
 from tests.reports.conftest import report_url
 
@@ -78,3 +78,16 @@ def test_a_long_name_is_cut(province):
 def test_a_name_that_is_not_ascii_is_also_sent_as_rfc_5987():
     header = attachment(HttpResponse(b""), "peta-konvergensi-sigi-ü.pdf")["Content-Disposition"]
     assert header == "attachment; filename*=utf-8''peta-konvergensi-sigi-%C3%BC.pdf"
+
+
+@pytest.mark.parametrize("shape", ["edges", "matrix"])
+@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+def test_the_api_export_of_a_round_is_named_after_it(admin_client_, scored_round, shape, file_type):
+    response = admin_client_.get(
+        f"/api/v1/rounds/{scored_round.pk}/export/?file_type={file_type}&shape={shape}"
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026-{shape}'
+        f'.{file_type}"'
+    )
