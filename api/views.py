@@ -50,6 +50,7 @@ from imports import pairs as pair_imports
 from imports.plan import ACTIONS
 from imports.services import run_export, run_import
 from imports.tabular import FILE_TYPES, XLSX_CONTENT_TYPE, read_upload
+from reports.filenames import report_stem
 
 FILE_TYPE_PARAMETER = OpenApiParameter(
     "file_type", str, enum=list(FILE_TYPES), description=gettext_lazy("csv (default) or xlsx")
@@ -387,7 +388,8 @@ class RoundViewSet(FileExportMixin, ReadCreateUpdateViewSet):
         if shape not in pair_imports.SHAPES:
             raise ValidationError({"shape": [_("Choose edges or matrix.")]})
         content, content_type = run_export(kind=shape, file_type=_file_type(request), round=round_)
-        return _file_response(content, content_type, name=f"round-{round_.pk}-{shape}")
+        name = report_stem(round_.region, round_) + f"-{shape}"
+        return _file_response(content, content_type, name=name)
 
 
 def _form_errors(form) -> dict:

@@ -92,11 +92,25 @@ def _csv_text(value) -> str | int:
     return neutralised(value)
 
 
-def build_csv(pairs: list[PairRow]) -> bytes:
+# The CSV variants: the comma of RFC 4180, and the semicolon that Excel expects where the
+# comma is the decimal separator (Indonesian regional settings), so that a double-click
+# opens the file in columns.
+CSV_DELIMITERS = {"standard": ",", "excel-id": ";"}
+
+
+def build_csv(pairs: list[PairRow], *, variant: str = "standard") -> bytes:
     """The pair list: one header row, one row a pair; UTF-8 with a byte-order mark, which
-    is how Excel knows the file is UTF-8 (names such as “Dinas Sosial – P3A” stay whole)."""
+    is how Excel knows the file is UTF-8 (names such as “Dinas Sosial – P3A” stay whole).
+    ``variant`` "excel-id" separates the columns with semicolons (``CSV_DELIMITERS``)."""
+    return csv_bytes(
+        pair_header(), (pair_values(row) for row in pairs), delimiter=CSV_DELIMITERS[variant]
+    )
+
+
+def csv_bytes(header, rows, *, delimiter: str = ",") -> bytes:
+    """A table as CSV: values made safe (``_csv_text``), CRLF line ends, UTF-8 with BOM."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_text(value) for value in pair_header()])
-    writer.writerows([_csv_text(value) for value in pair_values(row)] for row in pairs)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([_csv_text(value) for value in header])
+    writer.writerows([_csv_text(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actors.models import GovernmentLevel, Region
 from actors.selectors import read_vocabularies
-from assessments.models import AssessmentRound, Level
+from assessments.models import AssessmentRound, Level, PairAssessment
 from assessments.selectors import (
     Matrix,
     PairRow,
@@ -20,7 +20,7 @@ from assessments.selectors import (
     reuse_matrices,
 )
 from insights.selectors.gaps import GapList, pairs_below_target
-from insights.selectors.network import Network, network_from_matrix
+from insights.selectors.network import LINK_LEVEL, Network, NetworkLink, network_from_matrix
 from insights.selectors.structure import (
     GovernmentLevelTable,
     SectorMatrix,
@@ -123,3 +123,56 @@ def _region_report(*, region, rounds, round, target, exported_by) -> RegionRepor
         content=content,
         ranking=ranking,
     )
+
+
+@dataclass(frozen=True)
+class LinkEvidence:
+    """What the scorers recorded about one link: the labels of its mechanisms and factors."""
+
+    mechanisms: list[str]
+    facilitating_factors: list[str]
+    hindering_factors: list[str]
+
+
+NO_EVIDENCE = LinkEvidence([], [], [])
+
+
+@dataclass(frozen=True)
+class NetworkFiles:
+    """A round's network for Gephi: the network of the pages (nodes with their metrics,
+    links at cooperation or above) and, for each link, what was recorded about it, keyed
+    by the two actor ids in the stored order (lower first, as the links are)."""
+
+    region: Region
+    round: AssessmentRound
+    network: Network
+    evidence: dict[tuple[int, int], LinkEvidence]
+
+    def evidence_of(self, link: NetworkLink) -> LinkEvidence:
+        return self.evidence.get((link.actor_a.pk, link.actor_b.pk), NO_EVIDENCE)
+
+
+def network_files(*, region: Region, round: AssessmentRound) -> NetworkFiles:
+    """Four queries, whatever the number of actors: the round's actors and levels (those
+    of ``matrix_for_round``, from which ``network_from_matrix`` computes the metrics), the
+    mechanisms and factors of the links (one ``values_list``), the vocabularies for their
+    labels."""
+    matrix = matrix_for_round(round=round)
+    network = network_from_matrix(matrix=matrix)
+    vocabularies = read_vocabularies()
+    rows = (
+        PairAssessment.objects.filter(round=round, level__gte=LINK_LEVEL)
+        .order_by()
+        .values_list(
+            "actor_a_id", "actor_b_id", "mechanisms", "facilitating_factors", "hindering_factors"
+        )
+    )
+    evidence = {
+        (a, b): LinkEvidence(
+            mechanisms=vocabularies.mechanisms.labels(mechanisms),
+            facilitating_factors=vocabularies.facilitating_factors.labels(facilitating),
+            hindering_factors=vocabularies.hindering_factors.labels(hindering),
+        )
+        for a, b, mechanisms, facilitating, hindering in rows
+    }
+    return NetworkFiles(region=region, round=round, network=network, evidence=evidence)

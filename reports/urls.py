@@ -7,4 +7,29 @@ app_name = "reports"
 urlpatterns = [
     # Any suffix reaches the view, which names the formats it has (pdf, xlsx, csv).
     path("regions/<region:code>/report.<str:fmt>", views.region_report_file, name="region"),
+    # The round's network for Gephi (?round=<id>, as the reports).
+    path(
+        "regions/<region:code>/network.gexf",
+        views.network_file,
+        {"kind": "gexf"},
+        name="network_gexf",
+    ),
+    path(
+        "regions/<region:code>/network.graphml",
+        views.network_file,
+        {"kind": "graphml"},
+        name="network_graphml",
+    ),
+    path(
+        "regions/<region:code>/network-nodes.csv",
+        views.network_file,
+        {"kind": "nodes"},
+        name="network_nodes_csv",
+    ),
+    path(
+        "regions/<region:code>/network-edges.csv",
+        views.network_file,
+        {"kind": "edges"},
+        name="network_edges_csv",
+    ),
 ]

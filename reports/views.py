@@ -1,6 +1,9 @@
-"""Download a region's report as PDF, XLSX or CSV: a thin view over the builders.
+"""Download a region's report as PDF, XLSX or CSV, and its network for Gephi: thin views
+over the builders.
 
 /regions/<code>/report.<pdf|xlsx|csv>?round=<id>&target=<0-4>
+/regions/<code>/report.csv?round=<id>&variant=excel-id   (semicolons, for Excel in Indonesian)
+/regions/<code>/network.gexf?round=<id>, network.graphml, network-nodes.csv, network-edges.csv
 """
 
 from django.core.exceptions import PermissionDenied
@@ -13,9 +16,18 @@ from assessments.models import Level
 from assessments.selectors import pair_rows_for_round
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
-from reports.exports import build_csv
+from reports.exports import CSV_DELIMITERS, build_csv
+from reports.filenames import attachment, report_filename
+from reports.network_files import (
+    GEXF_CONTENT_TYPE,
+    GRAPHML_CONTENT_TYPE,
+    build_edge_csv,
+    build_gexf,
+    build_graphml,
+    build_node_csv,
+)
 from reports.pdf import build_pdf
-from reports.selectors import region_report
+from reports.selectors import network_files, region_report
 from reports.xlsx import build_xlsx
 
 CONTENT_TYPES = {
@@ -41,11 +53,6 @@ def _target(raw) -> Level:
         ) from None
 
 
-def report_filename(region, round_, fmt: str) -> str:
-    suffix = f"-{round_.pk}" if round_ is not None else ""
-    return f"peta-konvergensi-{region.code}{suffix}.{fmt}"
-
-
 def region_report_file(request, code, fmt):
     picked = region_and_round(request, code)  # 403 outside the jurisdiction, 404 bad round
     region, round_ = picked.region, picked.round
@@ -65,28 +72,64 @@ def region_report_file(request, code, fmt):
         return _refused(request, region, str(error), status=400)
 
     if fmt == "csv":
+        variant = request.GET.get("variant") or "standard"
+        if variant not in CSV_DELIMITERS:
+            return _refused(
+                request,
+                region,
+                _("There is no CSV variant “%(variant)s”: leave it out, or choose excel-id.")
+                % {"variant": variant},
+                status=400,
+            )
         if round_ is None:
             raise Http404(_("This region has no assessment round yet."))
-        content = build_csv(pair_rows_for_round(round=round_))
-    else:
-        user = request.user
-        report = region_report(
-            region=region,
-            rounds=picked.rounds,
-            round=round_,
-            target=target,
-            exported_by=user.get_full_name() or user.get_username(),
-        )
-        content = build_pdf(report) if fmt == "pdf" else build_xlsx(report)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(region, round_, fmt)}"'
+        content = build_csv(pair_rows_for_round(round=round_), variant=variant)
+        suffix = "-excel" if variant == "excel-id" else ""
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        return attachment(response, report_filename(region, round_, fmt, suffix=suffix))
+
+    user = request.user
+    report = region_report(
+        region=region,
+        rounds=picked.rounds,
+        round=round_,
+        target=target,
+        exported_by=user.get_full_name() or user.get_username(),
     )
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    content = build_pdf(report) if fmt == "pdf" else build_xlsx(report)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    return attachment(response, report_filename(region, round_, fmt))
 
 
 def _refused(request, region, message: str, *, status: int):
     return render(
         request, "reports/refused.html", {"region": region, "message": message}, status=status
     )
+
+
+# The network for Gephi ------------------------------------------------------------------
+
+NETWORK_FILES = {
+    # name: (builder, content type, extension, file name suffix)
+    "gexf": (build_gexf, GEXF_CONTENT_TYPE, "gexf", "-jaringan"),
+    "graphml": (build_graphml, GRAPHML_CONTENT_TYPE, "graphml", "-jaringan"),
+    "nodes": (build_node_csv, CONTENT_TYPES["csv"], "csv", "-jaringan-aktor"),
+    "edges": (build_edge_csv, CONTENT_TYPES["csv"], "csv", "-jaringan-hubungan"),
+}
+
+
+def network_file(request, code, kind):
+    """The round's network as GEXF, GraphML, or a node or edge list (CSV) for Gephi;
+    exported as the reports are: 403 outside the jurisdiction and for viewers, 404 for an
+    unknown round or a region without one."""
+    picked = region_and_round(request, code)
+    region, round_ = picked.region, picked.round
+    if not can_read_details(request.user, region):
+        raise PermissionDenied(_("You may not export the reports of this region."))
+    if round_ is None:
+        raise Http404(_("This region has no assessment round yet."))
+    build, content_type, extension, suffix = NETWORK_FILES[kind]
+    response = HttpResponse(
+        build(network_files(region=region, round=round_)), content_type=content_type
+    )
+    return attachment(response, report_filename(region, round_, extension, suffix=suffix))

@@ -1,10 +1,13 @@
 """The region report as an XLSX workbook (openpyxl, write-only: rows are streamed).
 
-Sheets: summary, who × who matrix, pairs, sectors, by government level, network metrics,
-gaps, change since the previous round (when there is one) and, for a province, its
-districts ranked. Every cell holds a value, never a formula: text that would read as one
-is stored as text (``quotePrefix``), and characters that XLSX cannot hold (control
-characters, U+FFFE…, stored before the free-text rule) are replaced by U+FFFD.
+Sheets: summary, who × who matrix, pairs, sectors (a sector × sector grid, as on the
+sector page), by government level, network metrics, gaps, change since the previous round
+(when there is one) and, for a province, its districts ranked. Every sheet prints on A4
+landscape, fitted to the page's width, its header row repeated on each page.
+
+Every cell holds a value, never a formula: text that would read as one is stored as text
+(``quotePrefix``), and characters that XLSX cannot hold (control characters, U+FFFE…,
+stored before the free-text rule) are replaced by U+FFFD.
 """
 
 import io
@@ -17,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.models import Level
 from convergence.validators import xml_safe
@@ -52,12 +57,35 @@ _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 class Sheet:
     """A write-only worksheet with helpers that make every value safe to store."""
 
-    def __init__(self, workbook: Workbook, title: str, widths: dict[int, float] = None):
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        widths: dict[int, float] = None,
+        *,
+        title_columns: str | None = None,
+    ):
         clean = _SHEET_TITLE_FORBIDDEN.sub("-", title)[:31]
         self.ws = workbook.create_sheet(clean)
         for column, width in (widths or {}).items():
             self.ws.column_dimensions[get_column_letter(column)].width = width
+        self._print_set_up(title_columns)
         self._level_cells: dict[int | None, object] = {}
+
+    def _print_set_up(self, title_columns: str | None) -> None:
+        """A4 landscape, as wide as the page (as many pages long as needed), the first
+        row (and ``title_columns``, e.g. "A:B") repeated on every page. Set before the
+        first row: a write-only sheet writes its properties with that row."""
+        ws = self.ws
+        ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_options.gridLines = False
+        ws.print_title_rows = "1:1"
+        if title_columns:
+            ws.print_title_cols = title_columns
 
     def cell(self, value, *, font=None, fill=None, number_format=None, alignment=None):
         if isinstance(value, Promise):
@@ -289,7 +317,7 @@ def _matrix(workbook, report: RegionReport) -> None:
     matrix = report.content.matrix
     actors = matrix.actors
     widths = {1: 40, 2: 22} | {index + 3: 4.5 for index in range(len(actors))}
-    sheet = Sheet(workbook, _("Matrix"), widths)
+    sheet = Sheet(workbook, _("Matrix"), widths, title_columns="A:B")
     sheet.ws.row_dimensions[1].height = 160
     # Set before the first row: a write-only sheet writes its view with that row.
     sheet.ws.freeze_panes = "C2"
@@ -337,26 +365,104 @@ def _pairs(workbook, report: RegionReport) -> None:
 
 
 def _sectors(workbook, report: RegionReport) -> None:
+    """The sector × sector grid of the sector page, one block a measure (mean level,
+    highest level, coverage, pairs assessed / possible), then health ↔ non-health."""
     matrix = report.content.sectors
-    sheet = Sheet(workbook, _("Sectors"), {1: 30, 2: 30, 3: 12, 4: 12, 5: 12, 6: 12, 7: 12})
-    summary_header = [
-        _("Possible pairs"),
-        _("Pairs assessed"),
-        _("Coverage"),
-        _("Mean level"),
-        _("Highest level"),
-    ]
-    sheet.header([_("Sector"), _("With"), *summary_header], alignment=WRAPPED)
-    for index, row in enumerate(matrix.sectors):
-        for column in matrix.sectors[index:]:
-            summary = matrix.between(row.pk, column.pk)
-            _summary_row(sheet, [row.name, column.name], summary)
+    sectors = matrix.sectors
+    widths = {1: 34, 2: 9} | {index + 3: 14 for index in range(max(len(sectors), 5))}
+    sheet = Sheet(workbook, _("Sectors"), widths, title_columns="A:B")
+    sheet.header(
+        [_("Sector"), _("Actors"), *(sector.name for sector in sectors)],
+        freeze="C2",
+        alignment=WRAPPED,
+    )
+    blocks = (
+        (_("Mean level of the assessed pairs (0–4)"), _mean_cell),
+        (_("Highest level"), _highest_cell),
+        (_("Coverage: pairs assessed / pairs possible"), _coverage_cell),
+        (_("Pairs assessed / pairs possible"), _counts_cell),
+    )
+    for title, cell_for in blocks:
+        sheet.ws.append([sheet.cell(title, font=BOLD)])
+        for row in matrix.rows:
+            sheet.ws.append(
+                [
+                    sheet.cell(row.sector.name, font=BOLD),
+                    sheet.cell(row.actor_count),
+                    *(cell_for(sheet, summary) for summary in row.cells),
+                ]
+            )
+        sheet.append([])
+    sheet.append(
+        [
+            _(
+                "A sector with itself counts the pairs of its own actors. Blank and hatched: "
+                "no pair assessed yet; “—”: no pair possible."
+            )
+        ]
+    )
+
     health = matrix.health
     sheet.append([])
     sheet.ws.append([sheet.cell(_("Health ↔ non-health"), font=BOLD)])
+    sheet.ws.append(
+        [
+            sheet.cell(value, font=BOLD, fill=HEADER_FILL, alignment=WRAPPED)
+            for value in (
+                _("Sector"),
+                _("With"),
+                _("Possible pairs"),
+                _("Pairs assessed"),
+                _("Coverage"),
+                _("Mean level"),
+                _("Highest level"),
+            )
+        ]
+    )
     _summary_row(sheet, [_("Health"), _("All non-health sectors")], health.overall)
     for link in health.by_sector:
         _summary_row(sheet, [_("Health"), link.sector.name], link.summary)
+
+
+def _no_pair(sheet: Sheet, summary):
+    """The cell of a pair of sectors without an assessed pair: "—" when none is possible,
+    blank and hatched (as "not assessed" in the matrix) otherwise; None if assessed."""
+    if not summary.possible:
+        return sheet.cell("—", alignment=CENTRED)
+    if not summary.assessed:
+        return sheet.cell(None, fill=NOT_ASSESSED_FILL)
+    return None
+
+
+def _mean_cell(sheet: Sheet, summary):
+    empty = _no_pair(sheet, summary)
+    if empty is not None:
+        return empty
+    shade = min(4, int(summary.mean + 0.5))  # the page's colour: the mean rounded half up
+    return sheet.cell(
+        summary.mean,
+        number_format=DECIMAL,
+        fill=LEVEL_FILLS[shade],
+        font=LIGHT_TEXT if shade >= 3 else None,
+        alignment=CENTRED,
+    )
+
+
+def _highest_cell(sheet: Sheet, summary):
+    empty = _no_pair(sheet, summary)
+    return empty if empty is not None else sheet.level(summary.highest)
+
+
+def _coverage_cell(sheet: Sheet, summary):
+    if not summary.possible:
+        return sheet.cell("—", alignment=CENTRED)
+    return sheet.cell(summary.coverage, number_format=PERCENT, alignment=CENTRED)
+
+
+def _counts_cell(sheet: Sheet, summary):
+    if not summary.possible:
+        return sheet.cell("—", alignment=CENTRED)
+    return sheet.cell(f"{summary.assessed}/{summary.possible}", alignment=CENTRED)
 
 
 def _summary_row(sheet: Sheet, labels: list, summary) -> None:

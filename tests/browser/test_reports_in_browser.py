@@ -1,7 +1,11 @@
 """A planner downloads the region's reports from the dashboard, and reads them back."""
 
+import csv
+import io
 import re
+from pathlib import Path
 
+import networkx as nx
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -31,7 +35,7 @@ def test_a_planner_downloads_the_pdf_and_the_xlsx(
 
     pdf = download(page, "PDF")
     assert re.search(rf"/regions/72\.10/report\.pdf\?round={current}(&|$)", pdf.url)
-    assert pdf.suggested_filename == f"peta-konvergensi-72.10-{current}.pdf"
+    assert pdf.suggested_filename == "peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026.pdf"
     reader = PdfReader(pdf.path())
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     # Names and figures, whatever the language of the labels around them.
@@ -43,7 +47,7 @@ def test_a_planner_downloads_the_pdf_and_the_xlsx(
 
     xlsx = download(page, "XLSX")
     assert re.search(rf"/regions/72\.10/report\.xlsx\?round={current}(&|$)", xlsx.url)
-    assert xlsx.suggested_filename == f"peta-konvergensi-72.10-{current}.xlsx"
+    assert xlsx.suggested_filename == "peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026.xlsx"
     saved = tmp_path / xlsx.suggested_filename
     xlsx.save_as(saved)
     book = load_workbook(saved)
@@ -64,3 +68,39 @@ def test_a_planner_downloads_the_pdf_and_the_xlsx(
     pairs = [row for row in book.worksheets[2].iter_rows(values_only=True)]
     assert any("Rapat koordinasi bulanan" in row for row in pairs)
     assert len([row for row in pairs[1:] if any(row)]) == 4
+
+
+def test_a_planner_downloads_the_excel_csv_and_the_network_for_gephi(
+    page, live_server, screenshot, mapped_district, planner, tmp_path
+):
+    log_in(page, live_server, "perencana", "pw-perencana")
+    page.goto(f"{live_server.url}/regions/72.10/")
+    downloads = page.locator("section.downloads")
+    downloads.scroll_into_view_if_needed()
+    screenshot(page, "dashboard-downloads-network")
+    current = mapped_district.current.pk
+    stem = "peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026"
+
+    excel = download(page, "CSV untuk Excel (Indonesia)")
+    assert re.search(rf"/regions/72\.10/report\.csv\?round={current}&.*variant=excel-id", excel.url)
+    assert excel.suggested_filename == f"{stem}-excel.csv"
+    body = Path(excel.path()).read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0][:2] == ["Aktor A", "Sektor aktor A"] and len(rows) == 1 + 4
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="GEXF (Gephi)").click()
+    gexf = info.value
+    assert gexf.suggested_filename == f"{stem}-jaringan.gexf"
+    graph = nx.read_gexf(gexf.path())
+    names = {data["label"] for _node, data in graph.nodes(data=True)}
+    assert {"Dinas Kesehatan Kabupaten Sigi", "Bappeda Kabupaten Sigi"} <= names
+    assert graph.number_of_nodes() == 4
+
+    # The block does not push the page sideways on a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/regions/72.10/")
+    page.locator("section.downloads").scroll_into_view_if_needed()
+    screenshot(page, "dashboard-downloads-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

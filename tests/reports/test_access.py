@@ -1,5 +1,6 @@
 """Who may export, what bad input gets, and the download block on the dashboard."""
 
+import re
 from datetime import date
 
 import pytest
@@ -126,6 +127,12 @@ def test_the_dashboard_offers_the_downloads(planner_client, district, scored_rou
         assert f'formaction="/regions/72.10/report.{fmt}"' in html
     assert f'name="round" value="{scored_round.pk}"' in html
     assert '<option value="3" selected>3 Collaboration</option>' in html
+    # The Excel (Indonesia) CSV: the same form, the button adds variant=excel-id.
+    assert re.search(
+        r'<button type="submit" class="button" name="variant" value="excel-id" '
+        r'formaction="/regions/72\.10/report\.csv"[^>]*>CSV for Excel \(Indonesia\)</button>',
+        html,
+    )
 
 
 def test_the_viewer_sees_no_download_block(viewer_client, district, scored_round):

@@ -46,7 +46,7 @@ def test_the_csv_is_the_pair_list(planner_client, district, scored_round):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="peta-konvergensi-72.10-{scored_round.pk}.csv"'
+        'attachment; filename="peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026.csv"'
     )
     header, *rows = read_csv(response)
     assert header == HEADER
@@ -113,3 +113,44 @@ def test_a_round_without_pairs_has_the_header_only(planner_client, district, ope
 
 def test_a_region_without_rounds_has_no_csv(planner_client, district):
     assert planner_client.get(report_url(district, "csv")).status_code == 404
+
+
+# The "Excel (Indonesia)" variant: semicolons, for Excel with Indonesian settings ----------
+
+
+def test_the_excel_variant_separates_with_semicolons(planner_client, district, scored_round):
+    """Excel with Indonesian regional settings (comma as the decimal separator) splits a
+    double-clicked CSV on semicolons: same table as the standard CSV, other separator."""
+    excel = english(planner_client, report_url(district, "csv", variant="excel-id"))
+    assert excel.status_code == 200
+    assert excel["Content-Type"] == "text/csv; charset=utf-8"
+    assert excel["Content-Disposition"] == (
+        'attachment; filename="peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026-excel.csv"'
+    )
+    body = excel.content
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the file as UTF-8
+    text = body.decode("utf-8-sig")
+    first_line = text.split("\r\n", 1)[0]
+    assert first_line.count(";") == len(HEADER) - 1  # no header holds a semicolon
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0] == HEADER
+    standard = read_csv(english(planner_client, report_url(district, "csv")))
+    assert rows == standard  # the same cells, commas inside them kept whole
+    quoted = next(row for row in rows if row[0] == "Puskesmas Biromaru" and row[4] == "2")
+    assert quoted[HEADER.index("Note")] == 'Rapat "bulanan", notulen dibagi\nbaris kedua'
+    first = next(row for row in rows if row[2] == "Puskesmas Biromaru")
+    assert first[HEADER.index("Mechanisms")] == "Joint planning meeting; Data sharing"
+
+
+@pytest.mark.parametrize("variant", ["excel", "tab", "EXCEL-ID", "excel-id;"])
+def test_an_unknown_csv_variant_is_400(planner_client, district, scored_round, variant):
+    response = english(planner_client, report_url(district, "csv", variant=variant))
+    assert response.status_code == 400
+    assert "There is no CSV variant" in response.content.decode()
+    assert "Content-Disposition" not in response
+
+
+@pytest.mark.parametrize("persona", ["viewer_client", "other_scorer_client"])
+def test_the_excel_variant_is_refused_as_the_csv_is(request, persona, district, scored_round):
+    client = request.getfixturevalue(persona)
+    assert client.get(report_url(district, "csv", variant="excel-id")).status_code == 403

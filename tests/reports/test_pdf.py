@@ -23,7 +23,7 @@ def pdf_text(response) -> str:
 def test_the_report_names_region_round_and_figures(planner_client, district, scored_round):
     response = english(planner_client, report_url(district, "pdf"))
     assert response["Content-Disposition"] == (
-        f'attachment; filename="peta-konvergensi-72.10-{scored_round.pk}.pdf"'
+        'attachment; filename="peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026.pdf"'
     )
     text = pdf_text(response)
     assert "Convergence report" in text

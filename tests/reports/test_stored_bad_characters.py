@@ -11,6 +11,7 @@ import csv
 import io
 import xml.etree.ElementTree as ElementTree
 
+import networkx as nx
 import pytest
 from django.db import connection
 from openpyxl import load_workbook
@@ -124,6 +125,29 @@ def test_the_network_svg_is_xml(stored, planner_client, bad):
     svg = ElementTree.fromstring(response.content)
     texts = {element.text for element in svg.iter() if element.text}
     assert any(_expected(bad)[:20] in text for text in texts)
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_the_network_files_are_xml(stored, planner_client, bad, fmt):
+    """GEXF and GraphML read back with networkx: the names with the bad character
+    replaced, and the file named in plain ASCII."""
+    response = english(planner_client, f"/regions/72.10/network.{fmt}")
+    assert response.status_code == 200
+    read = nx.read_gexf if fmt == "gexf" else nx.read_graphml
+    graph = read(io.BytesIO(response.content))
+    labels = {data["label"] for _node, data in graph.nodes(data=True)}
+    assert _expected(bad) in labels and xml_safe(f"Bappeda{bad}Sigi") in labels
+    assert xml_safe(f"He{bad}alth") in {data["sector"] for _n, data in graph.nodes(data=True)}
+    assert graph.graph["name"] == xml_safe(f"Pemetaan{bad}2026")
+    disposition = response["Content-Disposition"]
+    assert disposition.isascii() and disposition.isprintable()
+
+
+@pytest.mark.parametrize("path", ["network-nodes.csv", "network-edges.csv"])
+def test_the_network_lists_open(stored, planner_client, bad, path):
+    response = english(planner_client, f"/regions/72.10/{path}")
+    assert response.status_code == 200
+    assert _expected(bad) in _csv_text(response.content)
 
 
 PAGES = [

@@ -36,7 +36,7 @@ def figures(sheet) -> dict:
 def test_the_sheets_and_the_file_name(planner_client, district, scored_round):
     response = english(planner_client, report_url(district, "xlsx"))
     assert response["Content-Disposition"] == (
-        f'attachment; filename="peta-konvergensi-72.10-{scored_round.pk}.xlsx"'
+        'attachment; filename="peta-konvergensi-kabupaten-sigi-pemetaan-sigi-2026.xlsx"'
     )
     assert workbook(response).sheetnames == [
         "Summary",
@@ -263,3 +263,63 @@ def test_ten_weak_pairs_rescored_higher_show_a_rise(planner_client, district, re
     assert values["Newly scored in this round"] == 0
     assert values["Not yet scored in this round"] == 18
     assert values["Coverage, percentage points"] == pytest.approx(-64.2857, abs=1e-3)
+
+
+def grid_block(rows, title) -> dict:
+    """One block of the sector grid: {(row sector, column sector): value}."""
+    header = rows[0]
+    start = next(index for index, row in enumerate(rows) if row[0] == title) + 1
+    block = {}
+    for row in rows[start:]:
+        if not row or row[0] is None:
+            break
+        for column, value in zip(header[2:], row[2:], strict=False):
+            block[(row[0], column)] = value
+    return block
+
+
+def test_the_sectors_sheet_is_a_sector_by_sector_grid(book):
+    """Health: Dinkes, Puskesmas; Planning: Bappeda; Education: Disdik, Forum."""
+    sheet = book["Sectors"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Sector", "Actors", "Health", "Planning", "Education")
+    assert set(rows[0][5:]) == {None}  # the health table below is wider
+    assert [row[:2] for row in rows[2:5]] == [("Health", 2), ("Planning", 1), ("Education", 2)]
+    mean = grid_block(rows, "Mean level of the assessed pairs (0–4)")
+    assert mean[("Health", "Health")] == 3
+    assert mean[("Health", "Planning")] == mean[("Planning", "Health")] == 2.5
+    assert mean[("Health", "Education")] == 1  # Dinkes–Disdik 0, Puskesmas–Disdik 2
+    assert mean[("Planning", "Education")] == 2  # Bappeda–Forum
+    assert mean[("Planning", "Planning")] == "—"  # one actor: no pair possible
+    assert mean[("Education", "Education")] is None  # Disdik–Forum: not assessed, not 0
+    highest = grid_block(rows, "Highest level")
+    assert highest[("Health", "Planning")] == 4 and highest[("Education", "Health")] == 2
+    coverage = grid_block(rows, "Coverage: pairs assessed / pairs possible")
+    assert coverage[("Health", "Education")] == pytest.approx(0.5)
+    assert coverage[("Education", "Education")] == 0
+    assert coverage[("Planning", "Planning")] == "—"
+    counts = grid_block(rows, "Pairs assessed / pairs possible")
+    assert counts[("Health", "Education")] == "2/4" and counts[("Education", "Planning")] == "1/2"
+    # The mean takes the colour of its level rounded half up (2.5 → 3, the dark blue).
+    start = next(i for i, row in enumerate(rows) if row[0].startswith("Mean level")) + 1
+    cell = sheet.cell(row=start + 1, column=4)  # Health × Planning
+    assert cell.value == 2.5 and cell.fill.fgColor.rgb.endswith("2171B5")
+    assert sheet.freeze_panes == "C2"
+
+
+@pytest.mark.parametrize("region_kind", ["district", "province"])
+def test_every_sheet_prints_landscape_fitted_to_the_width(
+    request, planner_client, region_kind, scored_round
+):
+    region = request.getfixturevalue(region_kind)
+    book = workbook(english(planner_client, report_url(region, "xlsx")))
+    assert len(book.worksheets) == (8 if region_kind == "district" else 2)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+    if region_kind == "district":
+        assert book["Matrix"].print_title_cols == "$A:$B"
+        assert book["Sectors"].print_title_cols == "$A:$B"
