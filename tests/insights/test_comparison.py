@@ -33,8 +33,8 @@ def count_row(html, kind):
     """The row of ``kind`` in the table of counts: (its label, its count)."""
     table = re.search(r'id="change-counts".*?</table>', html, re.S)[0]
     found = re.search(
-        rf'<tr class="change-{kind}"><th scope="row"><a href="[^"]*">([^<]+)</a></th>'
-        r'<td class="num"><strong>(\d+)</strong>',
+        rf'<tr class="change-{kind}"><th scope="row"><a href="[^"]*">([^<]+)</a>'
+        r'<span class="definition">[^<]+</span></th><td class="num"><strong>(\d+)</strong>',
         table,
     )
     return (found[1], int(found[2])) if found else None
@@ -118,6 +118,8 @@ def test_the_page_defaults_to_the_latest_and_the_round_before(viewer_client, dis
     for kind in ("improved", "declined", "unchanged", "new", "not_yet"):
         assert count_row(html, kind)[1] == 1, kind
     assert count_row(html, "not_yet")[0] == "Not yet scored in this round"
+    counts = re.search(r'id="change-counts".*?</table>', html, re.S)[0]
+    assert "Scored in both rounds, at a higher level in this round." in counts
     assert count_row(html, "dropped") is None and "No longer assessed" not in html
     summary = re.search(r'id="like-for-like".*?</section>', html, re.S)[0]
     assert '<p class="kpi-value">+8.3</p>' in summary
