@@ -218,3 +218,8 @@ def test_the_comparison_opens_short_on_a_phone(
     page.locator("#change-counts a").first.click()
     expect(page.locator("details#improved")).to_have_attribute("open", "")
     expect(page.locator("details#improved table")).to_be_visible()
+    # On paper every kind shows its rows, folded or not.
+    page.goto(f"{live_server.url}/regions/72.10/compare/")
+    page.emulate_media(media="print")
+    expect(page.locator("details#declined table")).to_be_visible()
+    expect(page.locator(".menu-toggle")).to_be_hidden()

@@ -114,3 +114,9 @@ def test_the_admin_carries_the_product_s_name(admin_client_, client, db):
         assert "Peta Konvergensi — Administrasi" in html
         assert "Django" not in re.search(r"<title>.*?</title>", html, re.S)[0]
         assert "Administrasi Django" not in html
+
+
+def test_who_x_how_of_the_navigation_asks_anonymous_visitors_to_log_in(client, district):
+    response = client.get("/regions/72.10/who-how/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
