@@ -202,6 +202,15 @@ def test_buttons_radio_buttons_and_checkboxes_are_big_enough_to_tap(
     radio = page.locator("main input[type=radio]").first.bounding_box()
     assert radio["width"] >= 20 and radio["height"] >= 20
 
+    # The matrix's filters: checkboxes, lists, a date, buttons.
+    page.goto(f"{live_server.url}/regions/72.10/matrix/")
+    targets = page.evaluate(
+        TARGETS, "form.filters input, form.filters select, form.filters button, .button"
+    )
+    assert any('type="checkbox"' in html for html, *_ in targets)
+    small = [target for target in targets if target[2] < TOUCH]
+    assert small == [], f"targets under {TOUCH} px tall: {small}"
+
 
 def test_the_comparison_opens_short_on_a_phone(
     phone_page, live_server, screenshot, mapped_district, viewer
