@@ -14,6 +14,7 @@ urlpatterns = [
     # structure: sector matrix, by government level, who × how
     path("regions/<region:code>/sectors/", structure.sector_matrix, name="sectors"),
     path("regions/<region:code>/levels/", structure.by_level, name="by_level"),
+    path("regions/<region:code>/who-how/", structure.region_who_how, name="region_who_how"),
     path("programmes/<int:programme_id>/who-how/", structure.who_how, name="who_how"),
     # one actor's page
     path("regions/<region:code>/actors/<int:actor_id>/", actors.actor_page, name="actor"),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.scoping import can_score, get_programme_for_user
+from accounts.scoping import can_score, get_programme_for_user, get_region_for_user
 from actors.models import Programme
 from assessments.access import pick_round, rounds_visible_to
 from assessments.levels import level_role_set
@@ -87,6 +87,23 @@ def by_level(request, code):
                 row.level == error["level"] and (row.actors or row.main_role) for row in table.rows
             )
     return render(request, "insights/by_level.html", context, status=status)
+
+
+def region_who_how(request, code):
+    """The region's "who × how" in the navigation: that of its first programme (in the
+    order of the by-level page, which lists them all); the by-level page when it has none."""
+    region = get_region_for_user(request.user, code)
+    programme = Programme.objects.filter(region=region).order_by("name", "pk").first()
+    if programme is None:
+        messages.info(
+            request,
+            _(
+                "This region has no programme yet, and who × how shows a programme's "
+                "participants. An admin adds programmes in the administration pages."
+            ),
+        )
+        return redirect("insights:by_level", region.code)
+    return redirect("insights:who_how", programme.pk)
 
 
 def who_how(request, programme_id):

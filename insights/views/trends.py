@@ -16,6 +16,7 @@ from assessments.models import Level, level_legend
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
     CHANGE_DEFINITIONS,
+    ChangeKind,
     PairChange,
     compare_rounds,
     national_overview,
@@ -25,9 +26,10 @@ from insights.selectors.trends import (
 )
 from insights.views import region_and_round
 
-# A comparison lists every changed pair; past this many rows per kind the page shows the
-# first ones (largest change first) and asks for a sector filter, to stay small on slow links.
-COMPARISON_ROW_LIMIT = 300
+# A comparison opens on the counts; each kind of change shows its first rows (largest
+# change first) folded, and lists them all on demand (``?kind=<kind>``), so that the page
+# stays short and small on slow links whatever the size of the round.
+COMPARISON_ROW_LIMIT = 20
 # The network page ranks the leading brokers; the XLSX report holds every actor's figure.
 BROKERS_SHOWN = 10
 
@@ -121,22 +123,46 @@ def comparison(request, code):
     chosen = filters.cleaned_data["sector"]
     sector = next(item for item in sectors if item.pk == chosen) if chosen else None
     result = compare_rounds(current=picked.round, previous=previous, sector=sector)
-    context.update(
-        comparison=result,
-        groups=[
-            {
-                "kind": kind,
-                "definition": CHANGE_DEFINITIONS[kind],
-                "count": len(pairs),
-                "rows": _change_rows(pairs[:COMPARISON_ROW_LIMIT]),
-                "capped": len(pairs) > COMPARISON_ROW_LIMIT,
-            }
-            for kind, pairs in result.groups
-        ],
-        row_limit=COMPARISON_ROW_LIMIT,
-        legend=level_legend(),
-    )
+    groups = [_change_group(request, kind, pairs) for kind, pairs in result.groups]
+    context.update(comparison=result, groups=groups, row_limit=COMPARISON_ROW_LIMIT)
+    raw_kind = request.GET.get("kind", "")
+    if raw_kind:
+        # One kind listed in full: the "show all" of its group.
+        shown = next((group for group in groups if group["kind"].value == raw_kind), None)
+        if shown is None:
+            context["kind_error"] = _(
+                "There is no kind of change “%(value)s” in this comparison. Choose one of "
+                "the kinds listed above."
+            ) % {"value": raw_kind}
+            return render(request, "insights/comparison.html", context, status=400)
+        shown.update(rows=_change_rows(shown["pairs"]), capped=False, open=True)
+        every_kind = request.GET.copy()
+        del every_kind["kind"]
+        context.update(
+            shown_kind=shown["kind"],
+            shown_groups=[shown],
+            every_kind_url=f"?{every_kind.urlencode()}",
+        )
+    else:
+        context["shown_groups"] = groups
+    context["legend"] = level_legend()
     return render(request, "insights/comparison.html", context)
+
+
+def _change_group(request, kind: ChangeKind, pairs: list[PairChange]) -> dict:
+    """One kind of change, as the page first shows it: its count and first rows."""
+    query = request.GET.copy()
+    query["kind"] = kind.value
+    return {
+        "kind": kind,
+        "definition": CHANGE_DEFINITIONS[kind],
+        "count": len(pairs),
+        "pairs": pairs,
+        "rows": _change_rows(pairs[:COMPARISON_ROW_LIMIT]),
+        "capped": len(pairs) > COMPARISON_ROW_LIMIT,
+        "open": False,
+        "all_url": f"?{query.urlencode()}#{kind.value}",
+    }
 
 
 def _level_cell(level: int | None) -> SafeString:

@@ -26,7 +26,18 @@ def compare_url(region, **params):
 
 
 def section(html, kind):
-    return re.search(rf'<section class="change-group" id="{kind}".*?</section>', html, re.S)[0]
+    return re.search(rf'<details class="change-group" id="{kind}".*?</details>', html, re.S)[0]
+
+
+def count_row(html, kind):
+    """The row of ``kind`` in the table of counts: (its label, its count)."""
+    table = re.search(r'id="change-counts".*?</table>', html, re.S)[0]
+    found = re.search(
+        rf'<tr class="change-{kind}"><th scope="row"><a href="[^"]*">([^<]+)</a>'
+        r'<span class="definition">[^<]+</span></th><td class="num"><strong>(\d+)</strong>',
+        table,
+    )
+    return (found[1], int(found[2])) if found else None
 
 
 @pytest.fixture
@@ -104,10 +115,12 @@ def test_rounds_of_two_regions_are_not_compared(open_round, other_round):
 def test_the_page_defaults_to_the_latest_and_the_round_before(viewer_client, district, two_rounds):
     html = english(viewer_client, compare_url(district)).content.decode()
     assert "<strong>Pemetaan 2026</strong> compared with <strong>Pemetaan 2025</strong>" in html
-    counts = re.search(r'id="change-counts".*?</ul>', html, re.S)[0]
     for kind in ("improved", "declined", "unchanged", "new", "not_yet"):
-        assert re.search(rf'href="#{kind}">[^<]+</a>: <strong>1</strong>', counts), kind
-    assert "Not yet scored in this round" in counts and "No longer assessed" not in counts
+        assert count_row(html, kind)[1] == 1, kind
+    assert count_row(html, "not_yet")[0] == "Not yet scored in this round"
+    counts = re.search(r'id="change-counts".*?</table>', html, re.S)[0]
+    assert "Scored in both rounds, at a higher level in this round." in counts
+    assert count_row(html, "dropped") is None and "No longer assessed" not in html
     summary = re.search(r'id="like-for-like".*?</section>', html, re.S)[0]
     assert '<p class="kpi-value">+8.3</p>' in summary
     assert "on the 3 pairs scored in both rounds" in summary
@@ -130,6 +143,7 @@ def test_the_page_filters_by_sector(viewer_client, district, two_rounds, educati
     assert "No pair." in section(html, "improved")
     assert "Dinas Pendidikan Kabupaten Sigi" in section(html, "not_yet")
     assert "Bappeda" not in html.split('id="change-counts"')[1]
+    assert count_row(html, "improved") == ("Improved", 0)
     summary = re.search(r'id="like-for-like".*?</section>', html, re.S)[0]
     assert "on the 1 pair scored in both rounds (Sector: Education)" in summary
 
@@ -153,7 +167,82 @@ def test_rounds_can_be_picked_both_ways(viewer_client, district, two_rounds):
 def test_long_lists_are_capped_and_say_so(viewer_client, district, two_rounds, monkeypatch):
     monkeypatch.setattr(trend_views, "COMPARISON_ROW_LIMIT", 0)
     html = english(viewer_client, compare_url(district)).content.decode()
-    assert "Showing the first 0 of 1 pairs" in section(html, "improved")
+    improved = section(html, "improved")
+    assert "The first 0 of 1 pairs, largest change first." in improved
+    assert "Show all 1 pair</a>" in improved
+
+
+@pytest.fixture
+def many_changes(district, health, planning):
+    """24 actors in a chain: 23 neighbouring pairs, each scored in both rounds and improved
+    (1 → 2, 2 → 4 …), plus 30 pairs scored in 2026 only."""
+    chain = ActorFactory.create_batch(12, sector=health, home_region=district)
+    chain += ActorFactory.create_batch(12, sector=planning, home_region=district)
+    old = RoundFactory(
+        region=district,
+        name="Pemetaan 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district, name="Pemetaan 2026")
+    for index in range(23):
+        before = index % 3
+        score(old, chain[index], chain[index + 1], before)
+        score(new, chain[index], chain[index + 1], before + 1 + index % 2)
+    for index in range(30):  # health actor 0–9 with planning actor 14–16: not neighbours
+        score(new, chain[index // 3], chain[14 + index % 3], index % 5)
+    return old, new
+
+
+def test_the_page_opens_on_the_counts_with_each_kind_folded(viewer_client, district, many_changes):
+    """The first load holds the counts and at most COMPARISON_ROW_LIMIT rows per kind, each
+    kind folded (closed <details>), largest change first."""
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert count_row(html, "improved")[1] == 23 and count_row(html, "new")[1] == 30
+    limit = trend_views.COMPARISON_ROW_LIMIT
+    assert html.count("<tr><td>") <= limit * 6
+    for kind, total in (("improved", 23), ("new", 30)):
+        group = section(html, kind)
+        assert group.startswith(f'<details class="change-group" id="{kind}">'), "not folded"
+        assert group.count("<tr><td>") == limit
+        assert f"Show all {total} pairs</a>" in group
+        assert f'href="?kind={kind}#{kind}"' in group
+    changes = re.findall(r'<td class="change">\+(\d)</td>', section(html, "improved"))
+    assert changes == sorted(changes, reverse=True) and changes[0] == "2"
+    assert 'id="unchanged">' in html and "No pair." in section(html, "unchanged")
+
+
+def test_show_all_lists_every_pair_of_one_kind(viewer_client, district, many_changes):
+    old, new = many_changes
+    url = compare_url(district, round=new.pk, previous=old.pk, kind="improved")
+    response = english(viewer_client, url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    improved = section(html, "improved")
+    assert improved.startswith('<details class="change-group" id="improved" open>')
+    assert improved.count("<tr><td>") == 23 and "Show all" not in improved
+    assert compare_rounds(current=new, previous=old).change.improved == 23
+    # Only that kind is listed; the counts stay, and lead to the other kinds in full.
+    assert 'id="new"' not in html and count_row(html, "new")[1] == 30
+    assert f'href="?round={new.pk}&amp;previous={old.pk}&amp;kind=new#new"' in html
+    assert f'href="?round={new.pk}&amp;previous={old.pk}">Back to every kind' in html
+
+
+def test_show_all_keeps_the_sector_filter(viewer_client, district, many_changes, health):
+    html = english(viewer_client, compare_url(district, sector=health.pk, kind="new"))
+    html = html.content.decode()
+    # Every pair of the 2026-only ones has a health actor (the first of the pair).
+    assert section(html, "new").count("<tr><td>") == 30
+
+
+@pytest.mark.parametrize("value", ["nope", "<b>"])
+def test_an_unknown_kind_is_a_clear_400(viewer_client, district, two_rounds, value):
+    response = english(viewer_client, compare_url(district, kind=value))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "There is no kind of change" in body and "<b>" not in body
+    assert 'class="change-group"' not in body
 
 
 def test_a_single_round_has_no_earlier_round(viewer_client, open_round):
@@ -288,12 +377,9 @@ def test_ten_weak_pairs_rescored_higher_show_a_rise(viewer_client, district, res
     """10 improved, 0 declined, and a like-for-like rise of 25 points on those 10 pairs;
     the 18 pairs of 2025 that 2026 has not scored yet are apart, not "no longer assessed"."""
     html = english(viewer_client, compare_url(district)).content.decode()
-    counts = re.search(r'id="change-counts".*?</ul>', html, re.S)[0]
-    assert re.search(r'href="#improved">[^<]+</a>: <strong>10</strong>', counts)
-    assert re.search(r'href="#declined">[^<]+</a>: <strong>0</strong>', counts)
-    assert re.search(
-        r'href="#not_yet">Not yet scored in this round</a>: <strong>18</strong>', counts
-    )
+    assert count_row(html, "improved")[1] == 10
+    assert count_row(html, "declined")[1] == 0
+    assert count_row(html, "not_yet") == ("Not yet scored in this round", 18)
     assert "No longer assessed" not in html
     summary = re.search(r'id="like-for-like".*?</section>', html, re.S)[0]
     assert '<p class="kpi-value">+25.0</p>' in summary
