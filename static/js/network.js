@@ -40,7 +40,7 @@
       data: {
         id: String(node.id),
         label: node.short_name,
-        size: 14 + 26 * Math.sqrt(node.weighted_degree / heaviest),
+        size: 12 + 20 * Math.sqrt(node.weighted_degree / heaviest),
         sectorColour: node.sector_colour,
         levelColour: governmentColour.get(node.government_level) || "#777777",
         colour: node.sector_colour,
@@ -82,6 +82,7 @@
           height: "data(size)",
           label: "data(label)",
           "font-size": 11,
+          "min-zoomed-font-size": 7,
           "font-family": "system-ui, Arial, sans-serif",
           color: "#1d2330",
           "text-valign": "bottom",
@@ -127,8 +128,13 @@
             randomize: false,
             fit: true,
             padding: 30,
-            nodeRepulsion: () => 40000,
-            idealEdgeLength: (edge) => 140 - 20 * edge.data("level"),
+            // Strong ties pull closer than weak ones; actors keep room for their names.
+            nodeRepulsion: () => 400000,
+            nodeOverlap: 20,
+            idealEdgeLength: (edge) => 160 - 25 * edge.data("level"),
+            edgeElasticity: (edge) => 40 * edge.data("level"),
+            gravity: 0.5,
+            componentSpacing: 80,
             numIter: 1500,
           };
     options.fit = false;
@@ -206,6 +212,7 @@
   function showFocus() {
     if (state.focus === null) {
       focusPanel.hidden = true;
+      cy.resize();
       return;
     }
     const node = byId.get(state.focus);
@@ -222,6 +229,7 @@
     });
     document.getElementById("explorer-actor-link").href = node.url;
     focusPanel.hidden = false;
+    cy.resize();
   }
 
   function focus(id) {
@@ -331,6 +339,13 @@
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   });
+
+  // Cytoscape keeps where its canvas sits on the page; when the panel above it opens or
+  // closes (a focused actor, a message), the canvas moves and clicks would land beside the
+  // actors. Tell it whenever the explorer changes size.
+  if (typeof ResizeObserver === "function") {
+    new ResizeObserver(() => cy.resize()).observe(explorer);
+  }
 
   runLayout("force");
   apply();

@@ -2,7 +2,11 @@
 app's Content-Security-Policy, and on a phone. Leaves screenshots in
 test-artifacts/screenshots/ (network-explorer.png, network-explorer-focus.png)."""
 
+from io import StringIO
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from actors.models import GovernmentLevel
 from tests.browser.conftest import log_in
@@ -191,3 +195,27 @@ def test_the_explorer_fits_a_phone(phone_page, live_server, screenshot, explored
     assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert phone_page.locator("#network-canvas").bounding_box()["width"] <= 390
     screenshot(phone_page, "network-explorer-phone", full_page=True)
+
+
+def test_the_demo_s_network_in_the_explorer(page, live_server, screenshot, transactional_db):
+    """Sigi's demo round (50 actors, hundreds of links): the explorer shows the counts of
+    the figures above it, and the filter by level thins it out."""
+    call_command("seed_demo", stdout=StringIO())
+    planner = get_user_model().objects.get(username="perencana")
+    planner.set_password("pw-perencana-demo")  # the demo prints a fresh one each run
+    planner.save()
+    log_in(page, live_server, "perencana", "pw-perencana-demo")
+    page.goto(f"{live_server.url}/regions/72.10/network/")
+    page.wait_for_function("() => window.networkExplorer !== undefined")
+    figures = page.locator("#network-figures dd")
+    actors, links = int(figures.nth(0).inner_text()), int(figures.nth(2).inner_text())
+    assert actors >= 30 and links >= 100
+    assert (count(page, "visibleNodes"), count(page, "visibleEdges")) == (actors, links)
+    page.locator("#network-canvas").scroll_into_view_if_needed()
+    screenshot(page, "network-explorer-demo-all")
+    page.select_option("#explorer-min-level", "4")
+    strongest = count(page, "visibleEdges")
+    assert 0 < strongest < links
+    page.check("input[name=layout][value=circle]")
+    assert count(page, "visibleEdges") == strongest
+    screenshot(page, "network-explorer-demo", full_page=True)
