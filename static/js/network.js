@@ -70,7 +70,6 @@
     layout: { name: "preset" },
     minZoom: 0.1,
     maxZoom: 4,
-    wheelSensitivity: 0.3,
     style: [
       {
         selector: "node",
