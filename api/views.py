@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 from accounts.scoping import roster_candidates, scope, visible_regions
 from actors.models import Actor, GovernmentLevel, Programme, Sector
 from api import filters, serializers
+from api.pagination import PairCursorPagination
 from api.permissions import (
     AdminOnly,
     ReadAnyRoleWriteAdmin,
@@ -452,6 +453,7 @@ class PairAssessmentViewSet(ReadCreateUpdateViewSet):
         "partial_update": serializers.PairAssessmentUpdateSerializer,
     }
     filterset_class = filters.PairAssessmentFilter
+    pagination_class = PairCursorPagination
 
     def get_queryset(self):
         rounds = AssessmentRound.objects.visible_to(self.request.user)

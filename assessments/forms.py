@@ -172,8 +172,13 @@ class PairScoreForm(forms.Form):
 class MatrixFilterForm(forms.Form):
     """Filters of the who × who matrix; unknown values are refused, not ignored."""
 
+    # Checkboxes, not a multi-select that needs Ctrl-click; the same ``sector`` parameter,
+    # repeated, so that links and the API's query strings keep working.
     sector = forms.ModelMultipleChoiceField(
-        label=_("Sector"), queryset=Sector.objects.none(), required=False
+        label=_("Sector"),
+        queryset=Sector.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     government_level = forms.TypedChoiceField(
         label=_("Government level"),
@@ -200,3 +205,37 @@ class MatrixFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.all()
         self.fields["programme"].queryset = Programme.objects.filter(region=region)
+
+
+class MatrixPageFilterForm(MatrixFilterForm):
+    """The matrix page's filters: the API's, and what a scorer needs to find the pairs
+    still to score."""
+
+    unscored = forms.BooleanField(
+        label=_("Only actors with pairs still to score"),
+        required=False,
+        help_text=_(
+            "Hides the actors whose every pair in the matrix is scored; the count above "
+            "still counts every pair."
+        ),
+    )
+
+    def scope(self) -> list[tuple[str, object]]:
+        """The cleaned filters (not ``as_of``, not ``unscored``) as query parameters, for the
+        links and requests that work on the same matrix: next pair, the count after a save."""
+        chosen = self.matrix_filters()
+        params: list[tuple[str, object]] = [("sector", pk) for pk in chosen["sector_ids"]]
+        if chosen["government_level"] is not None:
+            params.append(("government_level", chosen["government_level"]))
+        if chosen["programme"] is not None:
+            params.append(("programme", chosen["programme"].pk))
+        return params
+
+    def matrix_filters(self) -> dict:
+        """The cleaned filters as ``matrix_for_round`` takes them (not ``as_of``)."""
+        chosen = self.cleaned_data if self.is_bound else {}
+        return {
+            "sector_ids": [sector.pk for sector in chosen.get("sector") or ()],
+            "government_level": chosen.get("government_level"),
+            "programme": chosen.get("programme"),
+        }

@@ -4,12 +4,14 @@ A 100-actor matrix has 10,000 cells; Django's template language takes ~160 ms to
 over them, a string join ~2 ms. Only integers and pre-escaped names go into the markup.
 """
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from actors.models import Sector
 from assessments.models import Level
 from assessments.selectors import Matrix
 
@@ -48,17 +50,68 @@ def level_names() -> dict[int, str]:
     return names
 
 
-def render_matrix(matrix: Matrix, *, pair_url: Callable[[int, int], str] | None) -> SafeString:
-    """The table of the matrix; ``pair_url`` (when scoring is allowed) links each cell."""
+# Words left out of an abbreviation ("Pemberdayaan masyarakat dan desa": PMD).
+MINOR_WORDS = {"dan", "atau", "di", "ke", "dari", "untuk", "and", "or", "of", "the", "for"}
+ABBREVIATION_LENGTH = 5
+
+
+def abbreviate(name: str) -> str:
+    """A short label for a sector's column header: an acronym the name holds ("Swasta
+    (CSR)": CSR), the initials of its words ("Pemberdayaan masyarakat dan desa": PMD; a
+    number stays whole: "Sektor 12": S12), or the first three letters of a single word
+    ("Kesehatan": Kes)."""
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", name)  # "Women's" is one word
+    acronyms = [word for word in words if len(word) > 1 and word.isupper()]
+    if acronyms:
+        return acronyms[0][:ABBREVIATION_LENGTH]
+    kept = [word for word in words if word.lower() not in MINOR_WORDS] or words
+    if not kept:
+        return "?"
+    if len(kept) == 1:
+        return kept[0][:3].capitalize()
+    initials = "".join(word if word.isdigit() else word[0].upper() for word in kept)
+    return initials[:ABBREVIATION_LENGTH]
+
+
+def sector_abbreviations(sectors: Iterable[Sector]) -> dict[int, str]:
+    """Each sector's abbreviation (of its name in the active language), unique among
+    ``sectors``: a second "Kes" becomes "Kes2"."""
+    result: dict[int, str] = {}
+    taken: set[str] = set()
+    for sector in sectors:
+        base = abbreviate(sector.name)
+        label, number = base, 1
+        while label in taken:
+            number += 1
+            label = f"{base}{number}"
+        taken.add(label)
+        result[sector.pk] = label
+    return result
+
+
+def render_matrix(
+    matrix: Matrix,
+    *,
+    pair_url: Callable[[int, int], str] | None,
+    abbreviations: dict[int, str] | None = None,
+) -> SafeString:
+    """The table of the matrix; ``pair_url`` (when scoring is allowed) links each cell.
+
+    The sector headers show ``abbreviations`` (``sector_abbreviations``, computed when not
+    given) with the full name on hover; the page lists them under the matrix."""
     names = level_names()
     actors = matrix.actors
     groups = matrix.sector_groups
     levels = matrix.levels
+    if abbreviations is None:
+        abbreviations = sector_abbreviations(sector for sector, _members in groups)
     parts = ['<table class="matrix"><thead><tr><th class="corner" rowspan="2"></th>']
     for sector, members in groups:
+        full_name = escape(sector.name)
         parts.append(
             f'<th class="sector-head" colspan="{len(members)}" scope="colgroup" '
-            f'title="{escape(sector.name)}">{escape(sector.name)}</th>'
+            f'title="{full_name}"><abbr title="{full_name}">'
+            f"{escape(abbreviations[sector.pk])}</abbr></th>"
         )
     parts.append("</tr><tr>")
     for actor in actors:

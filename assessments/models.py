@@ -322,7 +322,6 @@ class PairAssessment(models.Model):
     jurisdiction_path = "round__region"
 
     class Meta:
-        ordering = ["round", "actor_a", "actor_b"]
         verbose_name = _("pair assessment")
         verbose_name_plural = _("pair assessments")
         constraints = [

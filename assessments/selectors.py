@@ -198,6 +198,74 @@ def _read_matrix(round, sector_ids, government_level, programme, as_of) -> Matri
     return Matrix(round=round, actors=actors, levels=levels)
 
 
+def pairs_in_matrix_order(actors: list[Actor]):
+    """Every pair of ``actors`` (given in matrix order) as the matrix reads them: row by
+    row, and in each row the columns to the right of the diagonal; as (row, column) ids."""
+    for index, row in enumerate(actors):
+        for column in actors[index + 1 :]:
+            yield row.pk, column.pk
+
+
+def next_unscored_pair(
+    matrix: Matrix, *, after: tuple[int, int] | None = None
+) -> tuple[Actor, Actor] | None:
+    """The first pair of ``matrix`` after the pair ``after`` (two actor ids, either order)
+    in matrix order that is not assessed, going round to the first row after the last;
+    None when every pair is assessed. ``after`` itself comes last (it may still be
+    unscored). A pair not in the matrix (filtered out) starts from the first row. No query.
+    """
+    pairs = list(pairs_in_matrix_order(matrix.actors))
+    start = 0
+    if after is not None:
+        position = {actor.pk: index for index, actor in enumerate(matrix.actors)}
+        a, b = after
+        if a in position and b in position and a != b:
+            row, column = sorted((position[a], position[b]))
+            start = pairs.index((matrix.actors[row].pk, matrix.actors[column].pk)) + 1
+    by_id = {actor.pk: actor for actor in matrix.actors}
+    for row_id, column_id in pairs[start:] + pairs[:start]:
+        if matrix.level(row_id, column_id) is None:
+            return by_id[row_id], by_id[column_id]
+    return None
+
+
+def next_pair_to_score(
+    *,
+    round: AssessmentRound,
+    after: tuple[int, int] | None = None,
+    sector_ids=(),
+    government_level=None,
+    programme=None,
+) -> tuple[Actor, Actor] | None:
+    """The next pair of the round's matrix (with these filters) that no one has scored,
+    after ``after`` (see ``next_unscored_pair``): two queries, as ``matrix_for_round``."""
+    matrix = matrix_for_round(
+        round=round,
+        sector_ids=sector_ids,
+        government_level=government_level,
+        programme=programme,
+    )
+    return next_unscored_pair(matrix, after=after)
+
+
+def only_actors_with_unscored_pairs(matrix: Matrix) -> Matrix:
+    """The matrix without the actors whose every pair (in it) is assessed: what is left
+    to score, rows and columns. Every unscored pair keeps both its actors. No query."""
+    open_ids = {
+        actor_id
+        for pair in pairs_in_matrix_order(matrix.actors)
+        if matrix.level(*pair) is None
+        for actor_id in pair
+    }
+    actors = [actor for actor in matrix.actors if actor.pk in open_ids]
+    kept = {
+        key: level
+        for key, level in matrix.levels.items()
+        if key[0] in open_ids and key[1] in open_ids
+    }
+    return Matrix(round=matrix.round, actors=actors, levels=kept)
+
+
 @dataclass(frozen=True)
 class LevelSummary:
     """Coverage, distribution and convergence index of a set of scored pairs.

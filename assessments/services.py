@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -358,21 +360,49 @@ def validate_scorable_pair(
 
 
 class StaleAssessment(ValidationError):
-    """The pair changed since the scorer read it; ``current`` is what is stored now."""
+    """The pair changed since the scorer read it; ``current`` is what is stored now (with
+    who saved it, ``scored_by``, and when, ``scored_at``). ``user``, the one whose save was
+    refused, is told when it was they who saved it (in another tab or on another device)."""
 
-    def __init__(self, current: PairAssessment | None):
+    def __init__(self, current: PairAssessment | None, *, user=None):
         self.current = current
         if current is None:
             message = _("This assessment was removed since you opened it. Reload and score again.")
+            super().__init__(message, code="stale")
+            return
+        scorer = current.scored_by
+        values = {
+            "level": f"{current.level} {current.get_level_display()}",
+            "when": local_moment(current.scored_at),
+        }
+        if scorer is not None and user is not None and scorer.pk == user.pk:
+            message = _(
+                "You saved this pair yourself in another tab or on another device on "
+                "%(when)s (now: %(level)s). These changes were not saved; review the current "
+                "value and save again."
+            )
         else:
             message = _(
-                "Someone else saved this pair since you opened it (now: %(level)s, by "
-                "%(who)s). Your changes were not saved; review the current value and save again."
-            ) % {
-                "level": f"{current.level} {current.get_level_display()}",
-                "who": current.scored_by.username if current.scored_by else "—",
-            }
-        super().__init__(message, code="stale")
+                "Someone else saved this pair since you opened it. Saved by %(who)s on "
+                "%(when)s (now: %(level)s). Your changes were not saved; review the current "
+                "value and save again."
+            )
+            values["who"] = scorer_name(scorer)
+        super().__init__(message % values, code="stale")
+
+
+def scorer_name(user) -> str:
+    """A scorer as people know them: "Full Name (username)", or the username alone."""
+    if user is None:
+        return _("a user who no longer exists")
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
+def local_moment(moment) -> str:
+    """A moment as the site's users read it: the local date and time and the time zone."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 def _write_pair(*, round, first, second, values, expected_version) -> PairAssessment:
@@ -396,11 +426,12 @@ def _write_pair(*, round, first, second, values, expected_version) -> PairAssess
             except IntegrityError:
                 if expected_version == 0:
                     raise StaleAssessment(
-                        PairAssessment.objects.select_related("scored_by").get(**lookup)
+                        PairAssessment.objects.select_related("scored_by").get(**lookup),
+                        user=values.get("scored_by"),
                     ) from None
                 continue
         if expected_version is not None and expected_version != current.version:
-            raise StaleAssessment(current)
+            raise StaleAssessment(current, user=values.get("scored_by"))
         for field, value in values.items():
             setattr(current, field, value)
         current.version += 1

@@ -1,9 +1,12 @@
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -11,10 +14,22 @@ from accounts.scoping import can_score, get_region_for_user
 from actors.models import Actor
 from actors.selectors import read_vocabularies
 from assessments.access import get_round_for_user, pick_round, rounds_visible_to
-from assessments.forms import MatrixFilterForm, PairScoreForm
-from assessments.matrix_html import level_cell, level_names, render_matrix
+from assessments.forms import MatrixPageFilterForm, PairScoreForm
+from assessments.matrix_html import (
+    level_cell,
+    level_names,
+    render_matrix,
+    sector_abbreviations,
+)
 from assessments.models import PairAssessment, level_legend
-from assessments.selectors import end_of_day, matrix_for_round, round_has_actors
+from assessments.selectors import (
+    end_of_day,
+    matrix_for_round,
+    next_pair_to_score,
+    next_unscored_pair,
+    only_actors_with_unscored_pairs,
+    round_has_actors,
+)
 from assessments.services import (
     CHOICE_LIST_FIELDS,
     CHOICE_LIST_VOCABULARIES,
@@ -31,7 +46,7 @@ def region_matrix(request, code):
     region = get_region_for_user(request.user, code)
     rounds = rounds_visible_to(request.user, region)
     round_ = pick_round(rounds, request.GET.get("round"), user=request.user, region=region)
-    filters = MatrixFilterForm(request.GET or None, region=region)
+    filters = MatrixPageFilterForm(request.GET or None, region=region)
     context = {
         "region": region,
         "rounds": rounds,
@@ -46,11 +61,7 @@ def region_matrix(request, code):
     chosen = filters.cleaned_data if filters.is_bound else {}
     as_of = chosen.get("as_of")
     matrix = matrix_for_round(
-        round=round_,
-        sector_ids=[sector.pk for sector in chosen.get("sector") or ()],
-        government_level=chosen.get("government_level"),
-        programme=chosen.get("programme"),
-        as_of=end_of_day(as_of) if as_of else None,
+        round=round_, **filters.matrix_filters(), as_of=end_of_day(as_of) if as_of else None
     )
     # The past is read, not scored.
     scoring = round_.is_open and as_of is None and can_score(request.user, region)
@@ -58,20 +69,70 @@ def region_matrix(request, code):
     if scoring:
         template = reverse("assessments:pair", args=[round_.pk, 0, 0]).replace("/0-0/", "/{}-{}/")
         pair_url = template.format
+    # The count is of every pair of the filtered matrix; "unscored" only hides the actors
+    # that have nothing left to score.
+    shown = only_actors_with_unscored_pairs(matrix) if chosen.get("unscored") else matrix
+    abbreviations = sector_abbreviations(sector for sector, _members in shown.sector_groups)
     context.update(
         matrix=matrix,
-        matrix_html=render_matrix(matrix, pair_url=pair_url),
+        shown=shown,
+        matrix_html=render_matrix(shown, pair_url=pair_url, abbreviations=abbreviations),
+        sector_key=[(abbreviations[sector.pk], sector) for sector, _members in shown.sector_groups],
         scoring=scoring,
         assessed=len(matrix.levels),
+        all_scored=next_unscored_pair(matrix) is None,
+        scope=filters.scope(),
+        scope_query=urlencode(filters.scope()),
+        unscored=chosen.get("unscored", False),
     )
     return render(request, "assessments/matrix.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def pair(request, round_id, actor_a_id, actor_b_id):
+def _scorer_round(request, round_id):
+    """The round, for a user who may score in its region (403 otherwise)."""
     round_ = get_round_for_user(request.user, round_id)
     if not can_score(request.user, round_.region):
         raise PermissionDenied(_("You may not score pairs in this region."))
+    return round_
+
+
+def _pair_after(value: str | None) -> tuple[int, int] | None:
+    """``after=<id>-<id>`` of the next-pair link; anything else starts from the first row."""
+    match = re.fullmatch(r"(\d{1,18})-(\d{1,18})", value or "")
+    return (int(match[1]), int(match[2])) if match else None
+
+
+@require_http_methods(["GET"])
+def next_pair(request, round_id):
+    """The next pair of the matrix (with its filters) that no one has scored yet, after
+    the pair ``after``: its scoring panel (a redirect to it), or word that none is left."""
+    round_ = _scorer_round(request, round_id)
+    matrix_url = f"{reverse('assessments:matrix', args=[round_.region.code])}?round={round_.pk}"
+    if not round_.is_open:
+        messages.error(request, _("This round is not open for scoring."))
+        return redirect(matrix_url)
+    filters = MatrixPageFilterForm(request.GET, region=round_.region)
+    if not filters.is_valid():
+        template = "assessments/" + ("_next_pair.html" if is_htmx(request) else "next_pair.html")
+        context = {"round": round_, "region": round_.region, "errors": filters.errors}
+        return render(request, template, context, status=400)
+    found = next_pair_to_score(
+        round=round_, after=_pair_after(request.GET.get("after")), **filters.matrix_filters()
+    )
+    if found is not None:
+        row, column = found
+        return redirect("assessments:pair", round_.pk, row.pk, column.pk)
+    if is_htmx(request):
+        return render(
+            request, "assessments/_next_pair.html", {"round": round_, "region": round_.region}
+        )
+    messages.success(request, _("Every pair of this matrix is scored."))
+    return redirect(matrix_url)
+
+
+@require_http_methods(["GET", "POST"])
+def pair(request, round_id, actor_a_id, actor_b_id):
+    round_ = _scorer_round(request, round_id)
     # Only a pair of two actors of this round has a panel: any other ids (another region's
     # actors, unknown ones, one actor twice) get the same 404, which names no one.
     if not round_has_actors(round=round_, actor_ids=[actor_a_id, actor_b_id]):
@@ -91,6 +152,7 @@ def pair(request, round_id, actor_a_id, actor_b_id):
     )
     status = 200
     saved = None
+    refused = None
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -113,6 +175,7 @@ def pair(request, round_id, actor_a_id, actor_b_id):
                 # Keep what the scorer typed, show what is stored now, and let the next
                 # save (after review) be based on the current version.
                 existing = stale.current
+                refused = stale
                 posted = request.POST.copy()
                 posted["version"] = existing.version if existing else 0
                 form = PairScoreForm(posted, vocabularies=vocabularies, held=existing)
@@ -145,8 +208,12 @@ def pair(request, round_id, actor_a_id, actor_b_id):
     }
     if is_htmx(request):
         html = render_to_string("assessments/_pair_form.html", context, request=request)
-        if saved is not None:
-            html += _swapped_cells(saved, round_)
+        if saved is not None or refused is not None:
+            # The cells and the count follow what is stored now, whether this save was
+            # accepted or refused as stale (then the cells show the other save's level).
+            level = saved.level if saved is not None else getattr(existing, "level", None)
+            html += _swapped_cells(first.pk, second.pk, level, round_)
+            html += _swapped_summary(request, round_)
         return HttpResponse(html, status=status)
     return render(request, "assessments/pair.html", context, status=status)
 
@@ -170,17 +237,34 @@ def _history(assessment, vocabularies, limit=10):
     return records
 
 
-def _swapped_cells(saved, round_):
+def _swapped_cells(first_id, second_id, level, round_):
     """The two mirrored cells of the pair, swapped into the matrix out of band."""
     names = level_names()
-    url = reverse("assessments:pair", args=[round_.pk, saved.actor_a_id, saved.actor_b_id])
+    url = reverse("assessments:pair", args=[round_.pk, first_id, second_id])
     cells = []
-    for row, column in ((saved.actor_a_id, saved.actor_b_id), (saved.actor_b_id, saved.actor_a_id)):
-        cell = level_cell(saved.level, row, column, names=names, url=url, with_id=True)
+    for row, column in ((first_id, second_id), (second_id, first_id)):
+        cell = level_cell(level, row, column, names=names, url=url, with_id=True)
         cells.append(cell.replace("<td ", '<td hx-swap-oob="true" ', 1))
     # A <td> outside a table is dropped by the HTML parser; htmx wraps OOB table cells in
     # <template> so they survive.
     return "<template>" + "".join(cells) + "</template>"
+
+
+def _swapped_summary(request, round_):
+    """The matrix page's count of scored pairs, swapped in out of band. The page sends its
+    filters (``matrix_scope``) with the save; without them (the pair's own page) there is
+    no count to update. Two queries."""
+    if "matrix_scope" not in request.POST:
+        return ""
+    filters = MatrixPageFilterForm(request.POST, region=round_.region)
+    if not filters.is_valid():
+        return ""
+    matrix = matrix_for_round(round=round_, **filters.matrix_filters())
+    return render_to_string(
+        "assessments/_matrix_summary.html",
+        {"matrix": matrix, "assessed": len(matrix.levels), "scoring": True, "oob": True},
+        request=request,
+    )
 
 
 # Errors of the service that are not about one field but belong next to one on the page.

@@ -19,7 +19,7 @@ from datetime import date
 from itertools import combinations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, GovernmentLevel, Programme, Region, Sector, TargetGroup
@@ -142,8 +142,9 @@ def round_changes(
 ) -> dict[int, RoundChange]:
     """The change of each (later, earlier) pair of rounds of one region, by the later
     round's id. At most one link per region. One query, whatever the number of rounds,
-    actors and pairs: each scored pair of these rounds with the level of the same pair in
-    the other round of its link (a pair is the same pair of actors), counted by levels.
+    actors and pairs: each scored pair of the later rounds joined to the same pair (the
+    same two actors) in the earlier round of its link, and the earlier rounds' pairs left
+    unmatched, counted by levels in the database.
     """
     if not links:
         return {}
@@ -152,37 +153,42 @@ def round_changes(
         later.region_id != earlier.region_id or later.pk == earlier.pk for later, earlier in links
     ):
         raise ValueError("One link of two different rounds per region.")
-    ids = [round_.pk for link in links for round_ in link]
-    same_pair = (
-        PairAssessment.objects.filter(
-            round_id__in=ids,
-            round__region_id=models.OuterRef("round__region_id"),
-            actor_a_id=models.OuterRef("actor_a_id"),
-            actor_b_id=models.OuterRef("actor_b_id"),
-        )
-        .exclude(round_id=models.OuterRef("round_id"))
-        .order_by()
-        .values("level")[:1]
-    )
-    rows = (
-        PairAssessment.objects.filter(round_id__in=ids)
-        .annotate(other=models.Subquery(same_pair))
-        .order_by()
-        .values_list("round_id", "level", "other")
-        .annotate(count=models.Count("pk"))
-    )
-    later_of = {earlier.pk: later.pk for later, earlier in links}
+    pairs = connection.ops.quote_name(PairAssessment._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(links))
+    # Each later round's pairs with the same pair in its earlier round (LEFT JOIN on the
+    # unique index), then the earlier round's pairs the later one has not scored: counts
+    # by levels, in the database, whatever the number of pairs.
+    sql = f"""
+        WITH links(later_id, earlier_id) AS (VALUES {values})
+        SELECT links.later_id, 1, l.level, e.level, COUNT(*)
+        FROM links
+        JOIN {pairs} l ON l.round_id = links.later_id
+        LEFT JOIN {pairs} e ON e.round_id = links.earlier_id
+            AND e.actor_a_id = l.actor_a_id AND e.actor_b_id = l.actor_b_id
+        GROUP BY links.later_id, l.level, e.level
+        UNION ALL
+        SELECT links.later_id, 0, e.level, NULL, COUNT(*)
+        FROM links
+        JOIN {pairs} e ON e.round_id = links.earlier_id
+        LEFT JOIN {pairs} l ON l.round_id = links.later_id
+            AND l.actor_a_id = e.actor_a_id AND l.actor_b_id = e.actor_b_id
+        WHERE l.id IS NULL
+        GROUP BY links.later_id, e.level
+    """
+    params = [pk for later, earlier in links for pk in (later.pk, earlier.pk)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     transitions: dict[int, Counter] = {later.pk: Counter() for later, _earlier in links}
     newly_scored = dict.fromkeys(transitions, 0)
     not_rescored = dict.fromkeys(transitions, 0)
-    for round_id, level, other, count in rows:
-        if round_id in transitions:
-            if other is None:
-                newly_scored[round_id] += count
-            else:
-                transitions[round_id][(other, level)] += count
-        elif other is None:
-            not_rescored[later_of[round_id]] += count
+    for later_id, in_later, level, earlier_level, count in rows:
+        if not in_later:
+            not_rescored[later_id] += count
+        elif earlier_level is None:
+            newly_scored[later_id] += count
+        else:
+            transitions[later_id][(earlier_level, level)] += count
     return {
         later.pk: like_for_like(
             transitions=transitions[later.pk],

@@ -49,8 +49,11 @@ def test_the_legend_defines_the_five_levels(viewer_client, open_round, actors):
 
 def test_actors_are_grouped_by_sector_health_first(viewer_client, open_round, actors):
     html = viewer_client.get(matrix_url(open_round.region)).content.decode()
-    heads = re.findall(r'<th class="sector-head"[^>]*>([^<]+)</th>', html)
-    assert heads == ["Kesehatan", "Perencanaan", "Pendidikan"]
+    heads = re.findall(
+        r'<th class="sector-head"[^>]*title="([^"]+)"><abbr title="[^"]+">([^<]+)</abbr></th>',
+        html,
+    )
+    assert heads == [("Kesehatan", "Kes"), ("Perencanaan", "Per"), ("Pendidikan", "Pen")]
 
 
 def test_readers_see_cells_without_links(viewer_client, open_round, actors):

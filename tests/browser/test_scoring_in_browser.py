@@ -34,8 +34,8 @@ def test_a_scorer_scores_a_pair_and_sees_the_matrix_change(
 
     panel.get_by_text("Tersimpan: Kolaborasi.").wait_for()
     # htmx settles the swapped cells' classes a few milliseconds after the swap.
-    expect(cell).to_have_class(re.compile(r"^l3$"))
-    expect(mirror).to_have_class(re.compile(r"^l3$"))
+    expect(cell).to_have_class(re.compile(r"^l3( |$)"))
+    expect(mirror).to_have_class(re.compile(r"^l3( |$)"))
     expect(cell).to_have_text("3")
     # The page was not reloaded: the URL is still the matrix.
     assert page.url.endswith("/regions/72.10/matrix/")
@@ -101,8 +101,8 @@ def test_a_scorer_scores_a_pair_from_the_evidence_questions(
     panel.locator("button[type=submit]").click()
 
     panel.get_by_text("Tersimpan: Kolaborasi.").wait_for()
-    expect(cell).to_have_class(re.compile(r"^l3$"))
-    expect(mirror).to_have_class(re.compile(r"^l3$"))
+    expect(cell).to_have_class(re.compile(r"^l3( |$)"))
+    expect(mirror).to_have_class(re.compile(r"^l3( |$)"))
     expect(cell).to_have_text("3")
     # The form shows what was stored: the answers, and still no level picked by hand.
     expect(panel.locator("input[name=formal_structure][value=no]")).to_be_checked()

@@ -352,3 +352,36 @@ def test_the_svg_legend_is_in_bahasa_indonesia(path_round):
     legend = "".join(ET.fromstring(drawing).find(f"{SVG}g[@class='legend']").itertext())
     assert "Garis: tingkat konvergensi (Kim dkk. 2017)" in legend
     assert "Ukuran lingkaran: derajat berbobot." in legend and "Sektor" in legend
+
+
+def test_path_measures_are_computed_once_per_network(path_round, actors, monkeypatch):
+    """Betweenness is the network's cost: the same network (every closed round, and an open
+    one between saves) is measured once; any change of level, roster or health side is
+    measured anew."""
+    from django.core.cache import cache
+
+    cache.clear()
+    calls = []
+    real = nx.betweenness_centrality
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(nx, "betweenness_centrality", counted)
+    first = network_for_round(round=path_round)
+    again = network_for_round(round=path_round)
+    assert len(calls) == 1
+    assert [node.betweenness for node in again.nodes] == [node.betweenness for node in first.nodes]
+
+    a, b, c, d = actors
+    score(path_round, c, d, 4)  # a new link: measured anew, with d no longer isolated
+    changed = network_for_round(round=path_round)
+    assert len(calls) == 2
+    assert changed.nodes != first.nodes
+    assert {node.actor.pk for node in changed.isolated} == set()
+
+    b.sector = c.sector  # Puskesmas leaves the health side: the brokerage changes
+    b.save()
+    network_for_round(round=path_round)
+    assert len(calls) == 3
