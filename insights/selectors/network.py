@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from actors.models import Actor, Sector
+from actors.models import Actor, GovernmentLevel, Sector
 from assessments.models import AssessmentRound, Level
 from assessments.selectors import LevelSummary, Matrix, matrix_for_round
 from convergence.validators import xml_safe
@@ -467,3 +467,72 @@ def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:
     y += 20 * math.ceil(len(network.sectors) / per_row) if network.sectors else 0
     parts.append("</g>")
     return "".join(parts), y - top + 10
+
+
+# The page's explorer ---------------------------------------------------------------------
+
+# Actors coloured by their tier of government (national to village), a sequential ramp
+# distinct from the link blues; keyed by ``GovernmentLevel`` value.
+GOVERNMENT_LEVEL_COLOURS = {
+    GovernmentLevel.NATIONAL: "#54278f",
+    GovernmentLevel.PROVINCE: "#807dba",
+    GovernmentLevel.DISTRICT: "#e6550d",
+    GovernmentLevel.SUBDISTRICT: "#fd8d3c",
+    GovernmentLevel.VILLAGE: "#31a354",
+}
+
+
+def network_data(network: Network) -> dict:
+    """The network as plain data for the page's explorer (``json_script``): the nodes with
+    the figures already computed, the links and the colours of the drawing. No query and
+    no new computation: it only restates ``network``.
+    """
+    colours = {group.sector.pk: group.colour for group in network.sectors}
+    present_levels = sorted({node.actor.government_level for node in network.nodes})
+    return {
+        "round": network.round.pk,
+        "nodes": [
+            {
+                "id": node.actor.pk,
+                "name": node.actor.name,
+                "short_name": node.actor.short_name or node.actor.name,
+                "sector": node.actor.sector_id,
+                "sector_name": node.sector.name,
+                "sector_colour": colours[node.actor.sector_id],
+                "government_level": node.actor.government_level,
+                "government_level_name": node.actor.get_government_level_display(),
+                "kind": node.actor.kind,
+                "kind_name": node.actor.get_kind_display(),
+                "degree": node.degree,
+                "weighted_degree": node.weighted_degree,
+                "betweenness": node.betweenness,
+                "brokerage": node.brokerage,
+            }
+            for node in network.nodes
+        ],
+        "links": [
+            {"a": link.actor_a.pk, "b": link.actor_b.pk, "level": link.level}
+            for link in network.links
+        ],
+        "sectors": [
+            {
+                "id": group.sector.pk,
+                "name": group.sector.name,
+                "colour": group.colour,
+                "size": group.size,
+            }
+            for group in network.sectors
+        ],
+        "government_levels": [
+            {
+                "value": value,
+                "name": str(GovernmentLevel(value).label),
+                "colour": GOVERNMENT_LEVEL_COLOURS[value],
+            }
+            for value in present_levels
+        ],
+        "link_levels": [
+            {"value": level, "name": str(Level(level).label), "colour": colour, "width": width}
+            for level, (colour, width) in LINK_STYLES.items()
+        ],
+    }

@@ -6,6 +6,7 @@ Thin views: the computations are in ``insights.selectors.network`` and ``.trends
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -62,10 +63,28 @@ def network(request, code):
         context.update(
             network=graph,
             svg=network_selectors.network_svg(graph),
+            explorer=explorer_data(graph, region=picked.region),
             brokers=graph.brokers[:BROKERS_SHOWN],
             brokers_left_out=max(0, len(graph.brokers) - BROKERS_SHOWN),
         )
     return render(request, "insights/network.html", context)
+
+
+def explorer_data(graph, *, region) -> dict:
+    """The explorer's data (``network_data``) with the links it offers: each actor's page
+    and the files of the round. The GEXF and GraphML paths are literal: they are served by
+    the reports app (``reports:network_gexf``, ``reports:network_graphml``)."""
+    data = network_selectors.network_data(graph)
+    round_query = f"?round={graph.round.pk}"
+    for node in data["nodes"]:
+        node["url"] = reverse("insights:actor", args=[region.code, node["id"]]) + round_query
+    data["downloads"] = {
+        "svg": reverse("insights:network_svg", args=[region.code]) + round_query,
+        "gexf": f"/regions/{region.code}/network.gexf{round_query}",
+        "graphml": f"/regions/{region.code}/network.graphml{round_query}",
+        "png_name": f"network-{region.code}-{graph.round.pk}.png",
+    }
+    return data
 
 
 def network_svg(request, code):
