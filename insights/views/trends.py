@@ -72,16 +72,15 @@ def network(request, code):
 
 def explorer_data(graph, *, region) -> dict:
     """The explorer's data (``network_data``) with the links it offers: each actor's page
-    and the files of the round. The GEXF and GraphML paths are literal: they are served by
-    the reports app (``reports:network_gexf``, ``reports:network_graphml``)."""
+    and the files of the round (the GEXF and GraphML files are the reports app's)."""
     data = network_selectors.network_data(graph)
     round_query = f"?round={graph.round.pk}"
     for node in data["nodes"]:
         node["url"] = reverse("insights:actor", args=[region.code, node["id"]]) + round_query
     data["downloads"] = {
         "svg": reverse("insights:network_svg", args=[region.code]) + round_query,
-        "gexf": f"/regions/{region.code}/network.gexf{round_query}",
-        "graphml": f"/regions/{region.code}/network.graphml{round_query}",
+        "gexf": reverse("reports:network_gexf", args=[region.code]) + round_query,
+        "graphml": reverse("reports:network_graphml", args=[region.code]) + round_query,
         "png_name": f"network-{region.code}-{graph.round.pk}.png",
     }
     return data

@@ -4,6 +4,7 @@ test-artifacts/screenshots/ (network-explorer.png, network-explorer-focus.png)."
 
 from io import StringIO
 
+import networkx as nx
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -159,6 +160,17 @@ def test_a_planner_filters_focuses_and_recolours_the_network(
     expect(page.locator("#download-graphml")).to_have_attribute(
         "href", f"/regions/72.10/network.graphml?round={explored.pk}"
     )
+    # Both files download and read back in networkx: every actor of the round, the links
+    # at cooperation or above with their level.
+    for file_type, read in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
+        with page.expect_download() as download:
+            page.click(f"#download-{file_type}")
+        graph = read(download.value.path())
+        labels = sorted(data["label"] for _node, data in graph.nodes(data=True))
+        assert len(labels) == 6 and "Dinas Kesehatan Kabupaten Sigi" in labels, file_type
+        assert graph.number_of_edges() == 7, file_type
+        levels = sorted(int(data["level"]) for _a, _b, data in graph.edges(data=True))
+        assert levels.count(4) >= 1 and min(levels) >= 1, (file_type, levels)
     with page.expect_download() as download:
         page.click("#download-png")
     path = download.value.path()
