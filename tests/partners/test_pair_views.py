@@ -1,0 +1,63 @@
+"""Both views of a tie, side by side, and when they disagree."""
+
+import pytest
+
+from partners.selectors import pair_views, pair_views_for_round, views_disagree
+from partners.services import answer_save, revoke
+
+YES = {"kind": "answers"}
+
+
+def level_answer(level):
+    """Answers that derive ``level`` (0 as "we do not work together")."""
+    if level == 0:
+        return {"kind": "none"}
+    return {**YES, "evidence": tuple(number <= level for number in range(1, 5))}
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "expected"),
+    [
+        (0, 0, False),
+        (1, 2, False),
+        (2, 3, False),
+        (3, 4, False),
+        (0, 1, False),
+        (1, 3, True),  # two levels apart
+        (2, 4, True),
+        (0, 2, True),
+        (0, 3, True),  # one says 0, the other 3 or more
+        (4, 0, True),
+        (None, 4, False),  # a missing view disagrees with nothing
+        (0, None, False),
+        (None, None, False),
+    ],
+)
+def test_the_disagreement_rule(one, other, expected):
+    assert views_disagree(one, other) is expected
+    assert views_disagree(other, one) is expected
+
+
+def test_each_pair_has_a_view_from_each_side(links, actors, open_round, scorer):
+    (inv_a, _), (inv_b, _), (inv_c, _) = links[0], links[1], links[2]
+    answer_save(invitation=inv_a, other_actor=actors[1], answers=level_answer(3))
+    answer_save(invitation=inv_b, other_actor=actors[0], answers=level_answer(1))
+    answer_save(invitation=inv_a, other_actor=actors[2], answers=level_answer(2))
+    answer_save(invitation=inv_c, other_actor=actors[0], answers=level_answer(2))
+    answer_save(invitation=inv_b, other_actor=actors[3], answers={"kind": "unknown"})
+    views = pair_views_for_round(open_round)
+    ab = views[tuple(sorted((actors[0].pk, actors[1].pk)))]
+    by_author = {ab.actor_a_id: ab.a_level, ab.actor_b_id: ab.b_level}
+    assert by_author == {actors[0].pk: 3, actors[1].pk: 1}
+    assert ab.disagree
+    ac = pair_views(open_round, actors[2].pk, actors[0].pk)
+    assert (ac.a_level, ac.b_level, ac.disagree) == (2, 2, False)
+    bd = pair_views(open_round, actors[1].pk, actors[3].pk)
+    assert bd.disagree is False
+    assert {bd.a_level, bd.b_level} == {None}
+    assert pair_views(open_round, actors[2].pk, actors[3].pk) is None
+    # A revoked link's answers are left out of the views.
+    revoke(invitation=inv_b, user=scorer)
+    ab = pair_views(open_round, actors[0].pk, actors[1].pk)
+    assert {ab.actor_a_id: ab.a_level, ab.actor_b_id: ab.b_level}[actors[1].pk] is None
+    assert not ab.disagree
