@@ -61,3 +61,40 @@ def test_each_pair_has_a_view_from_each_side(links, actors, open_round, scorer):
     ab = pair_views(open_round, actors[0].pk, actors[1].pk)
     assert {ab.actor_a_id: ab.a_level, ab.actor_b_id: ab.b_level}[actors[1].pk] is None
     assert not ab.disagree
+
+
+def test_the_pair_panel_shows_both_views_and_the_disagreement(
+    links, actors, open_round, scorer_client, other_scorer_client
+):
+    from tests.factories import score
+
+    inv_a, inv_b = links[0][0], links[1][0]
+    inv_a.respondent_name = "Ibu Rahma"
+    inv_a.save()
+    answer_save(
+        invitation=inv_a,
+        other_actor=actors[1],
+        answers={**level_answer(4), "note": "SK tim percepatan bersama"},
+    )
+    answer_save(invitation=inv_b, other_actor=actors[0], answers=level_answer(0))
+    score(open_round, actors[0], actors[1], 2)
+    url = f"/rounds/{open_round.pk}/pairs/{actors[1].pk}-{actors[0].pk}/"
+    html = scorer_client.get(url).content.decode()
+    block = html[html.index('class="partner-views"') :]
+    assert "Pandangan mitra" in block
+    assert "Dinas Kesehatan Kabupaten Sigi tentang Puskesmas Biromaru" in block
+    assert "Puskesmas Biromaru tentang Dinas Kesehatan Kabupaten Sigi" in block
+    assert '<span class="swatch l4">4</span>' in block and "Kami tidak bekerja sama" in block
+    assert "SK tim percepatan bersama" in block and "Ibu Rahma" in block
+    assert "tidak sejalan" in block  # flagged
+    # The official level is the scorer's, as it was.
+    assert 'name="level" value="2" required id="id_level_2" checked' in html or (
+        __import__("re").findall(r'name="level" value="(\d)"[^>]*checked', html) == ["2"]
+    )
+    assert other_scorer_client.get(url).status_code == 403
+
+
+def test_the_pair_panel_without_views_says_so(actors, open_round, scorer_client):
+    url = f"/rounds/{open_round.pk}/pairs/{actors[1].pk}-{actors[2].pk}/"
+    html = scorer_client.get(url).content.decode()
+    assert "Belum ada mitra yang menjawab" in html
