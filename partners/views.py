@@ -145,10 +145,11 @@ def invitation_renew(request, round_id, invitation_id):
 
 
 def _private(response):
-    """A page of a link is the holder's alone: never cached, never sent on as a referrer,
-    never indexed."""
+    """A page of a link is the holder's alone: never cached, never indexed. Its address
+    (the token) is never sent to another site as a referrer: the site's policy is
+    "same-origin" (SECURE_REFERRER_POLICY). "no-referrer" would be stricter but makes the
+    browser send ``Origin: null`` with the form, which Django's CSRF check refuses."""
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

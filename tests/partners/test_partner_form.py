@@ -33,7 +33,8 @@ def test_a_partner_answers_leaves_comes_back_and_submits(links, actors, open_rou
     assert first.status_code == 200
     assert 'name="respondent_name"' in first.content.decode()
     assert first["Cache-Control"].startswith("max-age=0") or "no-store" in first["Cache-Control"]
-    assert first["Referrer-Policy"] == "no-referrer"
+    assert first["Referrer-Policy"] == "same-origin"
+    assert first["X-Robots-Tag"] == "noindex, nofollow"
     identified(client, token)
 
     html = client.get(link_url(token)).content.decode()
