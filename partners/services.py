@@ -144,6 +144,13 @@ def check_usable(invitation: Invitation, *, round_status: str | None = None) -> 
             "round_not_open",
             _("This mapping round is closed: answers can no longer be given or changed."),
         )
+    if not RoundMember.objects.filter(
+        round_id=invitation.round_id, actor_id=invitation.actor_id
+    ).exists():
+        raise LinkGone(
+            "not_member",
+            _("Your organisation is no longer on the roster of this mapping round."),
+        )
 
 
 def _lock_usable(invitation: Invitation) -> Invitation:

@@ -174,3 +174,46 @@ def test_a_scorer_of_another_district_cannot_list_or_manage_invitations(
     assert other_scorer_client.post(other + f"{invitation.pk}/renew/").status_code == 404
     assert Client().get(base).status_code == 302  # to the login page
     assert snapshot() == before
+
+
+def test_the_admin_reads_invitations_and_answers_and_changes_nothing(
+    admin_client_, open_round, actors, scorer
+):
+    [(invitation, token)] = invite(round=open_round, actors=[actors[0]], user=scorer)
+    answer_save(invitation=invitation, other_actor=actors[1], answers={"kind": "none"})
+    listing = admin_client_.get("/admin/partners/invitation/")
+    assert listing.status_code == 200
+    assert actors[0].name in listing.content.decode()
+    detail = admin_client_.get(f"/admin/partners/invitation/{invitation.pk}/change/")
+    assert detail.status_code == 200
+    assert invitation.token_hash not in detail.content.decode()
+    assert admin_client_.get("/admin/partners/partneranswer/").status_code == 200
+    assert admin_client_.get("/admin/partners/invitation/add/").status_code == 403
+    before = snapshot()
+    admin_client_.post(f"/admin/partners/invitation/{invitation.pk}/delete/", {"post": "yes"})
+    assert snapshot() == before
+
+
+def test_an_admin_of_another_district_sees_none_of_them_in_the_admin(
+    open_round, actors, scorer, other_district
+):
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    [(invitation, _token)] = invite(round=open_round, actors=[actors[0]], user=scorer)
+    answer = answer_save(invitation=invitation, other_actor=actors[1], answers={"kind": "none"})
+    client = Client()
+    client.force_login(
+        make_user("admin_palu", role=Role.ADMIN, regions=[other_district], is_staff=True)
+    )
+    listing = client.get("/admin/partners/invitation/")
+    assert listing.status_code == 200
+    assert actors[0].name not in listing.content.decode()
+    assert client.get(f"/admin/partners/invitation/{invitation.pk}/change/").status_code in (
+        302,
+        404,
+    )
+    assert client.get(f"/admin/partners/partneranswer/{answer.pk}/change/").status_code in (
+        302,
+        404,
+    )

@@ -311,3 +311,14 @@ def test_guessing_tokens_is_slowed_sooner(links, settings):
     # The limit is per address: the same address is refused on a good link too.
     _invitation, token = links[0]
     assert client.get(link_url(token)).status_code == 429
+
+
+def test_a_link_of_an_actor_taken_off_the_roster_is_410(links, actors, open_round):
+    from assessments.models import RoundMember
+
+    _invitation, token = links[0]
+    client = identified(Client(), token)
+    RoundMember.objects.filter(round=open_round, actor=actors[0]).delete()
+    before = snapshot()
+    _gone_everywhere(client, token, actors[1], 410)
+    assert snapshot() == before
