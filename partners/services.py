@@ -171,7 +171,7 @@ def _clean_respondent_text(value) -> str:
         raise ValidationError(_("Enter text."), code="invalid")
     value = " ".join(value.split())
     if not value:
-        raise ValidationError(_("This field is required."), code="required")
+        raise ValidationError(_("Fill in this field."), code="required")
     if len(value) > RESPONDENT_MAX_LENGTH:
         raise ValidationError(
             _("At most %(max)d characters.") % {"max": RESPONDENT_MAX_LENGTH}, code="too_long"
