@@ -218,7 +218,3 @@ def test_an_admin_of_another_district_sees_none_of_them_in_the_admin(
         404,
     )
 
-
-def test_the_scorers_home_page_leads_to_the_invitations(scorer_client, open_round):
-    html = scorer_client.get("/").content.decode()
-    assert f'href="/rounds/{open_round.pk}/invitations/">Undangan mitra</a>' in html

@@ -87,6 +87,7 @@ def test_the_pair_panel_shows_both_views_and_the_disagreement(
     assert '<span class="swatch l4">4</span>' in block and "Kami tidak bekerja sama" in block
     assert "SK tim percepatan bersama" in block and "Ibu Rahma" in block
     assert "tidak sejalan" in block  # flagged
+    assert f'href="/rounds/{open_round.pk}/invitations/"' in block
     # The official level is the scorer's, as it was.
     assert 'name="level" value="2" required id="id_level_2" checked' in html or (
         __import__("re").findall(r'name="level" value="(\d)"[^>]*checked', html) == ["2"]
