@@ -217,4 +217,3 @@ def test_an_admin_of_another_district_sees_none_of_them_in_the_admin(
         302,
         404,
     )
-
