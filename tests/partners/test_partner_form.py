@@ -322,3 +322,16 @@ def test_a_link_of_an_actor_taken_off_the_roster_is_410(links, actors, open_roun
     before = snapshot()
     _gone_everywhere(client, token, actors[1], 410)
     assert snapshot() == before
+
+
+def test_one_link_is_limited_whatever_the_address(links, settings):
+    settings.PARTNER_REQUESTS_PER_MINUTE = 3
+    _invitation, token = links[0]
+    codes = [
+        Client(REMOTE_ADDR=f"10.0.0.{number}").get(link_url(token)).status_code
+        for number in range(1, 5)
+    ]
+    assert codes == [200, 200, 200, 429]
+    # Another link from a fresh address is not held back by it.
+    _other, other_token = links[1]
+    assert Client(REMOTE_ADDR="10.0.1.1").get(link_url(other_token)).status_code == 200
