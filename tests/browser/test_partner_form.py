@@ -135,3 +135,23 @@ def test_two_partners_answer_on_a_phone_and_the_scorer_sees_them_disagree(
     page.goto(f"{live_server.url}/rounds/{open_round.pk}/invitations/")
     expect(page.locator(f"#inv-{dinkes.pk}")).to_contain_text("Sudah dijawab")
     screenshot(page, "partners-invitations-response", full_page=True)
+
+
+def test_the_invitations_page_on_a_phone_and_the_sheet_on_paper(
+    phone_page, live_server, screenshot, open_round, actors, scorer
+):
+    log_in(phone_page, live_server, "penilai_sigi", "pw-penilai_sigi")
+    phone_page.goto(f"{live_server.url}/rounds/{open_round.pk}/invitations/")
+    no_sideways_scroll(phone_page)
+    screenshot(phone_page, "partners-phone-invitations", full_page=True)
+    phone_page.get_by_label(f"Undang {actors[1].name}").check()
+    phone_page.get_by_role("button", name="Buat tautan untuk anggota yang dicentang").click()
+    phone_page.get_by_text("1 tautan dibuat").wait_for()
+    no_sideways_scroll(phone_page)
+    phone_page.emulate_media(media="print")
+    # On paper: the sheet with its QR code and link, without the sending tools.
+    expect(phone_page.locator("img.qr")).to_be_visible()
+    expect(phone_page.locator(".partner-link")).to_be_visible()
+    expect(phone_page.locator(".invitation-sheet textarea")).to_be_hidden()
+    expect(phone_page.get_by_text("1 tautan dibuat")).to_be_hidden()
+    screenshot(phone_page, "partners-sheet-print", full_page=True)
