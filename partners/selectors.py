@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from actors.models import Actor
-from assessments.models import AssessmentRound, RoundMember
+from assessments.models import AssessmentRound, PairAssessment, RoundMember
 from assessments.selectors import round_actors
 from partners.models import Invitation, InvitationStatus, PartnerAnswer
 
@@ -177,3 +177,38 @@ def pair_views(round: AssessmentRound, actor_x_id: int, actor_y_id: int) -> Pair
 def answers_of(invitation: Invitation) -> dict[int, PartnerAnswer]:
     """The holder's own answers, by the other member's id."""
     return {answer.other_actor_id: answer for answer in invitation.answers.all()}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    actor_a: Actor
+    actor_b: Actor
+    views: PairViews
+    official: int | None  # the scorer's level, None when not assessed
+
+
+def disagreements_for_round(round: AssessmentRound) -> list[Disagreement]:
+    """The pairs whose two partners' views disagree (``views_disagree``), in matrix order,
+    with the official level beside them."""
+    views = [item for item in pair_views_for_round(round).values() if item.disagree]
+    if not views:
+        return []
+    actors = {actor.pk: actor for actor in round_actors(round=round)}
+    position = {pk: index for index, pk in enumerate(actors)}
+    official = {
+        (first, second): level
+        for first, second, level in PairAssessment.objects.filter(round=round).values_list(
+            "actor_a_id", "actor_b_id", "level"
+        )
+    }
+    rows = [
+        Disagreement(
+            actor_a=actors[item.actor_a_id],
+            actor_b=actors[item.actor_b_id],
+            views=item,
+            official=official.get((item.actor_a_id, item.actor_b_id)),
+        )
+        for item in views
+        if item.actor_a_id in actors and item.actor_b_id in actors
+    ]
+    return sorted(rows, key=lambda row: (position[row.actor_a.pk], position[row.actor_b.pk]))

@@ -25,7 +25,7 @@ from assessments.selectors import round_actors
 from partners import services
 from partners.forms import PartnerAnswerForm, RespondentForm
 from partners.models import Invitation
-from partners.selectors import answers_of, invitations_for_round
+from partners.selectors import answers_of, disagreements_for_round, invitations_for_round
 from partners.throttling import over_limit
 
 # Staff ------------------------------------------------------------------------------------
@@ -51,6 +51,7 @@ def _list_page(request, round_, *, status=200, error=None):
         "round": round_,
         "region": round_.region,
         "summary": invitations_for_round(round_),
+        "disagreements": disagreements_for_round(round_),
         "error": error,
     }
     return render(request, "partners/invitations.html", context, status=status)

@@ -99,3 +99,23 @@ def test_the_pair_panel_without_views_says_so(actors, open_round, scorer_client)
     url = f"/rounds/{open_round.pk}/pairs/{actors[1].pk}-{actors[2].pk}/"
     html = scorer_client.get(url).content.decode()
     assert "Belum ada mitra yang menjawab" in html
+
+
+def test_the_invitations_page_lists_the_pairs_that_disagree(
+    links, actors, open_round, scorer_client
+):
+    from tests.factories import score
+
+    (inv_a, _), (inv_b, _), (inv_c, _) = links[0], links[1], links[2]
+    answer_save(invitation=inv_a, other_actor=actors[1], answers=level_answer(4))
+    answer_save(invitation=inv_b, other_actor=actors[0], answers=level_answer(1))
+    answer_save(invitation=inv_a, other_actor=actors[2], answers=level_answer(2))
+    answer_save(invitation=inv_c, other_actor=actors[0], answers=level_answer(1))
+    score(open_round, actors[0], actors[1], 3)
+    html = scorer_client.get(f"/rounds/{open_round.pk}/invitations/").content.decode()
+    section = html[html.index('class="card disagreements"') :]
+    section = section[: section.index("</section>")]
+    first, second = sorted((actors[0].pk, actors[1].pk))
+    assert f'href="/rounds/{open_round.pk}/pairs/{first}-{second}/"' in section
+    assert section.count("<li>") == 1  # 2 and 1 differ by one level only
+    assert '<span class="swatch l3">3</span>' in section  # the official level beside
