@@ -136,6 +136,14 @@ class PairViews:
     def disagree(self) -> bool:
         return views_disagree(self.a_level, self.b_level)
 
+    @property
+    def proposed(self) -> int | None:
+        """The level proposed to the scorer: the lower of the two views when both give a
+        level (the tie that both partners' answers support), the one view when only one
+        does, none otherwise. A proposal only: the scorer sets the official level."""
+        levels = [level for level in (self.a_level, self.b_level) if level is not None]
+        return min(levels) if levels else None
+
 
 def pair_views_for_round(
     round: AssessmentRound, actor_ids=None

@@ -50,10 +50,12 @@ def test_each_pair_has_a_view_from_each_side(links, actors, open_round, scorer):
     by_author = {ab.actor_a_id: ab.a_level, ab.actor_b_id: ab.b_level}
     assert by_author == {actors[0].pk: 3, actors[1].pk: 1}
     assert ab.disagree
+    assert ab.proposed == 1  # the lower of the two
     ac = pair_views(open_round, actors[2].pk, actors[0].pk)
     assert (ac.a_level, ac.b_level, ac.disagree) == (2, 2, False)
     bd = pair_views(open_round, actors[1].pk, actors[3].pk)
     assert bd.disagree is False
+    assert bd.proposed is None  # "I don't know" proposes nothing
     assert {bd.a_level, bd.b_level} == {None}
     assert pair_views(open_round, actors[2].pk, actors[3].pk) is None
     # A revoked link's answers are left out of the views.
@@ -61,6 +63,7 @@ def test_each_pair_has_a_view_from_each_side(links, actors, open_round, scorer):
     ab = pair_views(open_round, actors[0].pk, actors[1].pk)
     assert {ab.actor_a_id: ab.a_level, ab.actor_b_id: ab.b_level}[actors[1].pk] is None
     assert not ab.disagree
+    assert ab.proposed == 3  # the one view left
 
 
 def test_the_pair_panel_shows_both_views_and_the_disagreement(
@@ -88,6 +91,7 @@ def test_the_pair_panel_shows_both_views_and_the_disagreement(
     assert "SK tim percepatan bersama" in block and "Ibu Rahma" in block
     assert "tidak sejalan" in block  # flagged
     assert f'href="/rounds/{open_round.pk}/invitations/"' in block
+    assert 'Tingkat yang diusulkan: <span class="swatch l0">0</span>' in block
     # The official level is the scorer's, as it was.
     assert 'name="level" value="2" required id="id_level_2" checked' in html or (
         __import__("re").findall(r'name="level" value="(\d)"[^>]*checked', html) == ["2"]
