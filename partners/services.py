@@ -162,6 +162,9 @@ def _lock_usable(invitation: Invitation) -> Invitation:
         .get(pk=invitation.round_id)
     )
     current = Invitation.objects.select_for_update().select_related("round").get(pk=invitation.pk)
+    if current.token_hash != invitation.token_hash:
+        # Renewed since the link was read: the old link no longer works.
+        raise LinkGone("replaced", _("This link has been replaced by a newer one."))
     check_usable(current, round_status=status)
     return current
 

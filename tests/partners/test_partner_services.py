@@ -88,3 +88,16 @@ def test_the_respondent_is_given_once(links):
         "Ibu Rahma",
         "Kepala Bidang",
     )
+
+
+def test_a_link_renewed_while_its_page_was_open_writes_nothing(links, actors, scorer):
+    from partners.services import renew
+
+    invitation, _token = links[0]
+    stale = Invitation.objects.get(pk=invitation.pk)  # as the old link's page read it
+    renew(invitation=invitation, user=scorer)
+    before = snapshot()
+    with pytest.raises(LinkGone) as refused:
+        answer_save(invitation=stale, other_actor=actors[1], answers={"kind": "none"})
+    assert refused.value.reason == "replaced"
+    assert snapshot() == before
