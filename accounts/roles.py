@@ -19,6 +19,8 @@ ADMIN_MODELS = {
     "auth": ["user"],
     # API tokens: listed and revoked (never added or changed) in the admin.
     "knox": ["authtoken"],
+    # Partners' links and answers: read (never added, changed or deleted) in the admin.
+    "partners": ["invitation", "partneranswer"],
 }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "api",
     "imports",
     "reports",
+    "partners",
     # Not the product: the demo data (seed_demo) and the benchmark commands.
     "demo",
     "benchmarks",
@@ -254,6 +255,11 @@ IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100)
 IMPORT_XLSX_MAX_XML_NODES = env_int("IMPORT_XLSX_MAX_XML_NODES", 1_000_000)
 # An upload waits this long in MEDIA_ROOT for its preview to be confirmed (imports/pending.py).
 IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 60)
+
+# Partners' links (partners/): valid this many days after they are made or renewed; each
+# address may open them this many times per minute (partners/throttling.py).
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 30)
+PARTNER_REQUESTS_PER_MINUTE = env_int("PARTNER_REQUESTS_PER_MINUTE", 60)
 
 # Rankings (province and national): a round is ranked only when enough of its pairs are
 # scored, otherwise one or two pairs decide its place. Default: half of its possible pairs,

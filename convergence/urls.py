@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("insights.urls")),
     path("", include("reports.urls")),
+    path("", include("partners.urls")),
 ]
 
 handler403 = "convergence.views.permission_denied"

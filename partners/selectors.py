@@ -1,0 +1,222 @@
+"""Reads of the partners' views: the invitations of a round with their response, and
+each pair's two views (A about B, B about A) beside each other."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from actors.models import Actor
+from assessments.models import AssessmentRound, PairAssessment, RoundMember
+from assessments.selectors import round_actors
+from partners.models import Invitation, InvitationStatus, PartnerAnswer
+
+
+def invitation_status(invitation: Invitation | None, answered: int, others: int) -> str:
+    if invitation is None:
+        return InvitationStatus.NOT_SENT
+    if invitation.revoked_at is not None:
+        return InvitationStatus.REVOKED
+    if invitation.submitted_at is not None or (others and answered >= others):
+        return InvitationStatus.ANSWERED
+    if invitation.expires_at <= timezone.now():
+        return InvitationStatus.EXPIRED
+    return InvitationStatus.PARTLY if answered else InvitationStatus.WAITING
+
+
+@dataclass
+class InvitationRow:
+    actor: Actor
+    invitation: Invitation | None
+    answered: int
+    others: int
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return InvitationStatus(self.status).label
+
+    @property
+    def rate(self) -> int | None:
+        """Percent of the other members this actor has answered about."""
+        return round(100 * self.answered / self.others) if self.others else None
+
+
+@dataclass
+class ResponseSummary:
+    rows: list[InvitationRow] = field(default_factory=list)
+
+    @property
+    def members(self) -> int:
+        return len(self.rows)
+
+    @property
+    def invited(self) -> int:
+        return sum(1 for row in self.rows if row.invitation is not None)
+
+    @property
+    def responded(self) -> int:
+        """Members that answered about at least one other member."""
+        return sum(1 for row in self.rows if row.answered)
+
+    @property
+    def response_rate(self) -> int | None:
+        """Percent of the roster that responded."""
+        return round(100 * self.responded / self.members) if self.members else None
+
+    @property
+    def answer_rate(self) -> int | None:
+        """Percent of all the answers the roster could give (each member about each other)."""
+        possible = sum(row.others for row in self.rows)
+        return round(100 * sum(row.answered for row in self.rows) / possible) if possible else None
+
+    @property
+    def not_answered(self) -> list[InvitationRow]:
+        return [row for row in self.rows if not row.answered]
+
+
+def invitations_for_round(round: AssessmentRound) -> ResponseSummary:
+    """Every roster member (matrix order) with its invitation, status and response."""
+    actors = round_actors(round=round)
+    others = max(len(actors) - 1, 0)
+    invitations = {
+        invitation.actor_id: invitation
+        for invitation in Invitation.objects.filter(round=round).select_related("created_by")
+    }
+    members = {actor.pk for actor in actors}
+    counts: dict[int, int] = {}
+    for actor_id, other_id in PartnerAnswer.objects.filter(invitation__round=round).values_list(
+        "invitation__actor_id", "other_actor_id"
+    ):
+        if other_id in members:
+            counts[actor_id] = counts.get(actor_id, 0) + 1
+    rows = []
+    for actor in actors:
+        invitation = invitations.get(actor.pk)
+        answered = counts.get(actor.pk, 0)
+        rows.append(
+            InvitationRow(
+                actor=actor,
+                invitation=invitation,
+                answered=answered,
+                others=others,
+                status=invitation_status(invitation, answered, others),
+            )
+        )
+    return ResponseSummary(rows=rows)
+
+
+# Both views of a tie -----------------------------------------------------------------------
+
+
+def views_disagree(one: int | None, other: int | None) -> bool:
+    """Two partners' levels of the same tie disagree when they differ by two levels or
+    more, or one says 0 and the other 3 or more (implied by the first, said as the issue
+    says it). A missing view ("I don't know", or no answer) disagrees with nothing."""
+    if one is None or other is None:
+        return False
+    return abs(one - other) >= 2 or (min(one, other) == 0 and max(one, other) >= 3)
+
+
+@dataclass(frozen=True)
+class PairViews:
+    actor_a_id: int
+    actor_b_id: int
+    a_view: PartnerAnswer | None  # A's answer about B
+    b_view: PartnerAnswer | None  # B's answer about A
+
+    @property
+    def a_level(self) -> int | None:
+        return self.a_view.level if self.a_view else None
+
+    @property
+    def b_level(self) -> int | None:
+        return self.b_view.level if self.b_view else None
+
+    @property
+    def disagree(self) -> bool:
+        return views_disagree(self.a_level, self.b_level)
+
+    @property
+    def proposed(self) -> int | None:
+        """The level proposed to the scorer: the lower of the two views when both give a
+        level (the tie that both partners' answers support), the one view when only one
+        does, none otherwise. A proposal only: the scorer sets the official level."""
+        levels = [level for level in (self.a_level, self.b_level) if level is not None]
+        return min(levels) if levels else None
+
+
+def pair_views_for_round(
+    round: AssessmentRound, actor_ids=None
+) -> dict[tuple[int, int], PairViews]:
+    """Each pair that has at least one partner view, keyed by (lower id, higher id).
+
+    Answers given through a revoked link are left out (a link is revoked when it reached
+    the wrong hands); answers about or by actors no longer on the roster too."""
+    members = set(RoundMember.objects.filter(round=round).values_list("actor_id", flat=True))
+    answers = PartnerAnswer.objects.filter(
+        invitation__round=round, invitation__revoked_at__isnull=True
+    ).select_related("invitation")
+    if actor_ids is not None:
+        answers = answers.filter(invitation__actor_id__in=actor_ids, other_actor_id__in=actor_ids)
+    by_direction = {}
+    for answer in answers:
+        author = answer.invitation.actor_id
+        if author in members and answer.other_actor_id in members:
+            by_direction[(author, answer.other_actor_id)] = answer
+    pairs = {}
+    for author, other in by_direction:
+        first, second = sorted((author, other))
+        if (first, second) in pairs:
+            continue
+        pairs[(first, second)] = PairViews(
+            actor_a_id=first,
+            actor_b_id=second,
+            a_view=by_direction.get((first, second)),
+            b_view=by_direction.get((second, first)),
+        )
+    return pairs
+
+
+def pair_views(round: AssessmentRound, actor_x_id: int, actor_y_id: int) -> PairViews | None:
+    first, second = sorted((actor_x_id, actor_y_id))
+    return pair_views_for_round(round, actor_ids=[first, second]).get((first, second))
+
+
+def answers_of(invitation: Invitation) -> dict[int, PartnerAnswer]:
+    """The holder's own answers, by the other member's id."""
+    return {answer.other_actor_id: answer for answer in invitation.answers.all()}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    actor_a: Actor
+    actor_b: Actor
+    views: PairViews
+    official: int | None  # the scorer's level, None when not assessed
+
+
+def disagreements_for_round(round: AssessmentRound) -> list[Disagreement]:
+    """The pairs whose two partners' views disagree (``views_disagree``), in matrix order,
+    with the official level beside them."""
+    views = [item for item in pair_views_for_round(round).values() if item.disagree]
+    if not views:
+        return []
+    actors = {actor.pk: actor for actor in round_actors(round=round)}
+    position = {pk: index for index, pk in enumerate(actors)}
+    official = {
+        (first, second): level
+        for first, second, level in PairAssessment.objects.filter(round=round).values_list(
+            "actor_a_id", "actor_b_id", "level"
+        )
+    }
+    rows = [
+        Disagreement(
+            actor_a=actors[item.actor_a_id],
+            actor_b=actors[item.actor_b_id],
+            views=item,
+            official=official.get((item.actor_a_id, item.actor_b_id)),
+        )
+        for item in views
+        if item.actor_a_id in actors and item.actor_b_id in actors
+    ]
+    return sorted(rows, key=lambda row: (position[row.actor_a.pk], position[row.actor_b.pk]))
