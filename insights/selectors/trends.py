@@ -143,8 +143,8 @@ def round_changes(
     """The change of each (later, earlier) pair of rounds of one region, by the later
     round's id. At most one link per region. One query, whatever the number of rounds,
     actors and pairs: each scored pair of the later rounds joined to the same pair (the
-    same two actors) in the earlier round of its link, and the earlier rounds' pairs left
-    unmatched, counted by levels in the database.
+    same two actors) in the earlier round of its link, counted by levels in the database,
+    and the number of pairs of each earlier round (those not matched were not re-scored).
     """
     if not links:
         return {}
@@ -154,41 +154,44 @@ def round_changes(
     ):
         raise ValueError("One link of two different rounds per region.")
     pairs = connection.ops.quote_name(PairAssessment._meta.db_table)
-    values = ", ".join(["(%s, %s)"] * len(links))
-    # Each later round's pairs with the same pair in its earlier round (LEFT JOIN on the
-    # unique index), then the earlier round's pairs the later one has not scored: counts
-    # by levels, in the database, whatever the number of pairs.
+    later_ids = [later.pk for later, _earlier in links]
+    earlier_ids = [earlier.pk for _later, earlier in links]
+    marks = ", ".join(["%s"] * len(links))
+    whens = " ".join(["WHEN %s THEN %s"] * len(links))
+    # The later rounds' pairs, each joined to the same pair (the same two actors) in the
+    # earlier round of its link (a hash join on the two actors, the link as a condition);
+    # then how many pairs each earlier round holds: those not matched were not re-scored.
     sql = f"""
-        WITH links(later_id, earlier_id) AS (VALUES {values})
-        SELECT links.later_id, 1, l.level, e.level, COUNT(*)
-        FROM links
-        JOIN {pairs} l ON l.round_id = links.later_id
-        LEFT JOIN {pairs} e ON e.round_id = links.earlier_id
+        SELECT l.round_id, 1, l.level, e.level, COUNT(*)
+        FROM {pairs} l
+        LEFT JOIN {pairs} e ON e.round_id IN ({marks})
             AND e.actor_a_id = l.actor_a_id AND e.actor_b_id = l.actor_b_id
-        GROUP BY links.later_id, l.level, e.level
+            AND e.round_id = CASE l.round_id {whens} END
+        WHERE l.round_id IN ({marks})
+        GROUP BY l.round_id, l.level, e.level
         UNION ALL
-        SELECT links.later_id, 0, e.level, NULL, COUNT(*)
-        FROM links
-        JOIN {pairs} e ON e.round_id = links.earlier_id
-        LEFT JOIN {pairs} l ON l.round_id = links.later_id
-            AND l.actor_a_id = e.actor_a_id AND l.actor_b_id = e.actor_b_id
-        WHERE l.id IS NULL
-        GROUP BY links.later_id, e.level
+        SELECT CASE e.round_id {whens} END, 0, NULL, NULL, COUNT(*)
+        FROM {pairs} e
+        WHERE e.round_id IN ({marks})
+        GROUP BY e.round_id
     """
-    params = [pk for later, earlier in links for pk in (later.pk, earlier.pk)]
+    later_to_earlier = [pk for later, earlier in links for pk in (later.pk, earlier.pk)]
+    earlier_to_later = [pk for later, earlier in links for pk in (earlier.pk, later.pk)]
+    params = [*earlier_ids, *later_to_earlier, *later_ids, *earlier_to_later, *earlier_ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     transitions: dict[int, Counter] = {later.pk: Counter() for later, _earlier in links}
     newly_scored = dict.fromkeys(transitions, 0)
-    not_rescored = dict.fromkeys(transitions, 0)
+    earlier_pairs = dict.fromkeys(transitions, 0)
     for later_id, in_later, level, earlier_level, count in rows:
         if not in_later:
-            not_rescored[later_id] += count
+            earlier_pairs[later_id] += count
         elif earlier_level is None:
             newly_scored[later_id] += count
         else:
             transitions[later_id][(earlier_level, level)] += count
+    not_rescored = {pk: earlier_pairs[pk] - sum(transitions[pk].values()) for pk in transitions}
     return {
         later.pk: like_for_like(
             transitions=transitions[later.pk],
