@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "actors",
     "assessments",
     "insights",
+    "followup",
     "simple_history",
     "axes",
     "csp",

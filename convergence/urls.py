@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("insights.urls")),
     path("", include("reports.urls")),
+    path("", include("followup.urls")),
 ]
 
 handler403 = "convergence.views.permission_denied"
