@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import get_region_for_user
@@ -164,7 +164,11 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-HISTORY_TYPES = {"+": _lazy("Created"), "~": _lazy("Changed"), "-": _lazy("Deleted")}
+HISTORY_TYPES = {
+    "+": gettext_lazy("Created"),
+    "~": gettext_lazy("Changed"),
+    "-": gettext_lazy("Deleted"),
+}
 
 # The fields a history row names when they change, with their labels.
 HISTORY_FIELDS = ("status", "due_date", "target_level", "mechanism", "owner", "aksi", "notes")
