@@ -8,6 +8,7 @@ from django.urls import reverse
 from followup.models import ActionStatus, FollowUpAction
 from followup.services import action_create
 from tests.conftest import SITE_TODAY
+from tests.factories import score
 from tests.followup.conftest import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +233,24 @@ def test_another_districts_actions_are_not_listed(
         due_date=date(2026, 12, 1),
     )
     assert len(listed_names(scorer_client, district)) == 4
+
+
+def test_the_actor_pages_gap_list_links_to_a_prefilled_form(
+    planner_client, viewer_client, district, open_round, actors
+):
+    dinkes, _, bappeda, _ = actors
+    score(open_round, dinkes, bappeda, 1)
+    page_url = reverse("insights:actor", args=[district.code, dinkes.pk])
+    page = planner_client.get(page_url, {"round": open_round.pk}).content.decode()
+    link = (
+        f"{new_url(district)}?round={open_round.pk}&amp;actor_a={dinkes.pk}"
+        f"&amp;actor_b={bappeda.pk}&amp;target=3"
+    )
+    assert link in page
+    assert "Buat RTL" in page
+    # Viewers read the map but do not plan: no link.
+    assert "Buat RTL" not in viewer_client.get(page_url, {"round": open_round.pk}).content.decode()
+    # The link opens the form with the pair and the target chosen.
+    form = planner_client.get(link.replace("&amp;", "&")).context["form"]
+    assert (form.initial["actor_a"], form.initial["actor_b"]) == (dinkes.pk, bappeda.pk)
+    assert form.initial["target_level"] == 3
