@@ -256,6 +256,9 @@ IMPORT_XLSX_MAX_XML_NODES = env_int("IMPORT_XLSX_MAX_XML_NODES", 1_000_000)
 # An upload waits this long in MEDIA_ROOT for its preview to be confirmed (imports/pending.py).
 IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 60)
 
+# Evidence documents of follow-up actions (followup/documents.py): larger files are refused.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
 # Rankings (province and national): a round is ranked only when enough of its pairs are
 # scored, otherwise one or two pairs decide its place. Default: half of its possible pairs,
 # and at least 20 pairs (with 20, one pair scored one level differently moves the index by
@@ -314,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "OverlapStatusEnum": "insights.selectors.trends.OverlapStatus",
         "ActorKindEnum": "actors.models.ActorKind",
         "RoundStatusEnum": "assessments.models.RoundStatus",
+        "ActionStatusEnum": "followup.models.ActionStatus",
     },
 }
 

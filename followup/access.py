@@ -6,10 +6,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.scoping import access_for, can_administer, can_read, sees_drafts
+from accounts.scoping import access_for, can_administer, can_read, can_read_details, sees_drafts
 from actors.models import Region
 from assessments.models import RoundStatus
-from followup.models import FollowUpAction
+from followup.models import EvidenceDocument, FollowUpAction
 
 # Scorers and planners draw up the follow-up of the map; admins too. Viewers read.
 PLANNING_ROLES = (Role.ADMIN, Role.SCORER, Role.PLANNER)
@@ -45,3 +45,14 @@ def get_action_for_user(user, action_id, *, region: Region | None = None) -> Fol
     if action.round.status == RoundStatus.DRAFT and not sees_drafts(user):
         raise Http404(_("No such follow-up action."))
     return action
+
+
+def get_document_for_user(user, document_id, *, action: FollowUpAction) -> EvidenceDocument:
+    """A present document of ``action`` (already checked for the user): 404 otherwise;
+    403 for the roles that do not read details (viewers)."""
+    if not can_read_details(user, action.region):
+        raise PermissionDenied(_("Documents are for the scorers, planners and admins."))
+    try:
+        return EvidenceDocument.objects.present().get(pk=document_id, action=action)
+    except (EvidenceDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such document.")) from None

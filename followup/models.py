@@ -1,6 +1,7 @@
 """Follow-up actions (rencana tindak lanjut, RTL): what a region plans to do about a gap
 that a round showed, tagged with one of the 8 aksi konvergensi (DESIGN.md §8)."""
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -200,3 +201,71 @@ class FollowUpAction(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_date < today
+
+
+def evidence_path(document: "EvidenceDocument", filename: str) -> str:
+    """A name nobody can guess or collide with; the original name is kept in the row."""
+    return f"evidence/{uuid.uuid4().hex}{document.extension}"
+
+
+class EvidenceDocumentQuerySet(models.QuerySet):
+    def present(self):
+        """Not deleted: a deleted document keeps its row, its file and its history."""
+        return self.filter(deleted_at__isnull=True)
+
+
+class EvidenceDocument(models.Model):
+    """A file that proves an action was carried out (SK, MoU, minutes, photo). Stored
+    through Django's storage API under a random name, served only by a view that checks
+    the jurisdiction (``followup.views.document_download``)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.ForeignKey(
+        FollowUpAction,
+        verbose_name=_("follow-up action"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="documents",
+    )
+    title = models.CharField(
+        _("what it proves"), max_length=200, blank=True, validators=[validate_free_text]
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = EvidenceDocumentQuerySet.as_manager()
+    history = HistoricalRecords()
+    jurisdiction_path = "region"
+
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+
+    def __str__(self):
+        return self.title or self.original_name
+
+    @property
+    def extension(self) -> str:
+        dot = self.original_name.rfind(".")
+        return self.original_name[dot:].lower() if dot > 0 else ""

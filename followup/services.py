@@ -2,12 +2,15 @@
 who may write, checks the input against the round the action comes from, and either
 writes everything or nothing (a ValidationError keyed by field, in the user's language)."""
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -17,7 +20,8 @@ from actors.selectors import read_vocabularies
 from assessments.models import AssessmentRound, Level, RoundMember, RoundStatus
 from convergence.validators import normalize_newlines
 from followup.access import can_delete_actions, can_manage_actions
-from followup.models import ActionStatus, Aksi, FollowUpAction
+from followup.documents import DocumentKind, detect_kind, extension_of
+from followup.models import ActionStatus, Aksi, EvidenceDocument, FollowUpAction
 
 # What action_update may change. The region, the round and the subject are what the
 # action is about: another gap is another action.
@@ -257,3 +261,86 @@ def action_delete(*, action: FollowUpAction, user) -> None:
         raise PermissionDenied(_("Only admins may delete follow-up actions."))
     action._history_user = user
     action.delete()
+
+
+# Evidence documents --------------------------------------------------------------------
+
+
+def _size_label(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def check_document(file, *, name: str) -> DocumentKind:
+    """The kind of an uploaded file, or a ValidationError that says what is wrong: empty,
+    too large, a type not accepted, or content that does not match the name's extension."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if file.size is None or file.size == 0:
+        raise ValidationError({"file": _("The file is empty.")}, code="empty")
+    if file.size > limit:
+        raise ValidationError(
+            {
+                "file": _("The file is too large: at most %(limit)s.")
+                % {"limit": _size_label(limit)}
+            },
+            code="too_large",
+        )
+    kind = detect_kind(file)
+    if kind is None:
+        raise ValidationError(
+            {"file": _("This type of file is not accepted: send a PDF, JPG, PNG, DOCX or XLSX.")},
+            code="refused_type",
+        )
+    extension = extension_of(name)
+    if extension not in kind.extensions:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The content of this file does not match its name: it is a %(kind)s, "
+                    "named %(extension)s."
+                )
+                % {"kind": kind.code.upper(), "extension": extension or "—"}
+            },
+            code="extension_mismatch",
+        )
+    return kind
+
+
+def document_upload(*, action: FollowUpAction, user, file, title: str = "") -> EvidenceDocument:
+    """Attach ``file`` (an uploaded file) to ``action``. Checked before anything is stored;
+    the file is removed again if the row cannot be written."""
+    if not can_manage_actions(user, action.region):
+        raise PermissionDenied(_("You may not add documents in this region."))
+    name = os.path.basename(file.name or "")
+    kind = check_document(file, name=name)
+    document = EvidenceDocument(
+        region=action.region,
+        action=action,
+        title=(title or "").strip(),
+        original_name=name[:255],
+        kind=kind.code,
+        size=file.size,
+        uploaded_by=user,
+    )
+    document.full_clean(exclude=["file"])
+    document._history_user = user
+    file.seek(0)
+    document.file.save(name, file, save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document: EvidenceDocument, user) -> None:
+    """Admins delete a document: it leaves the list and the downloads, and its row, file
+    and history stay as the trace of what was there."""
+    if not can_delete_actions(user, document.region):
+        raise PermissionDenied(_("Only admins may delete documents."))
+    document.deleted_at = timezone.now()
+    document.deleted_by = user
+    document._history_user = user
+    document.save(update_fields=["deleted_at", "deleted_by"])

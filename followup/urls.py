@@ -14,4 +14,19 @@ urlpatterns = [
         views.action_remove,
         name="delete",
     ),
+    path(
+        "regions/<region:code>/actions/<int:action_id>/documents/",
+        views.document_add,
+        name="document_add",
+    ),
+    path(
+        "regions/<region:code>/actions/<int:action_id>/documents/<int:document_id>/",
+        views.document_download,
+        name="document",
+    ),
+    path(
+        "regions/<region:code>/actions/<int:action_id>/documents/<int:document_id>/delete/",
+        views.document_remove,
+        name="document_delete",
+    ),
 ]

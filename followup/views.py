@@ -1,20 +1,34 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scoping import get_region_for_user
+from accounts.scoping import can_read_details, get_region_for_user
 from actors.models import Actor
 from actors.selectors import read_vocabularies
 from assessments.access import pick_round, rounds_visible_to
 from assessments.models import Level
-from followup.access import can_delete_actions, can_manage_actions, get_action_for_user
+from followup.access import (
+    can_delete_actions,
+    can_manage_actions,
+    get_action_for_user,
+    get_document_for_user,
+)
+from followup.documents import EXTENSIONS, KINDS
 from followup.forms import ActionFilterForm, ActionForm
 from followup.selectors import action_owners, actions_visible_to, filter_actions
-from followup.services import action_create, action_delete, action_update
+from followup.services import (
+    action_create,
+    action_delete,
+    action_update,
+    document_delete,
+    document_upload,
+)
 
 
 def action_list(request, code):
@@ -109,31 +123,38 @@ def action_new(request, code):
 def action_edit(request, code, action_id):
     region = get_region_for_user(request.user, code)
     action = get_action_for_user(request.user, action_id, region=region)
-    may_edit = can_manage_actions(request.user, region)
-    if request.method == "POST" and not may_edit:
+    if request.method == "POST" and not can_manage_actions(request.user, region):
         raise PermissionDenied(_("You may not plan follow-up actions in this region."))
     vocabularies = read_vocabularies()
-    form = None
-    status = 200
-    if may_edit:
-        form = ActionForm(
-            request.POST if request.method == "POST" else None,
-            initial=ActionForm.initial_for(action),
-            round=action.round,
-            vocabularies=vocabularies,
-            held=action,
-        )
-        if request.method == "POST":
-            if form.is_valid():
-                try:
-                    action_update(action=action, user=request.user, **form.cleaned_data)
-                except ValidationError as error:
-                    _add_errors(form, error)
-                else:
-                    messages.success(request, _("The follow-up action was saved."))
-                    return redirect("followup:edit", region.code, action.pk)
-            status = 400
-            action.refresh_from_db()
+    form = _edit_form(request, action, vocabularies, bound=request.method == "POST")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                action_update(action=action, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The follow-up action was saved."))
+                return redirect("followup:edit", region.code, action.pk)
+        action.refresh_from_db()
+        return _edit_page(request, region, action, vocabularies, form=form, status=400)
+    return _edit_page(request, region, action, vocabularies, form=form)
+
+
+def _edit_form(request, action, vocabularies, *, bound: bool) -> ActionForm | None:
+    """The update form, for those who may change the action (None for readers)."""
+    if not can_manage_actions(request.user, action.region):
+        return None
+    return ActionForm(
+        request.POST if bound else None,
+        initial=ActionForm.initial_for(action),
+        round=action.round,
+        vocabularies=vocabularies,
+        held=action,
+    )
+
+
+def _edit_page(request, region, action, vocabularies, *, form, status=200, upload_errors=()):
     context = {
         "region": region,
         "action": action,
@@ -143,6 +164,13 @@ def action_edit(request, code, action_id):
         "form": form,
         "history": _history(action, vocabularies),
         "may_delete": can_delete_actions(request.user, region),
+        "reads_documents": can_read_details(request.user, region),
+        "documents": action.documents.present()
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-id"),
+        "accept": ",".join(EXTENSIONS),
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "upload_errors": list(upload_errors),
     }
     return render(request, "followup/edit.html", context, status=status)
 
@@ -226,3 +254,54 @@ def _history(action, vocabularies) -> list[dict]:
             }
         )
     return rows
+
+
+@require_POST
+def document_add(request, code, action_id):
+    region = get_region_for_user(request.user, code)
+    action = get_action_for_user(request.user, action_id, region=region)
+    if not can_manage_actions(request.user, region):
+        raise PermissionDenied(_("You may not add documents in this region."))
+    upload = request.FILES.get("file")
+    if upload is None:
+        errors = [_("Choose a file to upload.")]
+    else:
+        try:
+            document_upload(
+                action=action, user=request.user, file=upload, title=request.POST.get("title", "")
+            )
+        except ValidationError as error:
+            errors = [message for messages in error.message_dict.values() for message in messages]
+        else:
+            messages.success(request, _("The document was added."))
+            return redirect("followup:edit", region.code, action.pk)
+    vocabularies = read_vocabularies()
+    form = _edit_form(request, action, vocabularies, bound=False)
+    return _edit_page(
+        request, region, action, vocabularies, form=form, status=400, upload_errors=errors
+    )
+
+
+def document_download(request, code, action_id, document_id):
+    """The file, as an attachment, to the detail readers of the action's region only."""
+    region = get_region_for_user(request.user, code)
+    action = get_action_for_user(request.user, action_id, region=region)
+    document = get_document_for_user(request.user, document_id, action=action)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=KINDS[document.kind].content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def document_remove(request, code, action_id, document_id):
+    region = get_region_for_user(request.user, code)
+    action = get_action_for_user(request.user, action_id, region=region)
+    document = get_document_for_user(request.user, document_id, action=action)
+    document_delete(document=document, user=request.user)
+    messages.success(request, _("The document was deleted; a trace of it is kept."))
+    return redirect("followup:edit", region.code, action.pk)
