@@ -3,6 +3,7 @@ then marked done; the list and the form fit a phone."""
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader, PdfWriter
 
 from followup.models import FollowUpAction
 from tests.browser.conftest import log_in
@@ -11,8 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_planner_creates_an_action_from_a_gap_and_marks_it_done(
-    page, live_server, screenshot, mapped_district, planner, actors, open_round
+    page, live_server, screenshot, mapped_district, planner, actors, open_round, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
     dinkes, puskesmas, *_ = actors
     log_in(page, live_server, "perencana", "pw-perencana")
     page.goto(f"{live_server.url}/regions/72.10/actors/{puskesmas.pk}/?round={open_round.pk}")
@@ -28,6 +30,22 @@ def test_a_planner_creates_an_action_from_a_gap_and_marks_it_done(
     action = FollowUpAction.objects.get()
     assert action.owner == puskesmas
     assert action.round == open_round
+
+    # The minutes, as a PDF: attached, then listed with a download link.
+    minutes = tmp_path / "notulen-lokmin.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with minutes.open("wb") as out:
+        writer.write(out)
+    page.fill("#id_document_title", "Notulen lokakarya mini")
+    page.set_input_files("#id_document_file", str(minutes))
+    page.get_by_role("button", name="Tambahkan dokumen").click()
+    expect(page.locator(".messages")).to_contain_text("Dokumen telah ditambahkan")
+    expect(page.locator(".documents")).to_contain_text("notulen-lokmin.pdf")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="notulen-lokmin.pdf").click()
+    assert download.value.suggested_filename == "notulen-lokmin.pdf"
+    assert len(PdfReader(download.value.path()).pages) == 1
 
     page.select_option("#id_status", "done")
     page.get_by_role("button", name="Simpan").click()

@@ -254,3 +254,27 @@ def test_the_actor_pages_gap_list_links_to_a_prefilled_form(
     form = planner_client.get(link.replace("&amp;", "&")).context["form"]
     assert (form.initial["actor_a"], form.initial["actor_b"]) == (dinkes.pk, bappeda.pk)
     assert form.initial["target_level"] == 3
+
+
+def test_the_list_costs_the_same_queries_for_one_action_or_many(
+    viewer_client, admin_user, district, open_round, values, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("followup:list", args=[district.code])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert viewer_client.get(url).status_code == 200
+        return len(captured)
+
+    action_create(user=admin_user, round=open_round, **values)
+    one = queries()
+    for _ in range(5):
+        action_create(user=admin_user, round=open_round, **values)
+    # Session, user, roles and jurisdictions, region, owners, actions with their actors
+    # (one query), their involved actors (one), the mechanisms' labels (one).
+    assert queries() == one
+    with django_assert_max_num_queries(15):
+        viewer_client.get(url)
