@@ -7,6 +7,7 @@ import pytest
 
 from followup.models import FollowUpAction
 from tests.factories import ActorFactory
+from tests.security.conftest import far_district, far_province, users, world  # noqa: F401
 
 
 def snapshot():
