@@ -2,25 +2,43 @@
 (``followup.selectors``, ``followup.services``), scoped to the user's jurisdiction."""
 
 import django_filters
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from accounts.models import Role
-from accounts.scoping import access_for, roster_candidates
+from accounts.scoping import access_for, can_read_details, roster_candidates
 from actors.models import Actor, Sector
 from api.filters import WithinRegionFilter
-from api.permissions import ReadAnyRoleWriteAdmin
+from api.permissions import VIEWERS_READ_VIEWS_ONLY, ReadAnyRoleWriteAdmin
 from api.serializers import VisibleRoundField
 from assessments.models import AssessmentRound, Level
-from followup.access import PLANNING_ROLES
-from followup.models import NOTES_MAX_LENGTH, ActionStatus, Aksi, FollowUpAction, SubjectKind
+from followup.access import PLANNING_ROLES, get_document_for_user
+from followup.documents import KINDS
+from followup.models import (
+    NOTES_MAX_LENGTH,
+    ActionStatus,
+    Aksi,
+    EvidenceDocument,
+    FollowUpAction,
+    SubjectKind,
+)
 from followup.selectors import actions_visible_to, filter_actions
-from followup.services import action_create, action_delete, action_update
+from followup.services import action_create, action_delete, action_update, document_upload
 
 
 class ReadAnyRoleWritePlanners(ReadAnyRoleWriteAdmin):
@@ -134,6 +152,45 @@ def _rounds(request):
     return AssessmentRound.objects.visible_to(request.user)
 
 
+class EvidenceDocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    download = serializers.SerializerMethodField(
+        help_text=_("Where the file is downloaded (an attachment, for this API's users).")
+    )
+
+    class Meta:
+        model = EvidenceDocument
+        fields = [
+            "id",
+            "action",
+            "title",
+            "original_name",
+            "kind",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_download(self, document) -> str:
+        return reverse(
+            "api:followupaction-document",
+            args=[document.action_id, document.pk],
+            request=self.context.get("request"),
+        )
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text=_("PDF, JPG, PNG, DOCX or XLSX; the type is read from the content."),
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
 class FollowUpActionFilter(django_filters.FilterSet):
     region = WithinRegionFilter(prefix="region__")
     round = django_filters.ModelChoiceFilter(queryset=_rounds)
@@ -221,3 +278,75 @@ class FollowUpActionViewSet(
 
     def perform_destroy(self, instance):
         action_delete(action=instance, user=self.request.user)
+
+    def _action_with_documents(self, request):
+        """The action (404 outside the jurisdiction) for a reader of its details (403 for
+        viewers: documents, like pair details, are for scorers, planners and admins)."""
+        followup = self.get_object()
+        if not can_read_details(request.user, followup.region):
+            raise PermissionDenied(VIEWERS_READ_VIEWS_ONLY)
+        return followup
+
+    @extend_schema(methods=["GET"], responses=EvidenceDocumentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceDocumentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="documents",
+        parser_classes=[MultiPartParser, FormParser],
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def documents(self, request, pk=None):
+        """The action's evidence documents (GET), or a new one (POST, multipart: scorers,
+        planners and admins of its region). A file too large, of a type not taken, or whose
+        content does not match its name is refused (400) with nothing stored."""
+        followup = self._action_with_documents(request)
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            present = followup.documents.present().select_related("uploaded_by")
+            return Response(
+                EvidenceDocumentSerializer(
+                    present.order_by("-uploaded_at", "-id"), many=True, context=context
+                ).data
+            )
+        upload = EvidenceUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        document = document_upload(
+            action=followup,
+            user=request.user,
+            file=upload.validated_data["file"],
+            title=upload.validated_data.get("title", ""),
+        )
+        return Response(
+            EvidenceDocumentSerializer(document, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<document_id>[0-9]+)",
+        url_name="document",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def document(self, request, pk=None, document_id=None):
+        """One document's file, as an attachment."""
+        followup = self._action_with_documents(request)
+        document = get_document_for_user(request.user, document_id, action=followup)
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=KINDS[document.kind].content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -266,10 +267,6 @@ def action_delete(*, action: FollowUpAction, user) -> None:
 # Evidence documents --------------------------------------------------------------------
 
 
-def _size_label(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
-
-
 def check_document(file, *, name: str) -> DocumentKind:
     """The kind of an uploaded file, or a ValidationError that says what is wrong: empty,
     too large, a type not accepted, or content that does not match the name's extension."""
@@ -280,7 +277,7 @@ def check_document(file, *, name: str) -> DocumentKind:
         raise ValidationError(
             {
                 "file": _("The file is too large: at most %(limit)s.")
-                % {"limit": _size_label(limit)}
+                % {"limit": filesizeformat(limit)}
             },
             code="too_large",
         )

@@ -226,3 +226,75 @@ def test_the_service_refuses_an_empty_file(scorer, action, media):
         document_upload(action=action, user=scorer, file=SimpleUploadedFile("a.pdf", b""))
     assert refused.value.message_dict["file"] == ["Berkas kosong."]
     assert stored_files(media) == []
+
+
+# The API ---------------------------------------------------------------------------------
+
+
+def api_upload(user, action, name, content):
+    from tests.api.conftest import api_client
+
+    return api_client(user).post(
+        f"/api/v1/actions/{action.pk}/documents/",
+        {"file": SimpleUploadedFile(name, content), "title": "SK TPPS"},
+        format="multipart",
+    )
+
+
+def test_the_api_takes_a_document_and_gives_it_back(planner, scorer, action, media):
+    from tests.api.conftest import api_client
+
+    content = docx_bytes()
+    response = api_upload(scorer, action, "sk-tpps.docx", content)
+    assert response.status_code == 201, response.data
+    body = response.json()
+    assert (body["kind"], body["original_name"], body["size"]) == (
+        "docx",
+        "sk-tpps.docx",
+        len(content),
+    )
+    listed = api_client(planner).get(f"/api/v1/actions/{action.pk}/documents/").json()
+    assert [item["id"] for item in listed] == [body["id"]]
+    download = api_client(planner).get(body["download"])
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="sk-tpps.docx"'
+    assert b"".join(download.streaming_content) == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("foto.png", pdf_bytes()), ("animasi.gif", b"GIF89a\x01\x00"), ("sk.docx", xlsx_bytes())],
+)
+def test_the_api_refuses_forged_and_refused_files(scorer, action, media, name, content):
+    response = api_upload(scorer, action, name, content)
+    assert response.status_code == 400
+    assert "file" in response.json()
+    assert not EvidenceDocument.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_the_api_refuses_a_file_over_the_limit(settings, scorer, action, media):
+    settings.EVIDENCE_MAX_BYTES = 100
+    response = api_upload(scorer, action, "notulen.pdf", pdf_bytes())
+    assert response.status_code == 400
+    assert response.json()["file"] == ["The file is too large: at most 100\xa0bytes."]
+    assert stored_files(media) == []
+
+
+def test_the_api_keeps_documents_from_viewers_and_outsiders(
+    scorer, viewer, other_scorer, action, media
+):
+    from tests.api.conftest import api_client
+
+    document_id = api_upload(scorer, action, "notulen.pdf", pdf_bytes()).json()["id"]
+    listing = f"/api/v1/actions/{action.pk}/documents/"
+    one = f"{listing}{document_id}/"
+    assert api_client(viewer).get(listing).status_code == 403
+    assert api_client(viewer).get(one).status_code == 403
+    assert api_upload(viewer, action, "notulen.pdf", pdf_bytes()).status_code == 403
+    assert api_client(other_scorer).get(listing).status_code == 404
+    assert api_client(other_scorer).get(one).status_code == 404
+    assert api_upload(other_scorer, action, "notulen.pdf", pdf_bytes()).status_code == 404
+    assert api_client().get(one).status_code == 401
+    assert EvidenceDocument.objects.count() == 1
+    assert len(stored_files(media)) == 1
