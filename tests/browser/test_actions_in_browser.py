@@ -1,11 +1,14 @@
 """Follow-up actions in a real browser: from a gap on an actor's page to a saved action,
 then marked done; the list and the form fit a phone."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
 from followup.models import FollowUpAction
+from followup.services import action_create
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,8 +61,22 @@ def test_a_planner_creates_an_action_from_a_gap_and_marks_it_done(
 
 @pytest.mark.parametrize("path", ["/regions/72.10/actions/", "/regions/72.10/actions/new/"])
 def test_the_action_pages_fit_a_phone(
-    phone_page, live_server, screenshot, mapped_district, planner, path
+    phone_page, live_server, screenshot, mapped_district, planner, actors, open_round, path
 ):
+    dinkes, puskesmas, bappeda, disdik = actors
+    action_create(
+        user=planner,
+        round=open_round,
+        actor_a=puskesmas,
+        actor_b=bappeda,
+        target_level=3,
+        mechanism="mou_or_decree_team",
+        owner=bappeda,
+        involved=[dinkes, disdik],
+        aksi=4,
+        due_date=date(2026, 11, 1),
+        notes="Rancangan peraturan bupati tentang peran desa dalam konvergensi stunting.",
+    )
     page = phone_page
     log_in(page, live_server, "perencana", "pw-perencana")
     page.goto(live_server.url + path)
