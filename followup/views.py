@@ -21,7 +21,12 @@ from followup.access import (
 )
 from followup.documents import EXTENSIONS, KINDS
 from followup.forms import ActionFilterForm, ActionForm
-from followup.selectors import action_owners, actions_visible_to, filter_actions
+from followup.selectors import (
+    action_owners,
+    action_results,
+    actions_visible_to,
+    filter_actions,
+)
 from followup.services import (
     action_create,
     action_delete,
@@ -46,11 +51,14 @@ def action_list(request, code):
         today=today,
     )
     mechanisms = read_vocabularies().mechanisms
+    actions = list(actions)
+    results = action_results(actions, rounds_visible_to(request.user, region))
     rows = [
         {
             "action": action,
             "mechanism": mechanisms.label(action.mechanism),
             "overdue": action.is_overdue(today),
+            "result": _result(results.get(action.pk), action),
         }
         for action in actions
     ]
@@ -63,6 +71,17 @@ def action_list(request, code):
     }
     status = 400 if filters.is_bound and not filters.is_valid() else 200
     return render(request, "followup/list.html", context, status=status)
+
+
+def _result(result, action) -> dict | None:
+    """What the list and the action's page show of its subject in the next round."""
+    if result is None:
+        return None
+    return {
+        "round": result.round,
+        "level": result.level,
+        "reached": result.reached(action.target_level),
+    }
 
 
 def _prefill(request) -> dict:
@@ -161,6 +180,10 @@ def _edit_page(request, region, action, vocabularies, *, form, status=200, uploa
         "mechanism": vocabularies.mechanisms.label(action.mechanism),
         "involved": list(action.involved.all()),
         "overdue": action.is_overdue(timezone.localdate()),
+        "result": _result(
+            action_results([action], rounds_visible_to(request.user, region)).get(action.pk),
+            action,
+        ),
         "form": form,
         "history": _history(action, vocabularies),
         "may_delete": can_delete_actions(request.user, region),
