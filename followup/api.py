@@ -37,8 +37,17 @@ from followup.models import (
     FollowUpAction,
     SubjectKind,
 )
-from followup.selectors import actions_visible_to, filter_actions
+from followup.selectors import action_results, actions_visible_to, filter_actions
 from followup.services import action_create, action_delete, action_update, document_upload
+
+
+def next_round_results(actions, user) -> dict:
+    """``action_results`` over the rounds of the actions' regions that the user sees."""
+    actions = list(actions)
+    rounds = AssessmentRound.objects.filter(
+        region_id__in={action.region_id for action in actions}
+    ).visible_to(user)
+    return action_results(actions, rounds)
 
 
 class ReadAnyRoleWritePlanners(ReadAnyRoleWriteAdmin):
@@ -69,6 +78,18 @@ class RosterCandidateField(serializers.PrimaryKeyRelatedField):
         return roster_candidates(self.context["request"].user)
 
 
+class NextRoundResultSerializer(serializers.Serializer):
+    round = serializers.IntegerField(source="round.pk")
+    level = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "The pair's level, or the mean level of the sector pair's or the actor's "
+            "assessed pairs; null when none is assessed."
+        ),
+    )
+    reached = serializers.BooleanField(allow_null=True)
+
+
 class FollowUpActionSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sector_a = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -80,6 +101,12 @@ class FollowUpActionSerializer(serializers.ModelSerializer):
     )
     created_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
+    )
+    next_round = serializers.SerializerMethodField(
+        help_text=_(
+            "How the subject stood in the first round after the action's own, against the "
+            "target; null while there is none."
+        )
     )
 
     class Meta:
@@ -106,8 +133,25 @@ class FollowUpActionSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "next_round",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(NextRoundResultSerializer(allow_null=True))
+    def get_next_round(self, action):
+        results = self.context.get("results")
+        if results is None:
+            results = next_round_results([action], self.context["request"].user)
+        result = results.get(action.pk)
+        if result is None:
+            return None
+        return NextRoundResultSerializer(
+            {
+                "round": result.round,
+                "level": result.level,
+                "reached": result.reached(action.target_level),
+            }
+        ).data
 
     def get_overdue(self, action) -> bool:
         return action.is_overdue(self.context.get("today") or timezone.localdate())
@@ -259,6 +303,17 @@ class FollowUpActionViewSet(
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        actions = list(page if page is not None else queryset)
+        context = {
+            **self.get_serializer_context(),
+            "results": next_round_results(actions, request.user),
+        }
+        data = FollowUpActionSerializer(actions, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def _output(self, action):
         return FollowUpActionSerializer(action, context=self.get_serializer_context()).data

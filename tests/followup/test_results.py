@@ -95,3 +95,19 @@ def test_the_list_and_the_action_page_show_the_result(planner_client, district, 
     ).content.decode()
     assert "3 di Pemetaan Sigi 2026" in detail
     assert "target tercapai" in detail
+
+
+def test_the_api_gives_each_actions_result(admin_user, checked, open_round):
+    from tests.api.conftest import api_client
+
+    listed = api_client(admin_user).get("/api/v1/actions/").json()["results"]
+    by_id = {item["id"]: item["next_round"] for item in listed}
+    assert by_id[checked["reached"].pk] == {"round": open_round.pk, "level": 3.0, "reached": True}
+    assert by_id[checked["not_assessed"].pk] == {
+        "round": open_round.pk,
+        "level": None,
+        "reached": None,
+    }
+    assert by_id[checked["this_year"].pk] is None
+    one = api_client(admin_user).get(f"/api/v1/actions/{checked['actor'].pk}/").json()
+    assert one["next_round"] == {"round": open_round.pk, "level": 2.5, "reached": False}
