@@ -235,6 +235,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
+# Evidence documents of follow-up actions (followup/documents.py): larger files are refused.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
 # Bulk imports (regions, actors, pair assessments): files larger than this are refused
 # before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
@@ -255,9 +258,6 @@ IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100)
 IMPORT_XLSX_MAX_XML_NODES = env_int("IMPORT_XLSX_MAX_XML_NODES", 1_000_000)
 # An upload waits this long in MEDIA_ROOT for its preview to be confirmed (imports/pending.py).
 IMPORT_PREVIEW_MAX_AGE_MINUTES = env_int("IMPORT_PREVIEW_MAX_AGE_MINUTES", 60)
-
-# Evidence documents of follow-up actions (followup/documents.py): larger files are refused.
-EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 # Rankings (province and national): a round is ranked only when enough of its pairs are
 # scored, otherwise one or two pairs decide its place. Default: half of its possible pairs,
