@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 import convergence.converters  # noqa: F401  (registers <region:...>)
 from api import insights, levels, views
 from api.permissions import ReadAnyRoleWriteAdmin
+from followup.api import FollowUpActionViewSet
 
 
 class Router(DefaultRouter):
@@ -19,6 +20,7 @@ router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("rounds", views.RoundViewSet, basename="round")
 router.register("pair-assessments", views.PairAssessmentViewSet, basename="pairassessment")
 router.register("level-roles", levels.LevelRoleViewSet, basename="levelrole")
+router.register("actions", FollowUpActionViewSet, basename="followupaction")
 
 # The schema and its docs page are for signed-in users with a role, like the rest.
 docs = {"permission_classes": [ReadAnyRoleWriteAdmin]}

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "actors",
     "assessments",
     "insights",
+    "followup",
     "simple_history",
     "axes",
     "csp",
@@ -235,6 +236,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
+# Evidence documents of follow-up actions (followup/documents.py): larger files are refused.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
 # Bulk imports (regions, actors, pair assessments): files larger than this are refused
 # before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
@@ -319,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "OverlapStatusEnum": "insights.selectors.trends.OverlapStatus",
         "ActorKindEnum": "actors.models.ActorKind",
         "RoundStatusEnum": "assessments.models.RoundStatus",
+        "ActionStatusEnum": "followup.models.ActionStatus",
     },
 }
 

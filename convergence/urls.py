@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("imports/", include("imports.urls")),
     path("", include("assessments.urls")),
+    path("", include("followup.urls")),
     path("", include("insights.urls")),
     path("", include("reports.urls")),
     path("", include("partners.urls")),

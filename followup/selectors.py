@@ -1,0 +1,128 @@
+"""Reads of follow-up actions shared by the pages and the API."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.scoping import scope
+from actors.models import Actor, Region
+from assessments.models import AssessmentRound
+from assessments.selectors import Matrix, matrix_for_round
+from followup.models import FollowUpAction
+from insights.selectors.structure import SectorMatrix, sector_matrix
+
+
+def actions_visible_to(user) -> QuerySet:
+    """The actions of the user's jurisdiction, from the rounds the user may see."""
+    rounds = AssessmentRound.objects.visible_to(user)
+    return scope(FollowUpAction.objects.all(), user).filter(round__in=rounds)
+
+
+def filter_actions(
+    actions: QuerySet,
+    *,
+    status: str | None = None,
+    owner: Actor | None = None,
+    aksi: int | None = None,
+    overdue: bool = False,
+    round: AssessmentRound | None = None,
+    region: Region | None = None,
+    today: date | None = None,
+) -> QuerySet:
+    """``actions`` narrowed by the list's filters, soonest due first, with what a row shows.
+    Overdue: still to be done and due before today in the site's time zone (WITA)."""
+    if region is not None:
+        actions = actions.filter(region=region)
+    if round is not None:
+        actions = actions.filter(round=round)
+    if status:
+        actions = actions.filter(status=status)
+    if owner is not None:
+        actions = actions.filter(owner=owner)
+    if aksi:
+        actions = actions.filter(aksi=aksi)
+    if overdue:
+        actions = actions.overdue(today or timezone.localdate())
+    return (
+        actions.select_related(
+            "region", "round", "actor_a", "actor_b", "sector_a", "sector_b", "owner"
+        )
+        .prefetch_related("involved")
+        .order_by("due_date", "id")
+    )
+
+
+def action_owners(region: Region) -> QuerySet:
+    """The actors that own an action of ``region``, for the list's owner filter."""
+    return Actor.objects.filter(owned_actions__region=region).distinct().order_by("name")
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """How an action's subject stood in the round after the one it came from: the pair's
+    level, or the mean level of the sector pair's or of the actor's assessed pairs (None
+    when nothing of it is assessed there), against the action's target."""
+
+    round: AssessmentRound
+    level: float | None
+
+    @property
+    def assessed(self) -> bool:
+        return self.level is not None
+
+    def reached(self, target: int) -> bool | None:
+        return None if self.level is None else self.level >= target
+
+
+def _sector_level(action: FollowUpAction, sectors: SectorMatrix) -> float | None:
+    try:
+        return sectors.between(action.sector_a_id, action.sector_b_id).mean
+    except KeyError:  # a sector with no actor in that round
+        return None
+
+
+def _actor_level(action: FollowUpAction, matrix: Matrix) -> float | None:
+    """The pair's level, or the mean of one actor's assessed ties."""
+    if action.actor_b_id is not None:
+        level = matrix.level(action.actor_a_id, action.actor_b_id)
+        return None if level is None else float(level)
+    ties = [level for pair, level in matrix.levels.items() if action.actor_a_id in pair]
+    return sum(ties) / len(ties) if ties else None
+
+
+def action_results(
+    actions: Iterable[FollowUpAction], rounds: Iterable[AssessmentRound]
+) -> dict[int, ActionResult]:
+    """Each action (by id) checked in the first of ``rounds`` (the region's rounds the user
+    sees) that starts after the action's own round; actions with no such round are left
+    out. Reads each round's matrix once, whatever the number of actions (the matrix and
+    sector × sector selectors of the pages)."""
+    ordered = sorted(rounds, key=lambda round_: (round_.period_start, round_.pk))
+    matrices: dict[int, Matrix] = {}
+    sector_matrices: dict[int, SectorMatrix] = {}
+    results = {}
+    for action in actions:
+        following = next(
+            (
+                round_
+                for round_ in ordered
+                if round_.period_start > action.round.period_start
+                and round_.region_id == action.region_id
+            ),
+            None,
+        )
+        if following is None:
+            continue
+        if action.sector_a_id is not None:
+            if following.pk not in sector_matrices:
+                sector_matrices[following.pk] = sector_matrix(round=following)
+            level = _sector_level(action, sector_matrices[following.pk])
+        else:
+            if following.pk not in matrices:
+                matrices[following.pk] = matrix_for_round(round=following)
+            level = _actor_level(action, matrices[following.pk])
+        results[action.pk] = ActionResult(round=following, level=level)
+    return results
