@@ -145,24 +145,29 @@ class PairViews:
         return min(levels) if levels else None
 
 
-def pair_views_for_round(
-    round: AssessmentRound, actor_ids=None
-) -> dict[tuple[int, int], PairViews]:
-    """Each pair that has at least one partner view, keyed by (lower id, higher id).
+def directed_views(round: AssessmentRound, actor_ids=None) -> dict[tuple[int, int], PartnerAnswer]:
+    """Each partner's answer about another member, keyed by (author id, other id). One query.
 
     Answers given through a revoked link are left out (a link is revoked when it reached
     the wrong hands); answers about or by actors no longer on the roster too."""
-    members = set(RoundMember.objects.filter(round=round).values_list("actor_id", flat=True))
+    members = RoundMember.objects.filter(round=round).values("actor_id")
     answers = PartnerAnswer.objects.filter(
-        invitation__round=round, invitation__revoked_at__isnull=True
+        invitation__round=round,
+        invitation__revoked_at__isnull=True,
+        invitation__actor_id__in=members,
+        other_actor_id__in=members,
     ).select_related("invitation")
     if actor_ids is not None:
         answers = answers.filter(invitation__actor_id__in=actor_ids, other_actor_id__in=actor_ids)
-    by_direction = {}
-    for answer in answers:
-        author = answer.invitation.actor_id
-        if author in members and answer.other_actor_id in members:
-            by_direction[(author, answer.other_actor_id)] = answer
+    return {(answer.invitation.actor_id, answer.other_actor_id): answer for answer in answers}
+
+
+def pair_views_for_round(
+    round: AssessmentRound, actor_ids=None
+) -> dict[tuple[int, int], PairViews]:
+    """Each pair that has at least one partner view, keyed by (lower id, higher id), from
+    ``directed_views`` (one query)."""
+    by_direction = directed_views(round, actor_ids=actor_ids)
     pairs = {}
     for author, other in by_direction:
         first, second = sorted((author, other))
@@ -220,3 +225,24 @@ def disagreements_for_round(round: AssessmentRound) -> list[Disagreement]:
         if item.actor_a_id in actors and item.actor_b_id in actors
     ]
     return sorted(rows, key=lambda row: (position[row.actor_a.pk], position[row.actor_b.pk]))
+
+
+@dataclass(frozen=True)
+class PairViewsRow:
+    views: PairViews
+    official: int | None  # the scorer's level, None when not assessed
+
+
+def pair_views_with_official(round: AssessmentRound) -> list[PairViewsRow]:
+    """Each pair with at least one partner view, with the official level beside it, in
+    (actor_a id, actor_b id) order. Two queries, whatever the size of the roster."""
+    views = pair_views_for_round(round)
+    if not views:
+        return []
+    official = {
+        (first, second): level
+        for first, second, level in PairAssessment.objects.filter(round=round).values_list(
+            "actor_a_id", "actor_b_id", "level"
+        )
+    }
+    return [PairViewsRow(views=views[key], official=official.get(key)) for key in sorted(views)]
