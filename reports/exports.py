@@ -7,6 +7,7 @@ text with an apostrophe, as spreadsheets do themselves; the XLSX marks the cell 
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.utils import timezone
@@ -16,6 +17,11 @@ from django.utils.translation import gettext as _
 from assessments.models import EVIDENCE_FIELDS, PairAssessment
 from assessments.selectors import PairRow
 from convergence.validators import xml_safe
+from partners.models import PartnerAnswer
+
+# A partner's answer about another member, by (author id, other id): partners.selectors.
+# directed_views, read once for the whole list.
+PartnerViews = Mapping[tuple[int, int], PartnerAnswer]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -53,6 +59,8 @@ def pair_header() -> list[str]:
         _("Sector of actor B"),
         _("Level"),
         _("Level name"),
+        _("Partner's view: A about B"),
+        _("Partner's view: B about A"),
         *(capfirst(fields.get_field(name).verbose_name) for name in EVIDENCE_FIELDS),
         capfirst(fields.get_field("mechanisms").verbose_name),
         capfirst(fields.get_field("facilitating_factors").verbose_name),
@@ -64,9 +72,23 @@ def pair_header() -> list[str]:
     return [str(label) for label in header]
 
 
-def pair_values(row: PairRow) -> list:
+def partner_view(answer: PartnerAnswer | None) -> int | str:
+    """A partner's view of a tie: its level, “not working together”, “don't know”, or
+    empty when it gave none."""
+    if answer is None:
+        return ""
+    if answer.not_working_together:
+        return _("not working together")
+    if answer.dont_know or answer.level is None:
+        return _("don't know")
+    return int(answer.level)
+
+
+def pair_values(row: PairRow, partner_views: PartnerViews | None = None) -> list:
     """One pair as plain values, in the order of ``pair_header``; text is not neutralised
     here (each format does it its own way)."""
+    views = partner_views or {}
+    a, b = row.actor_a.pk, row.actor_b.pk
     return [
         row.actor_a.name,
         row.actor_a.sector.name,
@@ -74,6 +96,8 @@ def pair_values(row: PairRow) -> list:
         row.actor_b.sector.name,
         int(row.level),
         str(row.level.label),
+        partner_view(views.get((a, b))),
+        partner_view(views.get((b, a))),
         *(answer(value) for value in row.evidence),
         LIST_SEPARATOR.join(row.mechanism_labels),
         LIST_SEPARATOR.join(row.facilitating_labels),
@@ -98,12 +122,20 @@ def _csv_text(value) -> str | int:
 CSV_DELIMITERS = {"standard": ",", "excel-id": ";"}
 
 
-def build_csv(pairs: list[PairRow], *, variant: str = "standard") -> bytes:
+def build_csv(
+    pairs: list[PairRow],
+    *,
+    variant: str = "standard",
+    partner_views: PartnerViews | None = None,
+) -> bytes:
     """The pair list: one header row, one row a pair; UTF-8 with a byte-order mark, which
     is how Excel knows the file is UTF-8 (names such as “Dinas Sosial – P3A” stay whole).
-    ``variant`` "excel-id" separates the columns with semicolons (``CSV_DELIMITERS``)."""
+    ``variant`` "excel-id" separates the columns with semicolons (``CSV_DELIMITERS``).
+    ``partner_views`` fills the two partners' views of each pair."""
     return csv_bytes(
-        pair_header(), (pair_values(row) for row in pairs), delimiter=CSV_DELIMITERS[variant]
+        pair_header(),
+        (pair_values(row, partner_views) for row in pairs),
+        delimiter=CSV_DELIMITERS[variant],
     )
 
 

@@ -35,6 +35,8 @@ from insights.selectors.trends import (
     province_ranking,
     region_dashboard,
 )
+from partners.selectors import directed_views
+from reports.exports import PartnerViews
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class RoundContent:
     comparison: RoundComparison | None
     gaps: GapList
     pairs: list[PairRow]
+    partner_views: PartnerViews  # the partners' answers, by (author id, other id)
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,8 @@ def region_report(
     Queries, whatever the number of actors: the matrices of this round and the previous
     one 4 (2 in a first round), the change like for like 1 (none in a first round), the
     vocabularies (for the labels of the by-level table and the pair rows) 1, the mechanisms
-    and factors and the levels' main roles for the by-level table 2, the pair rows 1; a
-    province adds its ranking.
+    and factors and the levels' main roles for the by-level table 2, the pair rows 1, the
+    partners' views 1; a province adds its ranking.
     """
     with reuse_matrices():
         return _region_report(
@@ -109,6 +112,7 @@ def _region_report(*, region, rounds, round, target, exported_by) -> RegionRepor
             comparison=compare_rounds(current=round, previous=previous) if previous else None,
             gaps=pairs_below_target(matrix=matrix, target=target),
             pairs=pair_rows_for_round(round=round, vocabularies=vocabularies),
+            partner_views=directed_views(round),
         )
     ranking = None
     if region.level == GovernmentLevel.PROVINCE:

@@ -16,6 +16,7 @@ from assessments.models import Level
 from assessments.selectors import pair_rows_for_round
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
+from partners.selectors import directed_views
 from reports.exports import CSV_DELIMITERS, build_csv
 from reports.filenames import attachment, report_filename
 from reports.network_files import (
@@ -83,7 +84,11 @@ def region_report_file(request, code, fmt):
             )
         if round_ is None:
             raise Http404(_("This region has no assessment round yet."))
-        content = build_csv(pair_rows_for_round(round=round_), variant=variant)
+        content = build_csv(
+            pair_rows_for_round(round=round_),
+            variant=variant,
+            partner_views=directed_views(round_),
+        )
         suffix = "-excel" if variant == "excel-id" else ""
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         return attachment(response, report_filename(region, round_, fmt, suffix=suffix))

@@ -349,14 +349,14 @@ def _pairs(workbook, report: RegionReport) -> None:
     sheet = Sheet(
         workbook,
         _("Pairs"),
-        {1: 36, 2: 20, 3: 36, 4: 20, 5: 7, 6: 14, 7: 14, 8: 14, 9: 14, 10: 14}
-        | {11: 36, 12: 36, 13: 36, 14: 40, 15: 20, 16: 17},
+        {1: 36, 2: 20, 3: 36, 4: 20, 5: 7, 6: 14, 7: 14, 8: 14, 9: 14, 10: 14, 11: 14, 12: 14}
+        | {13: 36, 14: 36, 15: 36, 16: 40, 17: 20, 18: 17},
     )
     sheet.header(header, freeze="A2", alignment=WRAPPED)
     level_column = 4
     date_column = len(header) - 1
     for row in report.content.pairs:
-        values = pair_values(row)
+        values = pair_values(row, report.content.partner_views)
         cells = [sheet.cell(value) for value in values]
         cells[level_column] = sheet.level(values[level_column])
         cells[date_column] = sheet.cell(values[date_column], number_format=DATETIME)

@@ -95,3 +95,24 @@ def rescored(district, health, planning, education):
     from tests.insights.scenarios import rescored_weak_pairs
 
     return rescored_weak_pairs(district, [health, planning, education])
+
+
+@pytest.fixture
+def partner_answers(scored_round, actors, scorer):
+    """The partners' views of Sigi's 2026 pairs: Dinkes says 4 about Puskesmas Biromaru,
+    which says they do not work together; Disdik does not know Puskesmas Biromaru. Bappeda
+    answered through a link revoked since (left out)."""
+    from partners.services import answer_save, invite, revoke
+
+    a, b, c, d = actors
+    made = {
+        invitation.actor_id: invitation
+        for invitation, _token in invite(round=scored_round, actors=actors, user=scorer)
+    }
+    evidence = (True, True, True, True)
+    answer_save(invitation=made[a.pk], other_actor=b, answers={"evidence": evidence})
+    answer_save(invitation=made[b.pk], other_actor=a, answers={"kind": "none"})
+    answer_save(invitation=made[d.pk], other_actor=b, answers={"kind": "unknown"})
+    answer_save(invitation=made[c.pk], other_actor=a, answers={"evidence": evidence})
+    revoke(invitation=made[c.pk], user=scorer)
+    return scored_round

@@ -178,8 +178,8 @@ REQUEST_QUERIES = 6
 # both rounds counted by their two levels); 12 the vocabularies, read once for the labels
 # of the by-level table and of the pair rows; 13 the levels' main roles and 14 the
 # mechanisms and factors of the by-level table; 15–16 the pair rows (the round's actors,
-# the pairs).
-REPORT_QUERIES = 10
+# the pairs); 17 the partners' views of the pairs (the XLSX's Pairs sheet).
+REPORT_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [10, 40])
@@ -200,8 +200,9 @@ def test_the_csv_issues_a_fixed_number_of_queries(
 ):
     chain_of(count)
     planner_client.get(f"/regions/{district.code}/")  # warm the session
-    # 7 the round's actors, 8 the pairs, 9 the vocabularies (the labels of the lists)
-    with django_assert_num_queries(REQUEST_QUERIES + 3):
+    # 7 the round's actors, 8 the pairs, 9 the vocabularies (the labels of the lists),
+    # 10 the partners' views of the pairs
+    with django_assert_num_queries(REQUEST_QUERIES + 4):
         response = planner_client.get(report_url(district, "csv"))
     assert response.content.decode("utf-8-sig").count("\r\n") == count  # header + pairs
 

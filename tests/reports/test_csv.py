@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from assessments.models import EVIDENCE_FIELDS, PairAssessment
@@ -17,6 +18,8 @@ HEADER = [
     "Sector of actor B",
     "Level",
     "Level name",
+    "Partner's view: A about B",
+    "Partner's view: B about A",
     "They share information or data with each other",
     "They carry out activities together (joint meetings, training, field work)",
     "They agreed shared roles and pooled resources toward a common target",
@@ -63,6 +66,8 @@ def test_the_csv_is_the_pair_list(planner_client, district, scored_round):
             pair.actor_b.sector.name_en,
             str(pair.level),
             pair.get_level_display(),
+            "",  # no partner's view
+            "",
             *(answers[getattr(pair, name)] for name in EVIDENCE_FIELDS),
             pair.note,
             pair.scored_by.username if pair.scored_by else "",
@@ -74,9 +79,38 @@ def test_the_csv_is_the_pair_list(planner_client, district, scored_round):
     for row in rows:
         values = [unneutralised(value) for value in row]
         key = (values[0], values[2])
-        assert values[:10] + values[13:] == expected.pop(key)
+        assert values[:12] + values[15:] == expected.pop(key)
         assert values[-1].startswith(f"{SITE_TODAY:%Y-%m-%d} ")  # the WITA date, not UTC
     assert expected == {}
+
+
+def test_the_partners_views_are_two_columns(planner_client, district, partner_answers):
+    header, *rows = read_csv(english(planner_client, report_url(district, "csv")))
+    views = {
+        (row[0], row[2]): (
+            row[header.index("Partner's view: A about B")],
+            row[header.index("Partner's view: B about A")],
+        )
+        for row in rows
+    }
+    dinkes, puskesmas, bappeda = (
+        "Dinas Kesehatan Kabupaten Sigi",
+        "Puskesmas Biromaru",
+        "Bappeda Kabupaten Sigi",
+    )
+    disdik = "Dinas Pendidikan Kabupaten Sigi"
+    assert views[(dinkes, puskesmas)] == ("4", "not working together")
+    assert views[(puskesmas, disdik)] == ("", "don't know")
+    assert views[(dinkes, bappeda)] == ("", "")  # given through a revoked link
+    assert views[(dinkes, disdik)] == ("", "")
+    # In Bahasa Indonesia, the user's language by default.
+    del planner_client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    header, *rows = read_csv(planner_client.get(report_url(district, "csv")))
+    row = next(row for row in rows if (row[0], row[2]) == (dinkes, puskesmas))
+    assert row[6:8] == ["4", "tidak bekerja sama"]
+    assert header[6:8] == ["Pandangan mitra: A tentang B", "Pandangan mitra: B tentang A"]
+    row = next(row for row in rows if (row[0], row[2]) == (puskesmas, disdik))
+    assert row[6:8] == ["", "tidak tahu"]
 
 
 def test_lists_and_notes_survive_the_round_trip(planner_client, district, scored_round):

@@ -97,6 +97,25 @@ def test_the_matrix_holds_the_levels(book, scored_round):
     assert cell.value == 4 and cell.fill.fgColor.rgb.endswith("08306B")
 
 
+def test_the_pairs_sheet_has_the_partners_views(planner_client, district, partner_answers):
+    sheet = workbook(english(planner_client, report_url(district, "xlsx")))["Pairs"]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    views = {
+        (record["Actor A"], record["Actor B"]): (
+            record["Partner's view: A about B"],
+            record["Partner's view: B about A"],
+        )
+        for record in (dict(zip(header, row, strict=True)) for row in rows)
+    }
+    assert len(views) == 6
+    assert views[("Dinas Kesehatan Kabupaten Sigi", "Puskesmas Biromaru")] == (
+        4,
+        "not working together",
+    )
+    assert views[("Puskesmas Biromaru", "Dinas Pendidikan Kabupaten Sigi")] == (None, "don't know")
+    assert views[("Dinas Kesehatan Kabupaten Sigi", "Bappeda Kabupaten Sigi")] == (None, None)
+
+
 def wita(moment):
     """A stored moment as the spreadsheet shows it: the site's wall-clock time (WITA)."""
     return timezone.localtime(moment).replace(tzinfo=None)
