@@ -3,6 +3,7 @@ each pair's two views (A about B, B about A) beside each other."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from actors.models import Actor
@@ -103,6 +104,27 @@ def invitations_for_round(round: AssessmentRound) -> ResponseSummary:
             )
         )
     return ResponseSummary(rows=rows)
+
+
+@dataclass(frozen=True)
+class ResponseRate:
+    invited: int  # roster members with a link
+    answered: int  # of them, those that answered about at least one other member
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.answered / self.invited) if self.invited else None
+
+
+def response_rate(round: AssessmentRound) -> ResponseRate:
+    """The round's partners' response (answered / invited), counted as
+    ``invitations_for_round`` counts it, in one query: for the dashboard."""
+    members = RoundMember.objects.filter(round_id=round.pk).values("actor_id")
+    answers = PartnerAnswer.objects.filter(invitation=OuterRef("pk"), other_actor_id__in=members)
+    counts = Invitation.objects.filter(round_id=round.pk, actor_id__in=members).aggregate(
+        invited=Count("pk"), answered=Count("pk", filter=Q(Exists(answers)))
+    )
+    return ResponseRate(invited=counts["invited"], answered=counts["answered"])
 
 
 # Both views of a tie -----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from insights.selectors.trends import (
     region_dashboard,
 )
 from insights.views import region_and_round
+from partners.selectors import response_rate
 
 # A comparison opens on the counts; each kind of change shows its first rows (largest
 # change first) folded, and lists them all on demand (``?kind=<kind>``), so that the page
@@ -44,6 +45,8 @@ def dashboard(request, code):
         "round": picked.round,
         "board": board,
         "legend": level_legend(),
+        # The partners' response to their links (one query; shown when some were invited).
+        "partner_response": response_rate(picked.round) if picked.round else None,
     }
     template = "insights/dashboard.html"
     if picked.region.level == GovernmentLevel.PROVINCE:

@@ -371,8 +371,9 @@ def test_the_dashboard_issues_a_fixed_number_of_queries(
     scorer_client.get(dashboard_url(district))  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes and
     # their summaries (the figures of both rounds: no pair is read for them), 7 the change
-    # like for like (pairs of both rounds counted by their two levels)
-    with django_assert_num_queries(7):
+    # like for like (pairs of both rounds counted by their two levels), 8 the partners'
+    # response (invitations answered / invited)
+    with django_assert_num_queries(8):
         response = scorer_client.get(dashboard_url(district))
     assert response.status_code == 200
     not_assessed = count * (count - 1) // 2 - (count - 1)
@@ -415,8 +416,8 @@ def test_the_province_dashboard_issues_a_fixed_number_of_queries(
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes and
     # their summaries (the province's own round; no previous round);
     # ranking: 7 districts, 8 their visible rounds with their summaries, 9 the changes
-    # like for like
-    with django_assert_num_queries(9):
+    # like for like; 10 the partners' response to the province's round
+    with django_assert_num_queries(10):
         response = planner_client.get(dashboard_url(province))
     assert response.status_code == 200
     html = response.content.decode()
