@@ -1,7 +1,8 @@
 """Load the demo: Sulawesi Tengah with its kabupaten/kota, and the kecamatan and villages of
 Kabupaten Sigi and Kota Palu; the sectors; the actors of the province and of both districts
 at their government levels; a stunting programme per district; a closed 2025 and an open
-2026 mapping round per district and an open 2026 round for the province; one user per role.
+2026 mapping round per district and an open 2026 round for the province; one user per
+role; in Sigi's open round, the partners' own views of their ties (``demo.partners``).
 
 Rounds are written as the product writes them: created with their roster, opened, scored
 and closed through ``assessments.rounds``, the pairs checked by ``clean_pair_values`` and
@@ -50,6 +51,7 @@ from assessments.services import (
 )
 from demo import actors as demo_actors
 from demo.levels import MAIN_ROLES
+from demo.partners import seed_partners
 from demo.regions import DISTRICTS, PROVINCE, SUBDISTRICTS, VILLAGES
 from demo.scoring import Member, Scored, first_round, next_round, pair_rng
 from demo.sectors import SECTORS
@@ -133,6 +135,7 @@ def seed_demo(*, out) -> None:
                 f"Pemetaan Konvergensi {place} 2026": LATER,
             },
         )
+    seed_partners(scorer=users[SCORERS["72.10"]], out=out)
 
     out.write("\nDemo users (passwords are new on every run):")
     for username, role, region_code, _full_name in USERS:

@@ -22,6 +22,12 @@ from assessments.selectors import matrix_for_round, round_actors
 from assessments.services import clean_pair_values
 from demo.levels import MAIN_ROLES
 from insights.selectors.structure import by_government_level
+from partners.models import InvitationStatus
+from partners.selectors import (
+    disagreements_for_round,
+    invitations_for_round,
+    pair_views_with_official,
+)
 
 P, D, S, V = (
     GovernmentLevel.PROVINCE,
@@ -42,7 +48,7 @@ def every_row() -> dict[str, int]:
     return {
         model._meta.db_table: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("actors", "assessments", "accounts")
+        if model._meta.app_label in ("actors", "assessments", "accounts", "partners")
     }
 
 
@@ -149,6 +155,33 @@ def test_sigi_and_palu_are_mapped_across_government_levels():
     assert len(before.actors) == len(during.actors) == len(after.actors) == members
     assert not before.levels  # opened, nothing scored yet
     assert len(during.levels) == len(after.levels) == closed.assessments.count()
+
+    # The partners' own views in Sigi's open round: invitations in every state, pairs where
+    # the two sides disagree, and the official levels untouched by them.
+    summary = invitations_for_round(open_)
+    by_short = {row.actor.short_name: row for row in summary.rows}
+    assert {row.status for row in summary.rows} == set(InvitationStatus.values)
+    assert by_short["Bappeda"].status == InvitationStatus.ANSWERED
+    assert by_short["Bappeda"].invitation.submitted_at is not None
+    assert by_short["DP2KB"].status == InvitationStatus.PARTLY
+    assert by_short["Dinsos"].status == InvitationStatus.WAITING
+    assert by_short["Disdukcapil"].status == InvitationStatus.EXPIRED
+    assert by_short["Diskominfo"].status == InvitationStatus.REVOKED
+    assert by_short["RSUD"].status == InvitationStatus.NOT_SENT
+    disagreements = {
+        frozenset((row.actor_a.short_name, row.actor_b.short_name))
+        for row in disagreements_for_round(open_)
+    }
+    assert disagreements == {frozenset(("Bappeda", "DPMD")), frozenset(("Bappeda", "DP2KB"))}
+    views = pair_views_with_official(open_)
+    assert any(row.views.a_level == row.views.b_level is not None for row in views)
+    assert any(
+        row.views.a_view
+        and row.views.a_view.dont_know
+        or row.views.b_view
+        and row.views.b_view.dont_know
+        for row in views
+    )
 
 
 @pytest.mark.django_db
