@@ -7,6 +7,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
+from followup.selectors import action_progress, improvement_with_actions
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
     CHANGE_DEFINITIONS,
@@ -46,6 +48,14 @@ def dashboard(request, code):
         "legend": level_legend(),
     }
     template = "insights/dashboard.html"
+    if picked.round is not None and picked.region.level >= GovernmentLevel.DISTRICT:
+        context["actions"] = action_progress(
+            region=picked.region, rounds=picked.rounds, today=timezone.localdate()
+        )
+        if board.previous is not None:
+            context["with_actions"] = improvement_with_actions(
+                round=picked.round, previous=board.previous.round
+            )
     if picked.region.level == GovernmentLevel.PROVINCE:
         context["ranking"] = province_ranking(province=picked.region)
         template = "insights/province_dashboard.html"
