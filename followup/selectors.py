@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.scoping import scope
-from actors.models import Actor, Region
+from actors.models import Actor, Region, Sector
 from assessments.models import AssessmentRound, PairAssessment
 from assessments.selectors import Matrix, matrix_for_round
 from followup.models import OPEN_STATUSES, ActionStatus, FollowUpAction
@@ -226,3 +226,51 @@ def improvement_with_actions(
         without_action=without_action,
         without_action_improved=without_improved,
     )
+
+
+# The round comparison ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedAction:
+    """An action and how its subject stood in a later round (``result`` None when that
+    round does not start after the action's round)."""
+
+    action: FollowUpAction
+    result: ActionResult | None
+
+    @property
+    def round(self) -> AssessmentRound | None:
+        return self.result.round if self.result else None
+
+    @property
+    def level(self) -> float | None:
+        return self.result.level if self.result else None
+
+    @property
+    def reached(self) -> bool | None:
+        return self.result.reached(self.action.target_level) if self.result else None
+
+
+def actions_checked_in(
+    *, user, previous: AssessmentRound, current: AssessmentRound, sector: Sector | None = None
+) -> list[CheckedAction]:
+    """The actions of ``previous`` the user sees (with ``sector``: those about an actor or
+    a sector pair of that sector), each checked in ``current`` by ``action_results``.
+    One query for the actions, then ``action_results``'s reads of ``current`` (its matrix,
+    its sector matrix), none at all for the matrix when there is no action."""
+    actions = actions_visible_to(user).filter(region_id=previous.region_id, round=previous)
+    if sector is not None:
+        actions = actions.filter(
+            Q(actor_a__sector=sector)
+            | Q(actor_b__sector=sector)
+            | Q(sector_a=sector)
+            | Q(sector_b=sector)
+        )
+    actions = list(
+        actions.select_related(
+            "round", "actor_a", "actor_b", "sector_a", "sector_b", "owner"
+        ).order_by("due_date", "id")
+    )
+    results = action_results(actions, [current])
+    return [CheckedAction(action=action, result=results.get(action.pk)) for action in actions]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
-from followup.selectors import action_progress, improvement_with_actions
+from followup.selectors import action_progress, actions_checked_in, improvement_with_actions
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
     CHANGE_DEFINITIONS,
@@ -173,6 +173,9 @@ def comparison(request, code):
         )
     else:
         context["shown_groups"] = groups
+        context["checked_actions"] = actions_checked_in(
+            user=request.user, previous=previous, current=picked.round, sector=sector
+        )
     context["legend"] = level_legend()
     return render(request, "insights/comparison.html", context)
 
