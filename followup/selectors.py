@@ -267,10 +267,23 @@ def actions_checked_in(
             | Q(sector_a=sector)
             | Q(sector_b=sector)
         )
+    return _checked(actions, [current])
+
+
+def round_actions_checked(
+    *, round: AssessmentRound, rounds: Iterable[AssessmentRound]
+) -> list[CheckedAction]:
+    """The actions of ``round`` (a report's round), soonest due first, each checked in the
+    next of ``rounds`` (the region's rounds the reader sees), as the action list does. One
+    query; the next round's matrix besides when there is one and an action to check."""
+    return _checked(FollowUpAction.objects.filter(region_id=round.region_id, round=round), rounds)
+
+
+def _checked(actions: QuerySet, rounds: Iterable[AssessmentRound]) -> list[CheckedAction]:
     actions = list(
         actions.select_related(
             "round", "actor_a", "actor_b", "sector_a", "sector_b", "owner"
         ).order_by("due_date", "id")
     )
-    results = action_results(actions, [current])
+    results = action_results(actions, rounds) if actions else {}
     return [CheckedAction(action=action, result=results.get(action.pk)) for action in actions]
