@@ -49,6 +49,7 @@ from assessments.services import (
     lock_open_round,
     validate_scorable_pair,
 )
+from assessments.summaries import refresh_round_summary
 from demo import actors as demo_actors
 from demo.levels import MAIN_ROLES
 from demo.regions import DISTRICTS, PROVINCE, SUBDISTRICTS, VILLAGES
@@ -407,6 +408,8 @@ def score_round(round_, scored: dict[tuple[Actor, Actor], Scored], *, scorer, mo
     )
     # bulk_create stamps auto_now fields with the current time.
     PairAssessment.objects.filter(round=round_).update(scored_at=moment)
+    # As every write to a round's pairs does: the dashboards read the round's summary.
+    refresh_round_summary(round_.pk)
 
 
 def date_history(round_: AssessmentRound, period: Period) -> None:

@@ -55,3 +55,12 @@ def test_the_demo_has_actions_in_every_status_done_improved_and_overdue():
     split = improvement_with_actions(round=later, previous=first)
     assert split.with_action_improved == 3 and split.without_action > split.with_action
     assert split.with_action_percent > split.without_action_percent
+
+
+@pytest.mark.django_db
+def test_the_demo_s_open_round_has_its_summary():
+    """The dashboards read a round's summary: the open 2026 round's counts its pairs (the
+    demo writes them in bulk, as an import does, and refreshes the summary as it does)."""
+    call_command("seed_demo", stdout=StringIO())
+    for round_ in AssessmentRound.objects.select_related("summary"):
+        assert round_.summary.assessed == round_.assessments.count() > 0, round_.name
