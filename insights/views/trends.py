@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
+from assessments.selectors import reuse_matrices
 from followup.selectors import action_progress, actions_checked_in, improvement_with_actions
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
@@ -150,10 +151,17 @@ def comparison(request, code):
         return render(request, "insights/comparison.html", context)
     chosen = filters.cleaned_data["sector"]
     sector = next(item for item in sectors if item.pk == chosen) if chosen else None
-    result = compare_rounds(current=picked.round, previous=previous, sector=sector)
+    raw_kind = request.GET.get("kind", "")
+    # Each round's matrix read once: the previous round's actions (listed with every kind
+    # of change, not with one kind) are checked on the matrix the comparison read.
+    with reuse_matrices():
+        result = compare_rounds(current=picked.round, previous=previous, sector=sector)
+        if not raw_kind:
+            context["checked_actions"] = actions_checked_in(
+                user=request.user, previous=previous, current=picked.round, sector=sector
+            )
     groups = [_change_group(request, kind, pairs) for kind, pairs in result.groups]
     context.update(comparison=result, groups=groups, row_limit=COMPARISON_ROW_LIMIT)
-    raw_kind = request.GET.get("kind", "")
     if raw_kind:
         # One kind listed in full: the "show all" of its group.
         shown = next((group for group in groups if group["kind"].value == raw_kind), None)
@@ -173,9 +181,6 @@ def comparison(request, code):
         )
     else:
         context["shown_groups"] = groups
-        context["checked_actions"] = actions_checked_in(
-            user=request.user, previous=previous, current=picked.round, sector=sector
-        )
     context["legend"] = level_legend()
     return render(request, "insights/comparison.html", context)
 

@@ -85,3 +85,28 @@ def test_no_action_is_said(viewer_client, district, last_year, open_round):
     section, found = rows(viewer_client, district, round=open_round.pk, previous=last_year.pk)
     assert found == []
     assert "No follow-up action was planned on the map of Pemetaan Sigi 2025." in section
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_checking_the_actions_reads_no_matrix_again(
+    django_assert_num_queries,
+    viewer_client,
+    district,
+    checked,
+    last_year,
+    open_round,
+    extra,
+    actors,
+):
+    """The actions take one query, whatever their number and subjects: the check reuses
+    the matrix the comparison read (``reuse_matrices``)."""
+    for _ in range(extra):
+        checked["reached"].pk = None  # a copy of an action of 2025
+        checked["reached"].save()
+    url = f"/regions/{district.code}/compare/?round={open_round.pk}&previous={last_year.pk}"
+    viewer_client.get(url)  # warm the session
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds, 7 sectors, 8–9 the
+    # current round's matrix, 10–11 the previous one's, 12 the previous round's actions
+    with django_assert_num_queries(12):
+        response = viewer_client.get(url)
+    assert response.content.decode().count('<tr class="reached">') == 2 + extra
