@@ -2,7 +2,8 @@
 Kabupaten Sigi and Kota Palu; the sectors; the actors of the province and of both districts
 at their government levels; a stunting programme per district; a closed 2025 and an open
 2026 mapping round per district and an open 2026 round for the province; one user per
-role; in Sigi's open round, the partners' own views of their ties (``demo.partners``).
+role; in Sigi's open round, the partners' own views of their ties (``demo.partners``);
+follow-up actions (RTL) from Sigi's 2025 round in every status.
 
 Rounds are written as the product writes them: created with their roster, opened, scored
 and closed through ``assessments.rounds``, the pairs checked by ``clean_pair_values`` and
@@ -49,12 +50,15 @@ from assessments.services import (
     lock_open_round,
     validate_scorable_pair,
 )
+from assessments.summaries import refresh_round_summary
 from demo import actors as demo_actors
 from demo.levels import MAIN_ROLES
 from demo.partners import seed_partners
 from demo.regions import DISTRICTS, PROVINCE, SUBDISTRICTS, VILLAGES
 from demo.scoring import Member, Scored, first_round, next_round, pair_rng
 from demo.sectors import SECTORS
+from followup.models import ActionStatus, Aksi, FollowUpAction
+from followup.services import action_create
 
 USERS = [
     ("admin", Role.ADMIN, "72", "Admin Dinkes Provinsi"),
@@ -136,6 +140,8 @@ def seed_demo(*, out) -> None:
             },
         )
     seed_partners(scorer=users[SCORERS["72.10"]], out=out)
+
+    seed_actions(regions["72.10"], admin=admin, out=out)
 
     out.write("\nDemo users (passwords are new on every run):")
     for username, role, region_code, _full_name in USERS:
@@ -405,6 +411,8 @@ def score_round(round_, scored: dict[tuple[Actor, Actor], Scored], *, scorer, mo
     )
     # bulk_create stamps auto_now fields with the current time.
     PairAssessment.objects.filter(round=round_).update(scored_at=moment)
+    # As every write to a round's pairs does: the dashboards read the round's summary.
+    refresh_round_summary(round_.pk)
 
 
 def date_history(round_: AssessmentRound, period: Period) -> None:
@@ -422,3 +430,161 @@ def date_history(round_: AssessmentRound, period: Period) -> None:
             history_date=period.closed, frozen_at=period.closed
         )
         RoundMember.objects.filter(round=round_).update(frozen_at=period.closed)
+
+
+# Follow-up actions (RTL) of Sigi's 2025 round. Fixed dates, never today's: the statuses
+# and due dates make some overdue on any day after 30 June 2026 (the tests run on
+# 29–30 November 2026) and others done, their pair improved in 2026.
+PLAN = [
+    # (status, due date, aksi, mechanism, pair's change 2025 → 2026, note)
+    (
+        ActionStatus.DONE,
+        date(2025, 9, 30),
+        Aksi.REMBUK_STUNTING,
+        "joint_planning_meeting",
+        "improved",
+        "Dibahas bersama pada rembuk stunting 2025; notulen disimpan.",
+    ),
+    (
+        ActionStatus.DONE,
+        date(2025, 10, 31),
+        Aksi.DATA_MANAGEMENT,
+        "data_sharing",
+        "improved",
+        "Data sasaran dibagi tiap bulan lewat grup kerja.",
+    ),
+    (
+        ActionStatus.DONE,
+        date(2025, 11, 30),
+        Aksi.KPM_SUPPORT,
+        "joint_training",
+        "improved",
+        "Pelatihan bersama KPM di tiga kecamatan.",
+    ),
+    (
+        ActionStatus.DONE,
+        date(2025, 12, 15),
+        Aksi.ACTIVITY_PLAN,
+        "joint_planning_meeting",
+        "held",
+        "Rapat terlaksana, belum ada kegiatan bersama sesudahnya.",
+    ),
+    (
+        ActionStatus.IN_PROGRESS,
+        date(2026, 3, 31),
+        Aksi.STUNTING_MEASUREMENT,
+        "joint_monitoring",
+        "held",
+        "Jadwal pemantauan bersama masih disusun.",
+    ),
+    (
+        ActionStatus.IN_PROGRESS,
+        date(2026, 6, 30),
+        Aksi.PERFORMANCE_REVIEW,
+        "review_meeting",
+        "held",
+        "",
+    ),
+    (
+        ActionStatus.PLANNED,
+        date(2026, 5, 31),
+        Aksi.SITUATION_ANALYSIS,
+        "data_sharing",
+        "held",
+        "",
+    ),
+    (
+        ActionStatus.PLANNED,
+        date(2027, 3, 31),
+        Aksi.VILLAGE_REGULATION,
+        "joint_supervision",
+        "held",
+        "Menunggu peraturan bupati tentang peran desa.",
+    ),
+    (
+        ActionStatus.DROPPED,
+        date(2025, 12, 31),
+        Aksi.KPM_SUPPORT,
+        "joint_service_delivery",
+        "held",
+        "Dibatalkan: anggaran dialihkan.",
+    ),
+]
+
+
+HEALTH_PLANNING = ("health", "planning")
+
+
+def seed_actions(district: Region, *, admin, out) -> None:
+    """Actions on gap pairs of the district's 2025 round (district offices, health with
+    another sector, below collaboration), chosen from what the rounds scored so that the
+    done ones are followed by a pair that improved in 2026 and the others by a pair that
+    held or fell; and one on a sector pair. Kept as they are once written."""
+    rounds = list(AssessmentRound.objects.filter(region=district).order_by("period_start"))
+    first, later = rounds[0], rounds[-1]
+    if FollowUpAction.objects.filter(round=first).exists():
+        out.write(f"  {first.name}: follow-up actions kept as they are")
+        return
+    level_of = {
+        round_.pk: {
+            (pair.actor_a_id, pair.actor_b_id): pair.level
+            for pair in PairAssessment.objects.filter(round=round_)
+        }
+        for round_ in (first, later)
+    }
+    actors = {
+        actor.pk: actor
+        for actor in Actor.objects.filter(home_region=district).select_related("sector")
+    }
+    candidates = {"improved": [], "held": []}
+    for (a, b), before in sorted(level_of[first.pk].items()):
+        now = level_of[later.pk].get((a, b))
+        if a not in actors or b not in actors or now is None or before >= 3:
+            continue
+        if actors[a].sector.is_health == actors[b].sector.is_health:
+            continue
+        kind = "improved" if now > before else "held"
+        candidates[kind].append((actors[a], actors[b], before, now))
+    for kind in candidates:  # by names, not ids: the same pairs on every database
+        candidates[kind].sort(key=lambda pair: (pair[0].name, pair[1].name))
+    taken = {"improved": 0, "held": 0}
+    written = 0
+    for status, due, aksi, mechanism, change, note in PLAN:
+        if taken[change] >= len(candidates[change]):
+            continue
+        actor_a, actor_b, before, now = candidates[change][taken[change]]
+        taken[change] += 1
+        # Improved: the target was the level the pair reached in 2026; else one level up.
+        target = now if change == "improved" else before + 1
+        owner = actor_b if actor_a.sector.is_health else actor_a  # the non-health office
+        action_create(
+            user=admin,
+            round=first,
+            actor_a=actor_a,
+            actor_b=actor_b,
+            target_level=target,
+            mechanism=mechanism,
+            owner=owner,
+            involved=[actor_a if owner == actor_b else actor_b],
+            aksi=aksi,
+            due_date=due,
+            status=status,
+            notes=note,
+        )
+        written += 1
+    sectors = {sector.code: sector for sector in Sector.objects.filter(code__in=HEALTH_PLANNING)}
+    bappeda = next(actor for actor in actors.values() if actor.short_name == "Bappeda")
+    action_create(
+        user=admin,
+        round=first,
+        sector_a=sectors["health"],
+        sector_b=sectors["planning"],
+        target_level=3,
+        mechanism="joint_planning_meeting",
+        owner=bappeda,
+        aksi=Aksi.REMBUK_STUNTING,
+        due_date=date(2026, 4, 30),
+        status=ActionStatus.IN_PROGRESS,
+        notes="Forum perencanaan kesehatan–Bappeda tiap triwulan.",
+    )
+    out.write(f"  {first.name}: {written + 1} follow-up actions")

@@ -4,14 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.scoping import scope
-from actors.models import Actor, Region
-from assessments.models import AssessmentRound
+from actors.models import Actor, Region, Sector
+from assessments.models import AssessmentRound, PairAssessment
 from assessments.selectors import Matrix, matrix_for_round
-from followup.models import FollowUpAction
+from followup.models import OPEN_STATUSES, ActionStatus, FollowUpAction
 from insights.selectors.structure import SectorMatrix, sector_matrix
 
 
@@ -126,3 +126,164 @@ def action_results(
             level = _actor_level(action, matrices[following.pk])
         results[action.pk] = ActionResult(round=following, level=level)
     return results
+
+
+# The dashboard's figures ---------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole * 100 if whole else None
+
+
+@dataclass(frozen=True)
+class ActionProgress:
+    """How far a region's actions (from the rounds the reader sees) have got: ``done``
+    and ``overdue`` (still to be done and due before today) out of ``total`` (every
+    status, dropped ones included)."""
+
+    total: int
+    done: int
+    overdue: int
+    dropped: int
+
+    @property
+    def done_percent(self) -> float | None:
+        return _share(self.done, self.total)
+
+    @property
+    def overdue_percent(self) -> float | None:
+        return _share(self.overdue, self.total)
+
+
+def action_progress(
+    *, region: Region, rounds: Iterable[AssessmentRound], today: date
+) -> ActionProgress:
+    """One query, whatever the number of actions."""
+    counts = FollowUpAction.objects.filter(
+        region=region, round__in=[round_.pk for round_ in rounds]
+    ).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+        dropped=Count("pk", filter=Q(status=ActionStatus.DROPPED)),
+    )
+    return ActionProgress(**counts)
+
+
+@dataclass(frozen=True)
+class ImprovementSplit:
+    """The pairs scored in both a round and the round before it (like for like, as
+    ``insights.selectors.trends.round_changes``), split by whether an action of the
+    earlier round was about the pair (dropped actions left out): how many of each group
+    rose in level."""
+
+    with_action: int
+    with_action_improved: int
+    without_action: int
+    without_action_improved: int
+
+    @property
+    def paired(self) -> int:
+        return self.with_action + self.without_action
+
+    @property
+    def with_action_percent(self) -> float | None:
+        return _share(self.with_action_improved, self.with_action)
+
+    @property
+    def without_action_percent(self) -> float | None:
+        return _share(self.without_action_improved, self.without_action)
+
+
+def improvement_with_actions(
+    *, round: AssessmentRound, previous: AssessmentRound
+) -> ImprovementSplit:
+    """One query: each pair of ``round`` with its level in ``previous`` (the same two
+    actors, stored in canonical order in both tables), counted by whether a pair action
+    of ``previous`` (not dropped) names it and whether its level rose."""
+    earlier = PairAssessment.objects.filter(
+        round_id=previous.pk, actor_a_id=OuterRef("actor_a_id"), actor_b_id=OuterRef("actor_b_id")
+    )
+    acted = FollowUpAction.objects.filter(
+        round_id=previous.pk,
+        actor_a_id=OuterRef("actor_a_id"),
+        actor_b_id=OuterRef("actor_b_id"),
+    ).exclude(status=ActionStatus.DROPPED)
+    rows = (
+        PairAssessment.objects.filter(round_id=round.pk)
+        .annotate(before=Subquery(earlier.values("level")[:1]), acted=Exists(acted))
+        .filter(before__isnull=False)
+        .values("acted")
+        .annotate(pairs=Count("pk"), improved=Count("pk", filter=Q(level__gt=F("before"))))
+        .order_by()
+    )
+    counts = {row["acted"]: (row["pairs"], row["improved"]) for row in rows}
+    with_action, with_improved = counts.get(True, (0, 0))
+    without_action, without_improved = counts.get(False, (0, 0))
+    return ImprovementSplit(
+        with_action=with_action,
+        with_action_improved=with_improved,
+        without_action=without_action,
+        without_action_improved=without_improved,
+    )
+
+
+# The round comparison ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedAction:
+    """An action and how its subject stood in a later round (``result`` None when that
+    round does not start after the action's round)."""
+
+    action: FollowUpAction
+    result: ActionResult | None
+
+    @property
+    def round(self) -> AssessmentRound | None:
+        return self.result.round if self.result else None
+
+    @property
+    def level(self) -> float | None:
+        return self.result.level if self.result else None
+
+    @property
+    def reached(self) -> bool | None:
+        return self.result.reached(self.action.target_level) if self.result else None
+
+
+def actions_checked_in(
+    *, user, previous: AssessmentRound, current: AssessmentRound, sector: Sector | None = None
+) -> list[CheckedAction]:
+    """The actions of ``previous`` the user sees (with ``sector``: those about an actor or
+    a sector pair of that sector), each checked in ``current`` by ``action_results``.
+    One query for the actions, then ``action_results``'s reads of ``current`` (its matrix,
+    its sector matrix), none at all for the matrix when there is no action."""
+    actions = actions_visible_to(user).filter(region_id=previous.region_id, round=previous)
+    if sector is not None:
+        actions = actions.filter(
+            Q(actor_a__sector=sector)
+            | Q(actor_b__sector=sector)
+            | Q(sector_a=sector)
+            | Q(sector_b=sector)
+        )
+    return _checked(actions, [current])
+
+
+def round_actions_checked(
+    *, round: AssessmentRound, rounds: Iterable[AssessmentRound]
+) -> list[CheckedAction]:
+    """The actions of ``round`` (a report's round), soonest due first, each checked in the
+    next of ``rounds`` (the region's rounds the reader sees), as the action list does. One
+    query; the next round's matrix besides when there is one and an action to check."""
+    return _checked(FollowUpAction.objects.filter(region_id=round.region_id, round=round), rounds)
+
+
+def _checked(actions: QuerySet, rounds: Iterable[AssessmentRound]) -> list[CheckedAction]:
+    actions = list(
+        actions.select_related(
+            "round", "actor_a", "actor_b", "sector_a", "sector_b", "owner"
+        ).order_by("due_date", "id")
+    )
+    results = action_results(actions, rounds) if actions else {}
+    return [CheckedAction(action=action, result=results.get(action.pk)) for action in actions]

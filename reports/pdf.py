@@ -91,6 +91,7 @@ def report_context(report: RegionReport) -> dict:
         questions=[PairAssessment._meta.get_field(name).verbose_name for name in EVIDENCE_FIELDS],
         pair_rows=_pair_paragraphs(_pairs_to_print(content.pairs)),
         pairs_left_out=max(0, len(content.pairs) - PAIR_ROWS),
+        action_rows=_action_rows(report),
     )
     if comparison is not None:
         context.update(
@@ -172,6 +173,22 @@ def _pair_paragraphs(pairs: list[PairRow]) -> SafeString:
             )
         )
     return mark_safe("".join(parts))
+
+
+def _action_rows(report: RegionReport) -> list[dict]:
+    """The round's follow-up actions, with their mechanism's label and whether they were
+    overdue on the day of the export."""
+    today = timezone.localdate(report.exported_at)
+    mechanisms = report.content.vocabularies.mechanisms
+    return [
+        {
+            "action": row.action,
+            "check": row,
+            "mechanism": mechanisms.label(row.action.mechanism),
+            "overdue": row.action.is_overdue(today),
+        }
+        for row in report.content.actions
+    ]
 
 
 def _gap_paragraphs(gaps: list[Gap]) -> SafeString:

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from actors.models import GovernmentLevel, Region
-from actors.selectors import read_vocabularies
+from actors.selectors import Vocabularies, read_vocabularies
 from assessments.models import AssessmentRound, Level, PairAssessment
 from assessments.selectors import (
     Matrix,
@@ -19,6 +19,7 @@ from assessments.selectors import (
     pair_rows_for_round,
     reuse_matrices,
 )
+from followup.selectors import CheckedAction, round_actions_checked
 from insights.selectors.gaps import GapList, pairs_below_target
 from insights.selectors.network import LINK_LEVEL, Network, NetworkLink, network_from_matrix
 from insights.selectors.structure import (
@@ -51,6 +52,9 @@ class RoundContent:
     gaps: GapList
     pairs: list[PairRow]
     partner_views: PartnerViews  # the partners' answers, by (author id, other id)
+    # The round's follow-up actions (RTL), each checked in the next round when there is one.
+    actions: list[CheckedAction]
+    vocabularies: Vocabularies
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,9 @@ def region_report(
     one 4 (2 in a first round), the change like for like 1 (none in a first round), the
     vocabularies (for the labels of the by-level table and the pair rows) 1, the mechanisms
     and factors and the levels' main roles for the by-level table 2, the pair rows 1, the
-    partners' views 1; a province adds its ranking.
+    partners' views 1; the round's follow-up actions 1 (and the next round's matrix, 2,
+    when the report is of an earlier round and the round has actions to check there); a
+    province adds its ranking.
     """
     with reuse_matrices():
         return _region_report(
@@ -113,6 +119,8 @@ def _region_report(*, region, rounds, round, target, exported_by) -> RegionRepor
             gaps=pairs_below_target(matrix=matrix, target=target),
             pairs=pair_rows_for_round(round=round, vocabularies=vocabularies),
             partner_views=directed_views(round),
+            actions=round_actions_checked(round=round, rounds=rounds),
+            vocabularies=vocabularies,
         )
     ranking = None
     if region.level == GovernmentLevel.PROVINCE:

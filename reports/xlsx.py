@@ -1,8 +1,9 @@
 """The region report as an XLSX workbook (openpyxl, write-only: rows are streamed).
 
 Sheets: summary, who × who matrix, pairs, sectors (a sector × sector grid, as on the
-sector page), by government level, network metrics, gaps, change since the previous round
-(when there is one) and, for a province, its districts ranked. Every sheet prints on A4
+sector page), by government level, network metrics, gaps, the round's follow-up actions
+(RTL), change since the previous round (when there is one) and, for a province, its
+districts ranked. Every sheet prints on A4
 landscape, fitted to the page's width, its header row repeated on each page.
 
 Every cell holds a value, never a formula: text that would read as one is stored as text
@@ -13,6 +14,7 @@ stored before the free-text rule) are replaced by U+FFFD.
 import io
 import re
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -51,6 +53,7 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 PERCENT = "0.0%"
 DECIMAL = "0.00"
 DATETIME = "yyyy-mm-dd hh:mm"
+DATE = "yyyy-mm-dd"
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -164,6 +167,7 @@ def build_xlsx(report: RegionReport) -> bytes:
         _by_level(workbook, report)
         _network(workbook, report)
         _gaps(workbook, report)
+        _actions(workbook, report)
         if content.comparison is not None:
             _change(workbook, report)
     if report.ranking is not None:
@@ -637,6 +641,65 @@ def _gaps(workbook, report: RegionReport) -> None:
                 sheet.cell(gap.shortfall),
             ]
         )
+
+
+def _actions(workbook, report: RegionReport) -> None:
+    """The round's follow-up actions (RTL), soonest due first, each with its subject's
+    level in the next round against its target (blank while there is no next round)."""
+    content = report.content
+    today = timezone.localdate(report.exported_at)
+    mechanisms = content.vocabularies.mechanisms
+    sheet = Sheet(
+        workbook,
+        _("Actions (RTL)"),
+        {1: 44, 2: 30, 3: 26, 4: 8, 5: 32, 6: 12, 7: 14, 8: 10, 9: 22, 10: 10, 11: 14},
+        title_columns="A:A",
+    )
+    sheet.header(
+        [
+            _("About"),
+            _("Aksi"),
+            _("Mechanism"),
+            _("Target level"),
+            _("Owner"),
+            _("Due date"),
+            _("Status"),
+            _("Overdue"),
+            _("Checked in"),
+            _("Level there"),
+            _("Target reached"),
+        ],
+        alignment=WRAPPED,
+    )
+    for row in content.actions:
+        action = row.action
+        sheet.ws.append(
+            [
+                sheet.cell(action.subject_label),
+                sheet.cell(f"{action.aksi}. {action.get_aksi_display()}"),
+                sheet.cell(mechanisms.label(action.mechanism)),
+                sheet.level(action.target_level),
+                sheet.cell(action.owner.name),
+                sheet.cell(action.due_date, number_format=DATE),
+                sheet.cell(str(action.get_status_display())),
+                sheet.cell(answer(action.is_overdue(today))),
+                sheet.cell(row.round.name if row.round else None),
+                sheet.cell(row.level, number_format="0.0#"),
+                sheet.cell(None if row.reached is None else answer(row.reached)),
+            ]
+        )
+    if not content.actions:
+        sheet.append([_("No follow-up action (RTL) was planned in this round.")])
+    sheet.append([])
+    sheet.append(
+        [
+            _(
+                "Checked in the next round: a pair's level, or the mean level of the "
+                "assessed pairs of a sector pair or of one actor, against the target. Blank "
+                "while there is no next round, or when nothing of it is assessed there."
+            )
+        ]
+    )
 
 
 def _change(workbook, report: RegionReport) -> None:

@@ -21,6 +21,7 @@ from assessments.models import (
 from assessments.selectors import matrix_for_round, round_actors
 from assessments.services import clean_pair_values
 from demo.levels import MAIN_ROLES
+from followup.models import FollowUpAction
 from insights.selectors.structure import by_government_level
 from partners.models import InvitationStatus
 from partners.selectors import (
@@ -48,7 +49,7 @@ def every_row() -> dict[str, int]:
     return {
         model._meta.db_table: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("actors", "assessments", "accounts", "partners")
+        if model._meta.app_label in ("actors", "assessments", "accounts", "partners", "followup")
     }
 
 
@@ -76,6 +77,25 @@ def most_common(pairs, field, count=3) -> list[str]:
 
 def share(pairs, has) -> float:
     return sum(1 for pair in pairs if has(pair)) / len(pairs)
+
+
+def action_fingerprint() -> set[tuple]:
+    """The demo's follow-up actions by names, not ids."""
+    return set(
+        FollowUpAction.objects.values_list(
+            "round__name",
+            "actor_a__name",
+            "actor_b__name",
+            "sector_a__code",
+            "sector_b__code",
+            "owner__name",
+            "target_level",
+            "status",
+            "due_date",
+            "aksi",
+            "mechanism",
+        )
+    )
 
 
 def fingerprint() -> set[tuple]:
@@ -245,10 +265,11 @@ def test_the_pairs_carry_what_the_analysis_shows():
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_runs_again_unchanged_and_is_the_same_everywhere():
     first_output = seed()
-    rows, pairs = every_row(), fingerprint()
+    rows, pairs, actions = every_row(), fingerprint(), action_fingerprint()
     second_output = seed()
     assert every_row() == rows
     assert fingerprint() == pairs
+    assert action_fingerprint() == actions
 
     # Every run prints fresh credentials that work, one user per role.
     for role in Role.values:
@@ -268,3 +289,4 @@ def test_the_demo_runs_again_unchanged_and_is_the_same_everywhere():
     importlib.import_module("actors.migrations.0006_seed_vocabularies").seed_terms(VocabularyTerm)
     seed()
     assert fingerprint() == pairs
+    assert action_fingerprint() == actions

@@ -7,6 +7,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
+from assessments.selectors import reuse_matrices
+from followup.selectors import action_progress, actions_checked_in, improvement_with_actions
 from insights.selectors import network as network_selectors
 from insights.selectors.trends import (
     CHANGE_DEFINITIONS,
@@ -49,6 +52,14 @@ def dashboard(request, code):
         "partner_response": response_rate(picked.round) if picked.round else None,
     }
     template = "insights/dashboard.html"
+    if picked.round is not None and picked.region.level >= GovernmentLevel.DISTRICT:
+        context["actions"] = action_progress(
+            region=picked.region, rounds=picked.rounds, today=timezone.localdate()
+        )
+        if board.previous is not None:
+            context["with_actions"] = improvement_with_actions(
+                round=picked.round, previous=board.previous.round
+            )
     if picked.region.level == GovernmentLevel.PROVINCE:
         context["ranking"] = province_ranking(province=picked.region)
         template = "insights/province_dashboard.html"
@@ -143,10 +154,17 @@ def comparison(request, code):
         return render(request, "insights/comparison.html", context)
     chosen = filters.cleaned_data["sector"]
     sector = next(item for item in sectors if item.pk == chosen) if chosen else None
-    result = compare_rounds(current=picked.round, previous=previous, sector=sector)
+    raw_kind = request.GET.get("kind", "")
+    # Each round's matrix read once: the previous round's actions (listed with every kind
+    # of change, not with one kind) are checked on the matrix the comparison read.
+    with reuse_matrices():
+        result = compare_rounds(current=picked.round, previous=previous, sector=sector)
+        if not raw_kind:
+            context["checked_actions"] = actions_checked_in(
+                user=request.user, previous=previous, current=picked.round, sector=sector
+            )
     groups = [_change_group(request, kind, pairs) for kind, pairs in result.groups]
     context.update(comparison=result, groups=groups, row_limit=COMPARISON_ROW_LIMIT)
-    raw_kind = request.GET.get("kind", "")
     if raw_kind:
         # One kind listed in full: the "show all" of its group.
         shown = next((group for group in groups if group["kind"].value == raw_kind), None)

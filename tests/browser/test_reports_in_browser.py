@@ -51,7 +51,7 @@ def test_a_planner_downloads_the_pdf_and_the_xlsx(
     saved = tmp_path / xlsx.suggested_filename
     xlsx.save_as(saved)
     book = load_workbook(saved)
-    assert len(book.sheetnames) == 8
+    assert len(book.sheetnames) == 9
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row}
     assert "Kabupaten Sigi" in summary.values()
     assert "Pemetaan Sigi 2026" in summary.values()

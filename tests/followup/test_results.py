@@ -1,70 +1,11 @@
 """Checked in the next round: each action's pair, sector pair or actor against its target."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
-from assessments.models import RoundStatus
 from followup.selectors import action_results
-from followup.services import action_create
-from tests.factories import RoundFactory, score
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def last_year(district, actors):
-    return RoundFactory(
-        region=district,
-        name="Pemetaan Sigi 2025",
-        status=RoundStatus.CLOSED,
-        period_start=date(2025, 1, 1),
-        period_end=date(2025, 6, 30),
-    )
-
-
-@pytest.fixture
-def checked(admin_user, last_year, open_round, actors, health, planning):
-    """Actions from 2025, and what 2026 scored: Dinkes–Bappeda 3, Dinkes–Puskesmas 2."""
-    dinkes, puskesmas, bappeda, disdik = actors
-    score(last_year, dinkes, bappeda, 1)
-    score(open_round, dinkes, bappeda, 3)
-    score(open_round, dinkes, puskesmas, 2)
-
-    def make(target, **subject):
-        return action_create(
-            user=admin_user,
-            round=last_year,
-            target_level=target,
-            mechanism="joint_planning_meeting",
-            owner=bappeda,
-            aksi=3,
-            due_date=date(2025, 10, 1),
-            status="done",
-            **subject,
-        )
-
-    return {
-        "reached": make(3, actor_a=dinkes, actor_b=bappeda),
-        "below": make(4, actor_a=puskesmas, actor_b=dinkes),
-        "not_assessed": make(2, actor_a=bappeda, actor_b=disdik),
-        # Health × planning in 2026: Dinkes–Bappeda 3 only (Puskesmas–Bappeda unscored).
-        "sectors": make(3, sector_a=planning, sector_b=health),
-        # Dinkes's ties in 2026: 3 and 2, mean 2.5.
-        "actor": make(3, actor_a=dinkes),
-        "this_year": action_create(
-            user=admin_user,
-            round=open_round,
-            actor_a=dinkes,
-            actor_b=bappeda,
-            target_level=4,
-            mechanism="data_sharing",
-            owner=dinkes,
-            aksi=6,
-            due_date=date(2026, 12, 31),
-        ),
-    }
 
 
 def test_each_subject_is_checked_in_the_next_round(checked, last_year, open_round):

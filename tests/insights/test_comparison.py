@@ -359,8 +359,8 @@ def test_the_comparison_issues_a_fixed_number_of_queries(
     scorer_client.get(url)  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
     # 7 sectors (filter), 8 actors and 9 levels of the current round, 10 actors and
-    # 11 levels of the previous round
-    with django_assert_num_queries(11):
+    # 11 levels of the previous round, 12 the previous round's follow-up actions
+    with django_assert_num_queries(12):
         response = scorer_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<td class="change">') == count // 2

@@ -46,6 +46,7 @@ def test_the_sheets_and_the_file_name(planner_client, district, scored_round):
         "By level",
         "Network metrics",
         "Gaps",
+        "Actions (RTL)",
         "Change",
     ]
 
@@ -332,7 +333,7 @@ def test_every_sheet_prints_landscape_fitted_to_the_width(
 ):
     region = request.getfixturevalue(region_kind)
     book = workbook(english(planner_client, report_url(region, "xlsx")))
-    assert len(book.worksheets) == (8 if region_kind == "district" else 2)
+    assert len(book.worksheets) == (9 if region_kind == "district" else 2)
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert sheet.page_setup.paperSize == 9, sheet.title  # A4
