@@ -142,9 +142,9 @@ def round_changes(
 ) -> dict[int, RoundChange]:
     """The change of each (later, earlier) pair of rounds of one region, by the later
     round's id. At most one link per region. One query, whatever the number of rounds,
-    actors and pairs: each scored pair of the later rounds joined to the same pair (the
-    same two actors) in the earlier round of its link, counted by levels in the database,
-    and the number of pairs of each earlier round (those not matched were not re-scored).
+    actors and pairs: the pairs of both rounds of each link grouped by their two actors,
+    each group's level in the later and in the earlier round, counted by those levels in
+    the database.
     """
     if not links:
         return {}
@@ -155,43 +155,40 @@ def round_changes(
         raise ValueError("One link of two different rounds per region.")
     pairs = connection.ops.quote_name(PairAssessment._meta.db_table)
     later_ids = [later.pk for later, _earlier in links]
-    earlier_ids = [earlier.pk for _later, earlier in links]
-    marks = ", ".join(["%s"] * len(links))
-    whens = " ".join(["WHEN %s THEN %s"] * len(links))
-    # The later rounds' pairs, each joined to the same pair (the same two actors) in the
-    # earlier round of its link (a hash join on the two actors, the link as a condition);
-    # then how many pairs each earlier round holds: those not matched were not re-scored.
+    both_ids = [pk for link in links for pk in (link[0].pk, link[1].pk)]
+    link_of = [pk for later, earlier in links for pk in (later.pk, later.pk, earlier.pk, later.pk)]
+    whens = " ".join(["WHEN %s THEN %s"] * (2 * len(links)))
+    later_marks = ", ".join(["%s"] * len(later_ids))
+    both_marks = ", ".join(["%s"] * len(both_ids))
+    # Each pair (the same two actors) of a link's two rounds is one group: its level in the
+    # later round and in the earlier one, either missing. Then the groups are counted by
+    # those two levels. One scan of the rounds' pairs and two aggregations, no join: its
+    # cost follows the number of pairs whatever the planner knows of the table.
     sql = f"""
-        SELECT l.round_id, 1, l.level, e.level, COUNT(*)
-        FROM {pairs} l
-        LEFT JOIN {pairs} e ON e.round_id IN ({marks})
-            AND e.actor_a_id = l.actor_a_id AND e.actor_b_id = l.actor_b_id
-            AND e.round_id = CASE l.round_id {whens} END
-        WHERE l.round_id IN ({marks})
-        GROUP BY l.round_id, l.level, e.level
-        UNION ALL
-        SELECT CASE e.round_id {whens} END, 0, NULL, NULL, COUNT(*)
-        FROM {pairs} e
-        WHERE e.round_id IN ({marks})
-        GROUP BY e.round_id
+        SELECT link, now_level, before_level, COUNT(*) FROM (
+            SELECT CASE round_id {whens} END AS link,
+                MAX(CASE WHEN round_id IN ({later_marks}) THEN level END) AS now_level,
+                MAX(CASE WHEN round_id IN ({later_marks}) THEN NULL ELSE level END)
+                    AS before_level
+            FROM {pairs}
+            WHERE round_id IN ({both_marks})
+            GROUP BY 1, actor_a_id, actor_b_id
+        ) paired
+        GROUP BY link, now_level, before_level
     """
-    later_to_earlier = [pk for later, earlier in links for pk in (later.pk, earlier.pk)]
-    earlier_to_later = [pk for later, earlier in links for pk in (earlier.pk, later.pk)]
-    params = [*earlier_ids, *later_to_earlier, *later_ids, *earlier_to_later, *earlier_ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*link_of, *later_ids, *later_ids, *both_ids])
         rows = cursor.fetchall()
     transitions: dict[int, Counter] = {later.pk: Counter() for later, _earlier in links}
     newly_scored = dict.fromkeys(transitions, 0)
-    earlier_pairs = dict.fromkeys(transitions, 0)
-    for later_id, in_later, level, earlier_level, count in rows:
-        if not in_later:
-            earlier_pairs[later_id] += count
-        elif earlier_level is None:
-            newly_scored[later_id] += count
+    not_rescored = dict.fromkeys(transitions, 0)
+    for link, now_level, before_level, count in rows:
+        if now_level is None:
+            not_rescored[link] += count
+        elif before_level is None:
+            newly_scored[link] += count
         else:
-            transitions[later_id][(earlier_level, level)] += count
-    not_rescored = {pk: earlier_pairs[pk] - sum(transitions[pk].values()) for pk in transitions}
+            transitions[link][(before_level, now_level)] += count
     return {
         later.pk: like_for_like(
             transitions=transitions[later.pk],
