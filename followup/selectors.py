@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.scoping import scope
@@ -198,26 +199,36 @@ class ImprovementSplit:
 def improvement_with_actions(
     *, round: AssessmentRound, previous: AssessmentRound
 ) -> ImprovementSplit:
-    """One query: each pair of ``round`` with its level in ``previous`` (the same two
-    actors, stored in canonical order in both tables), counted by whether a pair action
-    of ``previous`` (not dropped) names it and whether its level rose."""
-    earlier = PairAssessment.objects.filter(
-        round_id=previous.pk, actor_a_id=OuterRef("actor_a_id"), actor_b_id=OuterRef("actor_b_id")
-    )
-    acted = FollowUpAction.objects.filter(
-        round_id=previous.pk,
-        actor_a_id=OuterRef("actor_a_id"),
-        actor_b_id=OuterRef("actor_b_id"),
-    ).exclude(status=ActionStatus.DROPPED)
-    rows = (
-        PairAssessment.objects.filter(round_id=round.pk)
-        .annotate(before=Subquery(earlier.values("level")[:1]), acted=Exists(acted))
-        .filter(before__isnull=False)
-        .values("acted")
-        .annotate(pairs=Count("pk"), improved=Count("pk", filter=Q(level__gt=F("before"))))
-        .order_by()
-    )
-    counts = {row["acted"]: (row["pairs"], row["improved"]) for row in rows}
+    """One query: the pairs of both rounds grouped by their two actors (stored in canonical
+    order in both tables), each with its level in each round; those scored in both are
+    counted by whether a pair action of ``previous`` (not dropped) names them and whether
+    their level rose. No correlated subquery: its cost follows the number of pairs
+    whatever the planner knows of the tables (as ``insights.selectors.trends.round_changes``)."""
+    pairs = connection.ops.quote_name(PairAssessment._meta.db_table)
+    actions = connection.ops.quote_name(FollowUpAction._meta.db_table)
+    sql = f"""
+        SELECT acted.actor_a_id IS NOT NULL, COUNT(*),
+            SUM(CASE WHEN scored.now_level > scored.before_level THEN 1 ELSE 0 END)
+        FROM (
+            SELECT actor_a_id, actor_b_id,
+                MAX(CASE WHEN round_id = %s THEN level END) AS now_level,
+                MAX(CASE WHEN round_id = %s THEN level END) AS before_level
+            FROM {pairs}
+            WHERE round_id IN (%s, %s)
+            GROUP BY actor_a_id, actor_b_id
+        ) scored
+        LEFT JOIN (
+            SELECT DISTINCT actor_a_id, actor_b_id FROM {actions}
+            WHERE round_id = %s AND status <> %s
+                AND actor_a_id IS NOT NULL AND actor_b_id IS NOT NULL
+        ) acted ON acted.actor_a_id = scored.actor_a_id AND acted.actor_b_id = scored.actor_b_id
+        WHERE scored.now_level IS NOT NULL AND scored.before_level IS NOT NULL
+        GROUP BY acted.actor_a_id IS NOT NULL
+    """
+    params = [round.pk, previous.pk, round.pk, previous.pk, previous.pk, ActionStatus.DROPPED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = {bool(acted): (count, int(improved or 0)) for acted, count, improved in cursor}
     with_action, with_improved = counts.get(True, (0, 0))
     without_action, without_improved = counts.get(False, (0, 0))
     return ImprovementSplit(
