@@ -56,6 +56,7 @@ def test_two_partners_answer_on_a_phone_and_the_scorer_sees_them_disagree(
     phone.get_by_text("0 dari 3 anggota sudah dijawab.").wait_for()
     no_sideways_scroll(phone)
     # The search keeps only the members whose name matches.
+    phone.wait_for_load_state("load")  # its script is deferred
     phone.get_by_label("Cari anggota").fill("bappeda")
     expect(phone.locator(f"#m{puskesmas.pk}")).to_be_hidden()
     expect(phone.locator(f"#m{bappeda.pk}")).to_be_visible()
