@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import GovernmentLevel, Programme, Sector
@@ -239,3 +240,21 @@ class MatrixPageFilterForm(MatrixFilterForm):
             "government_level": chosen.get("government_level"),
             "programme": chosen.get("programme"),
         }
+
+
+# Errors of the scoring rules that are not about one field but belong next to one on a form.
+FIELD_FOR_ERROR_CODE = {"inconsistent_evidence": "confirm_inconsistent"}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on ``form``: each field's errors on that field (on
+    the form when the form has no such field), the others where their code belongs. Used
+    by the scorer's pair form and the partner's answer form."""
+    if hasattr(error, "error_dict"):
+        for field_name, field_errors in error.error_dict.items():
+            target = field_name if field_name in form.fields else None
+            for item in field_errors:
+                form.add_error(target, item)
+    else:
+        for item in error.error_list:
+            form.add_error(FIELD_FOR_ERROR_CODE.get(item.code), item)

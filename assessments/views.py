@@ -14,7 +14,7 @@ from accounts.scoping import can_score, get_region_for_user
 from actors.models import Actor
 from actors.selectors import read_vocabularies
 from assessments.access import get_round_for_user, pick_round, rounds_visible_to
-from assessments.forms import MatrixPageFilterForm, PairScoreForm
+from assessments.forms import MatrixPageFilterForm, PairScoreForm, add_service_errors
 from assessments.matrix_html import (
     level_cell,
     level_names,
@@ -180,9 +180,9 @@ def pair(request, round_id, actor_a_id, actor_b_id):
                 posted["version"] = existing.version if existing else 0
                 form = PairScoreForm(posted, vocabularies=vocabularies, held=existing)
                 form.is_valid()
-                _add_errors(form, stale)
+                add_service_errors(form, stale)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
         if saved is None:
             status = 400
         elif not is_htmx(request):
@@ -265,18 +265,3 @@ def _swapped_summary(request, round_):
         {"matrix": matrix, "assessed": len(matrix.levels), "scoring": True, "oob": True},
         request=request,
     )
-
-
-# Errors of the service that are not about one field but belong next to one on the page.
-FIELD_FOR_ERROR_CODE = {"inconsistent_evidence": "confirm_inconsistent"}
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field_name, field_errors in error.error_dict.items():
-            target = field_name if field_name in form.fields else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for item in error.error_list:
-            form.add_error(FIELD_FOR_ERROR_CODE.get(item.code), item)

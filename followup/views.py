@@ -12,6 +12,7 @@ from accounts.scoping import can_read_details, get_region_for_user
 from actors.models import Actor
 from actors.selectors import read_vocabularies
 from assessments.access import pick_round, rounds_visible_to
+from assessments.forms import add_service_errors
 from assessments.models import Level
 from followup.access import (
     can_delete_actions,
@@ -129,7 +130,7 @@ def action_new(request, code):
             try:
                 action = action_create(user=request.user, round=round_, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The follow-up action was saved."))
                 return redirect("followup:edit", region.code, action.pk)
@@ -151,7 +152,7 @@ def action_edit(request, code, action_id):
             try:
                 action_update(action=action, user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The follow-up action was saved."))
                 return redirect("followup:edit", region.code, action.pk)
@@ -205,14 +206,6 @@ def action_remove(request, code, action_id):
     action_delete(action=action, user=request.user)
     messages.success(request, _("The follow-up action was deleted; its history is kept."))
     return redirect("followup:list", region.code)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 HISTORY_TYPES = {

@@ -20,6 +20,7 @@ from accounts.scoping import can_score
 from actors.models import Actor
 from actors.selectors import read_vocabularies
 from assessments.access import get_round_for_user
+from assessments.forms import add_service_errors
 from assessments.models import EVIDENCE_FIELDS, level_legend
 from assessments.selectors import round_actors
 from partners import services
@@ -287,7 +288,7 @@ def partner_member(request, token, invitation, actor_id):
                     },
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved: %(actor)s.") % {"actor": other.name})
                 return redirect(reverse("partners:form", args=[token]) + f"#m{other.pk}")
@@ -305,20 +306,6 @@ def partner_member(request, token, invitation, actor_id):
         },
         status=status,
     )
-
-
-FIELD_FOR_ERROR_CODE = {"inconsistent_evidence": "confirm_inconsistent"}
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field_name, field_errors in error.error_dict.items():
-            target = field_name if field_name in form.fields else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for item in error.error_list:
-            form.add_error(FIELD_FOR_ERROR_CODE.get(item.code), item)
 
 
 @partner_link
