@@ -10,11 +10,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.models import Role
-from accounts.scoping import access_for
 from actors.models import GovernmentLevel, Vocabulary, VocabularyTerm
 from actors.selectors import read_vocabularies
 from api.permissions import ReadAnyRoleWriteAdmin
@@ -84,14 +82,7 @@ class ReadAnyRoleWriteScorerOrAdmin(ReadAnyRoleWriteAdmin):
     """Reads for any role; writes for scorers and admins (the service checks the region)."""
 
     message = _("Only the admins and scorers of a region may record the levels' main roles.")
-
-    def has_permission(self, request, view):
-        access = access_for(request.user)
-        if not access.roles:
-            self.message = _("Your account has no role in this application.")
-            return False
-        self.message = ReadAnyRoleWriteScorerOrAdmin.message
-        return request.method in SAFE_METHODS or access.has_role(Role.SCORER, Role.ADMIN)
+    write_roles = (Role.SCORER, Role.ADMIN)
 
 
 class LevelRoleSerializer(serializers.ModelSerializer):

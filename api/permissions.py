@@ -9,16 +9,19 @@ from accounts.scoping import access_for, reads_details
 
 
 class ReadAnyRoleWriteAdmin(BasePermission):
-    """Reads for any role, writes for admins (regions, actors, programmes, rounds)."""
+    """Reads for any role, writes for ``write_roles``: admins (regions, actors,
+    programmes, rounds); subclasses name other roles and their message."""
 
     message = _("Only admins may change this.")
+    write_roles: tuple[str, ...] = (Role.ADMIN,)
 
     def has_permission(self, request, view):
         access = access_for(request.user)
         if not access.roles:
             self.message = _("Your account has no role in this application.")
             return False
-        return request.method in SAFE_METHODS or access.has_role(Role.ADMIN)
+        self.message = type(self).message
+        return request.method in SAFE_METHODS or access.has_role(*self.write_roles)
 
 
 class ReadAnyRoleWriteNationalAdmin(ReadAnyRoleWriteAdmin):

@@ -16,7 +16,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -55,19 +54,15 @@ class ReadAnyRoleWritePlanners(ReadAnyRoleWriteAdmin):
     (the service checks the region)."""
 
     message = _("Only the scorers, planners and admins of a region may plan follow-up actions.")
+    write_roles = tuple(PLANNING_ROLES)
 
     def has_permission(self, request, view):
+        allowed = super().has_permission(request, view)
         access = access_for(request.user)
-        if not access.roles:
-            self.message = _("Your account has no role in this application.")
-            return False
-        if request.method in SAFE_METHODS:
-            return True
-        if request.method == "DELETE":
-            self.message = _("Only admins may delete follow-up actions.")
-            return access.has_role(Role.ADMIN)
-        self.message = ReadAnyRoleWritePlanners.message
-        return access.has_role(*PLANNING_ROLES)
+        if request.method != "DELETE" or not access.roles:
+            return allowed
+        self.message = _("Only admins may delete follow-up actions.")
+        return access.has_role(Role.ADMIN)
 
 
 @extend_schema_field(OpenApiTypes.INT)
