@@ -229,6 +229,38 @@ class EvidenceDocument(models.Model):
         null=True,
         related_name="documents",
     )
+    # What the document is evidence for: an action, a pair of actors in a round (stored
+    # in canonical order, like a PairAssessment), or one of the region's 8 aksi. The aksi
+    # is kept on every document (an action's is copied when it is attached, and follows
+    # the action's): the performance review files documents by aksi, and a document stays
+    # filed when its action is deleted.
+    aksi = models.PositiveSmallIntegerField(
+        _("aksi konvergensi"), choices=Aksi.choices, null=True, blank=True
+    )
+    round = models.ForeignKey(
+        AssessmentRound,
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_a = models.ForeignKey(
+        Actor,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_b = models.ForeignKey(
+        Actor,
+        verbose_name=_("second actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     title = models.CharField(
         _("what it proves"), max_length=200, blank=True, validators=[validate_free_text]
     )
@@ -261,6 +293,37 @@ class EvidenceDocument(models.Model):
     class Meta:
         verbose_name = _("evidence document")
         verbose_name_plural = _("evidence documents")
+        constraints = [
+            # A pair is two different actors of one round, in canonical order; a document
+            # with no action and no pair is one of the region's aksi.
+            models.CheckConstraint(
+                condition=Q(actor_a__isnull=True, actor_b__isnull=True)
+                | Q(
+                    actor_a__isnull=False,
+                    actor_b__isnull=False,
+                    round__isnull=False,
+                    actor_a__lt=F("actor_b"),
+                ),
+                name="document_pair_in_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(aksi__isnull=True) | Q(aksi__gte=1, aksi__lte=8),
+                name="document_aksi_1_to_8",
+            ),
+            models.CheckConstraint(
+                condition=Q(action__isnull=False)
+                | Q(actor_a__isnull=False)
+                | Q(aksi__isnull=False),
+                name="document_has_subject",
+                violation_error_message=_(
+                    "A document is evidence for an action, a pair of actors or an aksi."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "aksi"], name="document_region_aksi"),
+            models.Index(fields=["round", "actor_a", "actor_b"], name="document_round_pair"),
+        ]
 
     def __str__(self):
         return self.title or self.original_name

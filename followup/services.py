@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.scoping import sees_drafts
-from actors.models import Actor, Sector
+from actors.models import Actor, Region, Sector
 from actors.selectors import read_vocabularies
 from assessments.models import AssessmentRound, Level, RoundMember, RoundStatus
 from convergence.validators import normalize_newlines
@@ -250,6 +250,11 @@ def action_update(*, action: FollowUpAction, user, **changes) -> FollowUpAction:
     action._history_user = user
     action.full_clean()
     action.save()
+    # Its documents stay filed under the action's aksi (the performance review's folders).
+    for document in action.documents.exclude(aksi=action.aksi):
+        document.aksi = action.aksi
+        document._history_user = user
+        document.save(update_fields=["aksi"])
     if involved_given or owner.pk in {actor.pk for actor in action.involved.all()}:
         action.involved.set(involved)
     return action
@@ -302,16 +307,72 @@ def check_document(file, *, name: str) -> DocumentKind:
     return kind
 
 
-def document_upload(*, action: FollowUpAction, user, file, title: str = "") -> EvidenceDocument:
-    """Attach ``file`` (an uploaded file) to ``action``. Checked before anything is stored;
-    the file is removed again if the row cannot be written."""
-    if not can_manage_actions(user, action.region):
+def document_upload(
+    *,
+    user,
+    file,
+    title: str = "",
+    action: FollowUpAction | None = None,
+    round: AssessmentRound | None = None,
+    actor_a: Actor | None = None,
+    actor_b: Actor | None = None,
+    region: Region | None = None,
+    aksi: int | None = None,
+) -> EvidenceDocument:
+    """Attach ``file`` (an uploaded file) as evidence for one subject:
+
+    - an ``action`` (the document takes the action's region, round and aksi);
+    - a pair of actors of a ``round`` (``actor_a`` and ``actor_b``, both on its roster;
+      ``aksi`` optional);
+    - one ``aksi`` of a ``region`` (``round`` optional: the year it belongs to).
+
+    Checked before anything is stored; the file is removed again if the row cannot be
+    written."""
+    if action is not None:
+        region, round, aksi = action.region, action.round, action.aksi
+        actor_a = actor_b = None
+    elif actor_a is not None or actor_b is not None:
+        if round is None or actor_a is None or actor_b is None:
+            raise TypeError("a pair's document needs its round and both actors")
+        region = round.region
+    elif round is not None:
+        region = round.region
+    if region is None:
+        raise TypeError("document_upload needs an action, a pair or a region's aksi")
+    if not can_manage_actions(user, region):
         raise PermissionDenied(_("You may not add documents in this region."))
+    if round is not None and round.status == RoundStatus.DRAFT and not sees_drafts(user):
+        raise PermissionDenied(_("You may not add documents in this region."))
+    errors: dict[str, list[str]] = {}
+    if action is None and actor_a is not None:
+        if actor_a.pk == actor_b.pk:
+            errors.setdefault("actor_b", []).append(_("An actor cannot be paired with itself."))
+        else:
+            actor_a, actor_b = sorted((actor_a, actor_b), key=lambda actor: actor.pk)
+            on_roster = set(
+                RoundMember.objects.filter(round=round, actor__in=[actor_a, actor_b]).values_list(
+                    "actor_id", flat=True
+                )
+            )
+            if on_roster != {actor_a.pk, actor_b.pk}:
+                errors.setdefault("actor_a", []).append(
+                    _("Both actors must take part in the round.")
+                )
+    elif action is None and aksi is None:
+        errors.setdefault("aksi", []).append(_("Choose the aksi this document is evidence for."))
+    if aksi is not None and aksi not in Aksi.values:
+        errors.setdefault("aksi", []).append(_("Choose one of the 8 aksi."))
+    if errors:
+        raise ValidationError(errors)
     name = os.path.basename(file.name or "")
     kind = check_document(file, name=name)
     document = EvidenceDocument(
-        region=action.region,
+        region=region,
         action=action,
+        round=round,
+        actor_a=actor_a,
+        actor_b=actor_b,
+        aksi=aksi,
         title=(title or "").strip(),
         original_name=name[:255],
         kind=kind.code,
