@@ -133,3 +133,37 @@ def test_from_a_gap_to_its_result_in_the_next_round(
     expect(row).to_contain_text("Selesai")
     expect(row.locator(".result")).to_have_text("3 di Pemetaan Sigi 2026: target tercapai")
     screenshot(page, "cycle-5-comparison-result", full_page=True)
+
+
+def test_a_scorer_plans_an_action_from_the_matrix_pair_panel(
+    page, live_server, screenshot, open_round, actors, district, scorer
+):
+    """The level just saved is below the target: the panel offers the RTL at once."""
+    dinkes, _, bappeda, _ = actors
+    log_in(page, live_server, "penilai_sigi", "pw-penilai_sigi")
+    page.goto(f"{live_server.url}/regions/{district.code}/matrix/?round={open_round.pk}")
+    page.locator(f"#c{dinkes.pk}-{bappeda.pk} a").click()
+    panel = page.locator("#pair-panel")
+    panel.get_by_text("Dinas Kesehatan Kabupaten Sigi ↔ Bappeda Kabupaten Sigi").wait_for()
+    # Not assessed yet: the link is there before any level.
+    expect(panel.locator("#pair-action")).to_contain_text("Belum dinilai.")
+    panel.locator("input[name=level][value='1']").check()
+    panel.get_by_role("button", name="Simpan").click()
+    panel.get_by_text("Tersimpan: Kooperatif.").wait_for()
+    expect(panel.locator("#pair-action")).to_contain_text("Di bawah tingkat target 3.")
+    screenshot(page, "cycle-matrix-pair-panel")
+    panel.get_by_role("link", name="Buat RTL").click()
+
+    expect(page.locator("h1")).to_contain_text("Tindak lanjut baru")
+    expect(page.locator("#id_actor_a")).to_have_value(str(min(dinkes.pk, bappeda.pk)))
+    expect(page.locator("#id_actor_b")).to_have_value(str(max(dinkes.pk, bappeda.pk)))
+    expect(page.locator("#id_target_level")).to_have_value("3")
+    page.select_option("#id_mechanism", "data_sharing")
+    page.select_option("#id_owner", str(dinkes.pk))
+    page.select_option("#id_aksi", "6")
+    page.fill("#id_due_date", (open_round.period_start + timedelta(days=180)).isoformat())
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator(".messages")).to_contain_text("Tindak lanjut telah disimpan")
+    action = FollowUpAction.objects.get()
+    assert {action.actor_a, action.actor_b} == {dinkes, bappeda}
+    assert (action.round, action.created_by) == (open_round, scorer)
