@@ -28,11 +28,12 @@ def actions(admin_user, previous_round, scored_round, actors, health, planning):
     due 2027-03-31; health × planning target 3, planned, owner Bappeda, due 2026-06-30
     (overdue on the tests' date)."""
     a, b, c, d = actors
+    sectors = {"sector_a": health, "sector_b": planning}
     for round_, status, due, target, owner, subject in (
         (previous_round, "done", date(2025, 9, 30), 3, c, {"actor_a": a, "actor_b": b}),
         (previous_round, "in_progress", date(2025, 12, 31), 3, b, {"actor_a": b, "actor_b": c}),
         (scored_round, "planned", date(2027, 3, 31), 2, d, {"actor_a": a, "actor_b": d}),
-        (scored_round, "planned", date(2026, 6, 30), 3, c, {"sector_a": health, "sector_b": planning}),
+        (scored_round, "planned", date(2026, 6, 30), 3, c, sectors),
     ):
         action_create(
             user=admin_user,
