@@ -248,8 +248,8 @@ def safe_file_name(name: str, *, kind: str, fallback: str) -> str:
 def _unique(name: str, taken: set[str]) -> str:
     """``name``, or ``name (2)``, ``(3)``… before its extension: Windows and macOS compare
     file names without case, so neither does this."""
-    extension = extension_of(name)
-    stem = name[: len(name) - len(extension)] if extension else name
+    length = len(extension_of(name))
+    stem, extension = (name[:-length], name[-length:]) if length else (name, "")
     candidate, number = name, 1
     while candidate.casefold() in taken:
         number += 1
@@ -358,7 +358,8 @@ def review_pack(*, region: Region, round: AssessmentRound, exported_by: str) -> 
 
 
 def index_stem() -> str:
-    return f"00-{slugify(pgettext('file name', 'index'))}"
+    name = pgettext("file name", "index")
+    return f"00-{slugify(name)}"
 
 
 def _zip_time(moment: datetime) -> tuple:
