@@ -318,28 +318,56 @@ def test_no_round_is_a_404_and_a_bad_round_too(planner_client, district):
 
 
 def test_building_the_pack_takes_the_same_queries_whatever_the_number_of_documents(
-    django_assert_num_queries, admin_user, district, open_round, media
+    django_assert_num_queries, admin_user, district, open_round, actors, health, planning, media
 ):
+    a, b, c, d = actors
+    pair_action = action_create(
+        user=admin_user,
+        round=open_round,
+        actor_a=a,
+        actor_b=b,
+        target_level=3,
+        mechanism="data_sharing",
+        owner=a,
+        aksi=6,
+        due_date=date(2027, 1, 31),
+    )
+    sector_action = action_create(
+        user=admin_user,
+        round=open_round,
+        sector_a=health,
+        sector_b=planning,
+        target_level=3,
+        mechanism="data_sharing",
+        owner=c,
+        aksi=2,
+        due_date=date(2027, 1, 31),
+    )
+    subjects = [
+        {"action": pair_action},
+        {"action": sector_action},
+        {"round": open_round, "actor_a": c, "actor_b": d},
+        {"region": district, "round": open_round, "aksi": 7},
+        {"region": district, "aksi": 1},
+    ]
+
     def build() -> int:
         pack = review_pack(region=district, round=open_round, exported_by="x")
         with zipfile.ZipFile(build_review_zip(pack)) as archive:
             return len(archive.namelist())
 
-    for count in (1, 12):
+    for count in (2, 15):
         EvidenceDocument.objects.all().delete()
         for number in range(count):
             upload(
-                admin_user,
-                f"bukti-{number}.pdf",
-                pdf_bytes(str(number)),
-                region=district,
-                round=open_round,
-                aksi=number % 8 + 1,
+                admin_user, f"bukti-{number}.pdf", pdf_bytes(str(number)), **subjects[number % 5]
             )
-        # One query: the present documents with their action, pair and uploader.
+        # One query: the present documents with their action (and its subject), their
+        # pair and their uploader. Laying out the index reads nothing more.
         with django_assert_num_queries(1):
             files = build()
-        assert files == count + 8 + 2  # the documents, 8 folders, the two index files
+        folders = 9 if count > 2 else 8  # the pairs' folder once a pair has a document
+        assert files == count + folders + 2  # the documents, the folders, the index
 
 
 def test_the_selector_groups_all_8_aksi_in_one_query(
