@@ -268,10 +268,6 @@ class PackedDocument:
     # False when the stored file could not be read (the index says so).
     copied: bool = True
 
-    @property
-    def file_name(self) -> str:
-        return self.path.rsplit("/", 1)[-1]
-
 
 @dataclass(frozen=True)
 class ReviewFolder:
