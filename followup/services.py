@@ -379,7 +379,9 @@ def document_upload(
         size=file.size,
         uploaded_by=user,
     )
-    document.full_clean(exclude=["file"])
+    # The model's ``action`` is required in forms (blank=False): a pair's or an aksi's
+    # document has none, which the check constraints (validated here) allow.
+    document.full_clean(exclude=["file"] if action is not None else ["file", "action"])
     document._history_user = user
     file.seek(0)
     document.file.save(name, file, save=False)

@@ -23,6 +23,8 @@ DOC_SIGI     = (200, 200, 403, 200, 403, 403, 302)  # documents: not for viewers
 NOT_IN_PALU  = (404, 403, 404, 404, 403, 403, 302)  # a Sigi action under Palu's code
 API_ANY      = (200, 200, 200, 200, 200, 403, 401)
 API_SIGI     = (200, 200, 404, 200, 200, 403, 401)
+EXPORT_SIGI  = (200, 200, 403, 200, 403, 403, 302)  # the packs: as the reports
+NOT_OURS     = (403, 403, 403, 403, 403, 403, 302)  # a region no persona reaches
 
 TABLE = {
     "/regions/72.10/actions/":                            READ_SIGI,
@@ -33,6 +35,12 @@ TABLE = {
     "/regions/72.10/actions/{action}/documents/{document}/": DOC_SIGI,
     "/regions/72.71/actions/{action}/":                   NOT_IN_PALU,
     "/regions/72.71/actions/{action}/documents/{document}/": NOT_IN_PALU,
+    "/regions/72.10/rembuk-stunting.pdf":                 EXPORT_SIGI,
+    "/regions/72.10/rembuk-stunting.pdf?round={round}":   EXPORT_SIGI,
+    "/regions/72.10/performance-review.zip?round={round}": EXPORT_SIGI,
+    "/regions/72.71/performance-review.zip?round={round}": NOT_IN_PALU,  # Sigi's round
+    "/regions/73.01/rembuk-stunting.pdf":                 NOT_OURS,
+    "/regions/73.01/performance-review.zip":              NOT_OURS,
     "/api/v1/actions/":                                   API_ANY,
     "/api/v1/actions/{action}/":                          API_SIGI,
 }
