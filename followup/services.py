@@ -379,9 +379,7 @@ def document_upload(
         size=file.size,
         uploaded_by=user,
     )
-    # The model's ``action`` is required in forms (blank=False): a pair's or an aksi's
-    # document has none, which the check constraints (validated here) allow.
-    document.full_clean(exclude=["file"] if action is not None else ["file", "action"])
+    document.full_clean(exclude=["file"])
     document._history_user = user
     file.seek(0)
     document.file.save(name, file, save=False)
