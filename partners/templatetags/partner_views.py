@@ -10,6 +10,7 @@ from django import template
 from assessments.models import EVIDENCE_FIELDS, Level
 from partners import selectors
 from partners.forms import ReconcileForm
+from partners.matrix_html import partner_matrix_html
 from partners.selectors import PROPOSAL_RULE, pair_views, views_version
 
 register = template.Library()
@@ -85,3 +86,10 @@ def pair_reconciliations(round, actor_a, actor_b):
             _snapshot_side(record.actor_b, record.actor_a, record.b_view),
         ]
     return {"records": records}
+
+
+@register.simple_tag
+def partner_matrix(matrix, view, pair_url_template=None, abbreviations=None):
+    """The matrix table in the partners' or the disagreement view (``matrix_html``)."""
+    pair_url = pair_url_template.format if pair_url_template else None
+    return partner_matrix_html(matrix, view=view, pair_url=pair_url, abbreviations=abbreviations)
