@@ -215,8 +215,8 @@ def test_the_panel_refuses_with_a_message_and_writes_nothing(
     assert "Sebutkan mengapa" in response.content.decode()
     response = scorer_client.post(url, decision(values, 7, "Rapat"))
     assert response.status_code == 400
-    # Outside the jurisdiction the round does not exist; a viewer may not score.
-    assert other_scorer_client.post(url, decision(values, 3, "x")).status_code == 404
+    # As the pair panel: another district's scorer and a viewer are refused.
+    assert other_scorer_client.post(url, decision(values, 3, "x")).status_code == 403
     assert viewer_client.post(url, decision(values, 3, "x")).status_code == 403
     assert snapshot() == before
     answer_save(invitation=links[0][0], other_actor=actors[1], answers=level_answer(3))
