@@ -370,8 +370,10 @@ def reconcile_pair(request, round_id, actor_a_id, actor_b_id):
             current = PairAssessment.objects.filter(
                 round=round_, actor_a=first, actor_b=second
             ).first()
-            posted["views_version"] = views_version(pair_views(round_, first.pk, second.pk))
-            posted["version"] = current.version if current is not None else 0
+            posted[form.add_prefix("views_version")] = views_version(
+                pair_views(round_, first.pk, second.pk)
+            )
+            posted[form.add_prefix("version")] = current.version if current is not None else 0
             form = ReconcileForm(posted)
             form.is_valid()
             add_service_errors(form, stale)
