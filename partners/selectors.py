@@ -349,3 +349,18 @@ def reconciliations_for_round(round: AssessmentRound):
         .select_related("decided_by")
         .order_by("-decided_at", "-pk")
     )
+
+
+def latest_reconciliations(round: AssessmentRound) -> dict[tuple[int, int], Reconciliation]:
+    """The latest decision on each reconciled pair of the round, keyed by (lower id, higher
+    id), with who decided (the reports' pair lists). One query."""
+    latest = (
+        Reconciliation.objects.filter(round=round)
+        .values("actor_a_id", "actor_b_id")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    return {
+        (record.actor_a_id, record.actor_b_id): record
+        for record in Reconciliation.objects.filter(pk__in=latest).select_related("decided_by")
+    }
