@@ -230,3 +230,29 @@ def test_the_panel_refuses_with_a_message_and_writes_nothing(
     response = scorer_client.post(url, decision(form_values(html), 3, "Rapat"))
     assert response.status_code == 302
     assert Reconciliation.objects.get().a_level is not None
+
+
+def test_the_admin_reads_reconciliations_in_its_jurisdiction_only(
+    disagreement, actors, open_round, scorer, admin_client_, other_district
+):
+    from django.test import Client
+
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    record = decide(open_round, actors, scorer)
+    listing = admin_client_.get("/admin/partners/reconciliation/")
+    assert listing.status_code == 200 and "Puskesmas Biromaru" in listing.content.decode()
+    detail = admin_client_.get(f"/admin/partners/reconciliation/{record.pk}/change/")
+    assert detail.status_code == 200 and "Rapat bersama dua kali" in detail.content.decode()
+    assert admin_client_.get("/admin/partners/reconciliation/add/").status_code == 403
+    before = snapshot()
+    admin_client_.post(f"/admin/partners/reconciliation/{record.pk}/delete/", {"post": "yes"})
+    assert snapshot() == before
+    palu = Client()
+    palu.force_login(
+        make_user("admin_palu", role=Role.ADMIN, regions=[other_district], is_staff=True)
+    )
+    listing = palu.get("/admin/partners/reconciliation/")
+    assert listing.status_code == 200 and "Puskesmas Biromaru" not in listing.content.decode()
+    assert palu.get(f"/admin/partners/reconciliation/{record.pk}/change/").status_code in (302, 404)
