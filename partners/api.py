@@ -166,9 +166,17 @@ class ReconciliationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StaleReconciliationSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("Why nothing was written: read again."))
+
+
+# An id outside these bounds names no row (and would overflow the database's integer).
+ID_BOUNDS = {"min_value": 1, "max_value": 2**63 - 1}
+
+
 class ReconcileInputSerializer(serializers.Serializer):
-    actor_a = serializers.IntegerField()
-    actor_b = serializers.IntegerField()
+    actor_a = serializers.IntegerField(**ID_BOUNDS)
+    actor_b = serializers.IntegerField(**ID_BOUNDS)
     # The service judges the level and the reason, in the same words as the page.
     level = serializers.JSONField(help_text=_("The official level to set, 0-4."))
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
@@ -179,6 +187,7 @@ class ReconcileInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=0,
+        max_value=2**63 - 1,
         help_text=_("The official assessment's version read (0: not assessed)."),
     )
 
@@ -206,7 +215,7 @@ class RoundReconciliationsView(APIView):
 
     @extend_schema(
         request=ReconcileInputSerializer,
-        responses={201: ReconciliationSerializer},
+        responses={201: ReconciliationSerializer, 409: StaleReconciliationSerializer},
         operation_id="rounds_reconciliations_create",
     )
     def post(self, request, id):
