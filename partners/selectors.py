@@ -330,6 +330,7 @@ def reconciled_pairs(round: AssessmentRound) -> dict[tuple[int, int], int]:
     level of the latest decision. One query, grouped in the database."""
     latest = (
         Reconciliation.objects.filter(round=round)
+        .order_by()
         .values("actor_a_id", "actor_b_id")
         .annotate(last=Max("pk"))
         .values_list("last", flat=True)
@@ -356,6 +357,7 @@ def latest_reconciliations(round: AssessmentRound) -> dict[tuple[int, int], Reco
     id), with who decided (the reports' pair lists). One query."""
     latest = (
         Reconciliation.objects.filter(round=round)
+        .order_by()
         .values("actor_a_id", "actor_b_id")
         .annotate(last=Max("pk"))
         .values_list("last", flat=True)
