@@ -247,7 +247,10 @@ def pair(request, round_id, actor_a_id, actor_b_id):
             # The cells and the count follow what is stored now, whether this save was
             # accepted or refused as stale (then the cells show the other save's level).
             level = saved.level if saved is not None else getattr(existing, "level", None)
-            html += _swapped_cells(first.pk, second.pk, level, round_)
+            # The partners' and disagreement views draw their cells otherwise: they keep
+            # theirs (the page shows the new level when reloaded).
+            if request.POST.get("matrix_view", MATRIX_VIEWS[0]) == MATRIX_VIEWS[0]:
+                html += _swapped_cells(first.pk, second.pk, level, round_)
             html += _swapped_summary(request, round_)
         return HttpResponse(html, status=status)
     return render(request, "assessments/pair.html", context, status=status)

@@ -109,3 +109,17 @@ def test_each_view_issues_a_fixed_number_of_queries(
     html = response.content.decode()
     assert html.count("<td id=") == count * (count - 1)
     assert ("disagree" in html) is True
+
+
+def test_a_save_from_the_partners_view_keeps_its_cells(views, actors, open_round, scorer_client):
+    """The official view's cells follow a save in place; the partners' view draws its cells
+    otherwise, so a save made from it swaps no official cell into it."""
+    first, second = sorted((actors[2], actors[3]), key=lambda actor: actor.pk)
+    url = f"/rounds/{open_round.pk}/pairs/{first.pk}-{second.pk}/"
+    body = {"level": "2", "version": "0", "matrix_scope": "1", "matrix_view": "partners"}
+    html = scorer_client.post(url, body, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-swap-oob" in html  # the count of scored pairs
+    assert f'id="c{first.pk}-{second.pk}"' not in html
+    body = {"level": "3", "version": "1", "matrix_scope": "1", "matrix_view": "official"}
+    html = scorer_client.post(url, body, HTTP_HX_REQUEST="true").content.decode()
+    assert f'<td hx-swap-oob="true" id="c{first.pk}-{second.pk}" class="l3">' in html
