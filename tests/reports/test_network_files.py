@@ -324,8 +324,9 @@ def test_downloading_writes_nothing(planner_client, viewer_client, district, sco
 # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 visible rounds
 REQUEST_QUERIES = 6
 # 7–8 the round's actors and levels (the matrix, from which the network is computed),
-# 9 the mechanisms and factors of the links, 10 the vocabularies for their labels.
-NETWORK_QUERIES = 4
+# 9 the partners' answers (in- and out-degree), 10 the mechanisms and factors of the
+# links, 11 the vocabularies for their labels.
+NETWORK_QUERIES = 5
 
 
 @pytest.mark.parametrize("count", [8, 30])
