@@ -116,7 +116,9 @@ def partner_ties_summary(ties: "PartnerTies") -> str:
         "members of the round (%(invited)s invited)."
     ) % {"respondents": ties.respondents, "members": ties.members, "invited": ties.invited}
     if ties.reciprocity is None:
-        return f"{basis} {_('Reciprocity: – (no named tie can be checked yet).')}"
+        # Translated outside the f-string: makemessages does not read inside them.
+        unknown = _("Reciprocity: – (no named tie can be checked yet).")
+        return f"{basis} {unknown}"
     reciprocity = _(
         "Reciprocity: %(percent)s %% — %(confirmed)s of the %(checkable)s named ties whose "
         "other side answered are named back; %(unchecked)s more point to members that have "
@@ -397,7 +399,7 @@ def network_cache_key(round: AssessmentRound, version: int, actors: list[Actor])
                 )
             ).encode()
         )
-    return f"network:v1:{round.pk}:{version}:{digest.hexdigest()}"
+    return f"network:v2:{round.pk}:{version}:{digest.hexdigest()}"
 
 
 def network_from_matrix(*, matrix: Matrix, partners: PartnerTies | None = None) -> Network:
@@ -428,6 +430,8 @@ class _Measured:
 
     links: tuple  # (actor_a id, actor_b id, level), lower id first, sorted
     assessed: dict
+    degree: dict
+    weighted_degree: dict
     betweenness: dict
     brokerage: dict
     summary: LevelSummary
@@ -436,18 +440,26 @@ class _Measured:
 def _measure(actors: list[Actor], levels: dict) -> _Measured:
     ids = [actor.pk for actor in actors]
     assessed = dict.fromkeys(ids, 0)
+    degree = dict.fromkeys(ids, 0)
+    weighted = dict.fromkeys(ids, 0)
     links = []
     for (a, b), level in sorted(levels.items()):
         assessed[a] += 1
         assessed[b] += 1
         if level >= LINK_LEVEL:
             links.append((a, b, level))
+            degree[a] += 1
+            degree[b] += 1
+            weighted[a] += level
+            weighted[b] += level
     health = {actor.pk for actor in actors if actor.sector.is_health}
     betweenness, brokerage = path_measures(ids, links, health=health)
     n = len(ids)
     return _Measured(
         links=tuple(links),
         assessed=assessed,
+        degree=degree,
+        weighted_degree=weighted,
         betweenness=betweenness,
         brokerage=brokerage,
         summary=summarize_levels(levels.values(), possible=n * (n - 1) // 2),
@@ -455,18 +467,11 @@ def _measure(actors: list[Actor], levels: dict) -> _Measured:
 
 
 def _network(*, round, actors, measured: _Measured, partners: PartnerTies, cache_key=None):
-    degree = dict.fromkeys(measured.assessed, 0)
-    weighted = dict.fromkeys(measured.assessed, 0)
-    for a, b, level in measured.links:
-        degree[a] += 1
-        degree[b] += 1
-        weighted[a] += level
-        weighted[b] += level
     nodes = [
         NetworkNode(
             actor=actor,
-            degree=degree[actor.pk],
-            weighted_degree=weighted[actor.pk],
+            degree=measured.degree[actor.pk],
+            weighted_degree=measured.weighted_degree[actor.pk],
             betweenness=measured.betweenness[actor.pk],
             brokerage=measured.brokerage[actor.pk],
             assessed_pairs=measured.assessed[actor.pk],
