@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.models import Level
 from convergence.validators import xml_safe
+from insights.selectors.network import partner_ties_summary
 from reports.exports import (
     LIST_SEPARATOR,
     answer,
@@ -565,7 +566,9 @@ def _by_level(workbook, report: RegionReport) -> None:
 def _network(workbook, report: RegionReport) -> None:
     network = report.content.network
     sheet = Sheet(
-        workbook, _("Network metrics"), {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12, 7: 12, 8: 10}
+        workbook,
+        _("Network metrics"),
+        {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12, 7: 12, 8: 10, 9: 14, 10: 14},
     )
     sheet.header(
         [
@@ -577,6 +580,8 @@ def _network(workbook, report: RegionReport) -> None:
             _("Brokerage"),
             _("Pairs assessed"),
             _("Isolated"),
+            _("Named by (in-degree)"),
+            _("Names (out-degree)"),
         ],
         alignment=WRAPPED,
     )
@@ -595,6 +600,8 @@ def _network(workbook, report: RegionReport) -> None:
                 sheet.cell(node.brokerage, number_format=PERCENT),
                 sheet.cell(node.assessed_pairs),
                 sheet.cell(answer(node.is_isolated)),
+                sheet.cell(node.partner.named_by),
+                sheet.cell(node.partner.names),
             ]
         )
     sheet.append([])
@@ -612,6 +619,12 @@ def _network(workbook, report: RegionReport) -> None:
             "Brokerage: of the pairs of one health and one non-health actor (the actor "
             "itself left out), the share whose shortest connection runs through the actor."
         ),
+        _(
+            "Named by (in-degree) and names (out-degree): from the partners' own answers, the "
+            "members that say they work with the actor, and those it says it works with; "
+            "empty where no answer is known (“I don't know” and no answer are not “no”)."
+        ),
+        partner_ties_summary(network.partners),
     ):
         sheet.append([definition])
 

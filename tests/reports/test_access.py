@@ -179,8 +179,10 @@ REQUEST_QUERIES = 6
 # of the by-level table and of the pair rows; 13 the levels' main roles and 14 the
 # mechanisms and factors of the by-level table; 15–16 the pair rows (the round's actors,
 # the pairs); 17 the partners' views of the pairs and 18 their latest reconciliations (the
-# XLSX's Pairs sheet); 19 the round's follow-up actions (none to check: no later round).
-REPORT_QUERIES = 13
+# XLSX's Pairs sheet); 19 the round's follow-up actions (none to check: no later round);
+# 20 the partners' answers as a directed network (in- and out-degree, reciprocity: the
+# network sheet).
+REPORT_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [10, 40])
