@@ -8,6 +8,7 @@ WeasyPrint table row costs ten times a paragraph.
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from actors.models import Sector
+from actors.models import Region, Sector
 from assessments.models import EVIDENCE_FIELDS, Level, PairAssessment, level_legend
 from assessments.selectors import Matrix, PairRow
 from convergence.validators import xml_safe
@@ -90,7 +91,7 @@ def report_context(report: RegionReport, *, sector: Sector | None = None) -> dic
     gaps = content.gaps
     context.update(
         content=content,
-        **_matrix_context(content.matrix, sector),
+        **_matrix_context(content.matrix, sector, region=report.region),
         network=network,
         network_svg=network_svg(network) if network.nodes else "",
         central_actors=network.by_betweenness[:CENTRAL_ACTORS],
@@ -113,7 +114,7 @@ def report_context(report: RegionReport, *, sector: Sector | None = None) -> dic
     return context
 
 
-def _matrix_context(matrix: Matrix, sector: Sector | None) -> dict:
+def _matrix_context(matrix: Matrix, sector: Sector | None, *, region: Region) -> dict:
     """The overview always; the full pages of all the actors in a round of at most
     ``FULL_MATRIX_MAX_ACTORS``, or of one sector's rows on request."""
     count = len(matrix.actors)
@@ -132,7 +133,15 @@ def _matrix_context(matrix: Matrix, sector: Sector | None) -> dict:
     return {
         "matrix_overview": overview_svg(matrix),
         "overview_legend": overview_legend(),
-        "overview_bands": bands,
+        # Where to download each sector's pages (``?sector=``, read by the view).
+        "sector_links": [
+            (
+                band,
+                f"{reverse('reports:region', args=[region.code, 'pdf'])}"
+                f"?round={matrix.round.pk}&sector={band.sector.pk}",
+            )
+            for band in bands
+        ],
         "matrix_pages": pages,
         "matrix_sector": sector,
         "full_matrix_max": FULL_MATRIX_MAX_ACTORS,
