@@ -29,7 +29,7 @@ BAND_TOP = 32.0  # ... and along the columns, turned
 SIDE = HEIGHT - BAND_TOP  # the squares' area at most
 LARGEST_CELL = 4.8  # a small district's squares are no larger than the full pages'
 LABEL_SIZE = 2.6  # font size of a sector's name, smaller in a narrow band
-SMALLEST_LABEL = 1.2
+SMALLEST_LABEL = 1.6  # readable; a one-actor band's name may overhang its rules
 # Pixels a pair in the PNG, and the white between two squares.
 PIXELS = 5
 PIXEL_GAP = 1

@@ -190,3 +190,33 @@ def test_the_sector_does_not_open_the_door(
     for client in (viewer_client, other_scorer_client):
         response = english(client, report_url(district, "pdf", sector=health.pk))
         assert response.status_code == 403
+
+
+def test_the_overview_squares_tell_0_from_not_assessed():
+    """Read the overview's PNG back: a square a pair, by level; 0 and not assessed differ."""
+    from PIL import Image
+
+    from assessments.selectors import Matrix
+    from reports.matrix_overview import (
+        NOT_ASSESSED_FILL,
+        PIXELS,
+        overview_png,
+    )
+    from reports.matrix_svg import LEVEL_FILLS, SELF_FILL
+
+    health = Sector(pk=1, name_id="Kesehatan", name_en="Health")
+    a, b, c = (Actor(pk=pk, name=f"A{pk}", sector=health) for pk in (1, 2, 3))
+    matrix = Matrix(round=AssessmentRound(pk=1), actors=[a, b, c], levels={(1, 2): 0, (2, 3): 4})
+    image = Image.open(io.BytesIO(overview_png(matrix))).convert("RGB")
+    assert image.size == (3 * PIXELS, 3 * PIXELS)
+
+    def colour(row, column):
+        red, green, blue = image.getpixel((column * PIXELS + 1, row * PIXELS + 1))
+        return f"#{red:02x}{green:02x}{blue:02x}"
+
+    assert colour(0, 1) == colour(1, 0) == LEVEL_FILLS[0]
+    assert colour(1, 2) == colour(2, 1) == LEVEL_FILLS[4]
+    assert colour(0, 2) == colour(2, 0) == NOT_ASSESSED_FILL != LEVEL_FILLS[0]
+    assert colour(0, 0) == colour(1, 1) == colour(2, 2) == SELF_FILL
+    # A white line between two squares.
+    assert image.getpixel((PIXELS - 1, 1)) == (255, 255, 255)
