@@ -75,6 +75,11 @@ def test_a_large_round_prints_the_overview_and_says_how_to_get_a_sector(
         f"Planning (40): /regions/72.10/report.pdf?round={large_round.pk}&sector={planning.pk}"
         in overview
     )
+    # The cover's contents say it too.
+    assert (
+        f"Who × who matrix · {at + 1}: the overview on one page; the full pages are printed for "
+        "rounds of at most 60 actors (this round has 120), or for one sector on request" in pages[0]
+    )
     # No full page: the next page is the sector × sector table.
     assert captions(pages) == []
     assert "Sector × sector" in pages[at + 1]
@@ -88,6 +93,7 @@ def test_one_sectors_rows_against_all_on_request(planner_client, district, large
         "The pages after this one print the rows of the actors of Planning against all the "
         "actors" in pages[at]
     )
+    assert "the overview on one page, then the rows of Planning on 8 pages" in pages[0]
     # Planning is rows 41–80: two row blocks of 20, each across four column blocks of 30.
     assert captions(pages) == [
         f"Rows {rows}, columns {columns}"
