@@ -30,7 +30,7 @@ NAME_WIDTH = 62.0
 HEADER_HEIGHT = 30.0
 NAME_CHARS = 42
 SECTOR_CHARS = 20
-COLUMN_LABEL_CHARS = 22
+LABEL_CHARS = 22  # a column's label
 
 LEVEL_FILLS = ("#f2f0f7", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
 DARK_TEXT, LIGHT_TEXT = "#111111", "#ffffff"
@@ -62,8 +62,9 @@ _DOT_RADIUS = 0.35
 
 
 def _text(value, size: int) -> str:
-    """Clipped to ``size`` characters and escaped; characters XML cannot hold replaced."""
-    value = xml_safe(str(value))
+    """One line, clipped to ``size`` characters and escaped; characters XML cannot hold
+    replaced (a name stored before the rules may hold a line break: each label is a line)."""
+    value = " ".join(xml_safe(str(value)).split())
     if len(value) > size:
         value = value[: size - 1] + "…"
     return escape(value)
@@ -216,8 +217,8 @@ def _labels(actors, rows: range, columns: range, row_starts: set[int], left: flo
     numbers = [str(row + 1) for row in rows]
     names = [_text(actors[row].name, NAME_CHARS) for row in rows]
     column_labels = [
-        f"{column + 1} {_text(actor.short_name or actor.name, COLUMN_LABEL_CHARS)}"
-        for column, actor in ((column, actors[column]) for column in columns)
+        f"{column + 1} {_text(actors[column].short_name or actors[column].name, LABEL_CHARS)}"
+        for column in columns
     ]
     header = HEADER_HEIGHT - 1.2
     return "".join(

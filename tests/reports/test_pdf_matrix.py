@@ -226,3 +226,29 @@ def test_the_overview_squares_tell_0_from_not_assessed():
     assert colour(0, 0) == colour(1, 1) == colour(2, 2) == SELF_FILL
     # A white line between two squares.
     assert image.getpixel((PIXELS - 1, 1)) == (255, 255, 255)
+
+
+def test_a_full_pages_labels_are_one_line_a_row():
+    """The labels are blocks of lines laid over the cells: a name stored with a line break
+    (before the rules) must not push the names below it off their rows."""
+    from assessments.selectors import Matrix
+    from reports.matrix_svg import matrix_pages
+
+    health = Sector(pk=1, name_id="Kesehatan", name_en="Health")
+    planning = Sector(pk=2, name_id="Perencanaan", name_en="Planning")
+    actors = [
+        Actor(pk=1, name="Dinas\nKesehatan", short_name="", sector=health),
+        Actor(pk=2, name="Puskesmas <Biromaru>", short_name="PKM", sector=health),
+        Actor(pk=3, name="Bappeda", short_name="Bappeda\r\nSigi", sector=planning),
+    ]
+    matrix = Matrix(round=AssessmentRound(pk=1), actors=actors, levels={(1, 2): 3})
+    (page,) = matrix_pages(matrix)
+
+    def lines(css_class):
+        found = re.search(rf'<div class="{css_class}" style="[^"]*">(.*?)</div>', page.svg, re.S)
+        return found.group(1).split("\n")
+
+    assert lines("m-names") == ["Dinas Kesehatan", "Puskesmas &lt;Biromaru&gt;", "Bappeda"]
+    assert lines("m-numbers") == ["1", "2", "3"]
+    assert lines("m-sectors") == ["Kesehatan", "", "Perencanaan"]
+    assert lines("m-columns") == ["1 Dinas Kesehatan", "2 PKM", "3 Bappeda Sigi"]
