@@ -2,6 +2,7 @@
 over the builders.
 
 /regions/<code>/report.<pdf|xlsx|csv>?round=<id>&target=<0-4>
+/regions/<code>/report.pdf?round=<id>&sector=<id>   (that sector's rows of the full matrix)
 /regions/<code>/report.csv?round=<id>&variant=excel-id   (semicolons, for Excel in Indonesian)
 /regions/<code>/network.gexf?round=<id>, network.graphml, network-nodes.csv, network-edges.csv
 /regions/<code>/rembuk-stunting.pdf?round=<id>&target=<0-4>   (the rembuk stunting pack)
@@ -14,8 +15,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_read_details
+from actors.models import Sector
 from assessments.models import Level
-from assessments.selectors import pair_rows_for_round
+from assessments.selectors import pair_rows_for_round, round_actors
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
 from partners.selectors import directed_views
@@ -47,7 +49,9 @@ CONTENT_TYPES = {
 
 
 class BadReportRequest(Exception):
-    pass
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 def _target(raw) -> Level:
@@ -60,6 +64,24 @@ def _target(raw) -> Level:
             _("The target level must be a whole number from 0 to 4, not “%(value)s”.")
             % {"value": raw}
         ) from None
+
+
+def _sector(raw: str, round_) -> Sector:
+    """The sector whose rows of the full matrix the PDF prints: one with actors in the
+    round (read as the matrix reads them), else refused before anything is built."""
+    try:
+        sector_id = int(raw)
+    except ValueError:
+        raise BadReportRequest(
+            _("The sector must be given by its number, not “%(value)s”.") % {"value": raw}
+        ) from None
+    actors = round_actors(round=round_, sector_ids=[sector_id]) if round_ is not None else []
+    if not actors:
+        raise BadReportRequest(
+            _("This round has no actor in the sector number %(value)s.") % {"value": sector_id},
+            404,
+        )
+    return actors[0].sector
 
 
 def region_report_file(request, code, fmt):
@@ -101,6 +123,13 @@ def region_report_file(request, code, fmt):
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         return attachment(response, report_filename(region, round_, fmt, suffix=suffix))
 
+    sector = None
+    if fmt == "pdf" and request.GET.get("sector") not in (None, ""):
+        try:
+            sector = _sector(request.GET["sector"], round_)
+        except BadReportRequest as error:
+            return _refused(request, region, str(error), status=error.status)
+
     user = request.user
     report = region_report(
         region=region,
@@ -109,7 +138,7 @@ def region_report_file(request, code, fmt):
         target=target,
         exported_by=user.get_full_name() or user.get_username(),
     )
-    content = build_pdf(report) if fmt == "pdf" else build_xlsx(report)
+    content = build_pdf(report, sector=sector) if fmt == "pdf" else build_xlsx(report)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     return attachment(response, report_filename(region, round_, fmt))
 
