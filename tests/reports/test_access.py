@@ -181,8 +181,8 @@ REQUEST_QUERIES = 6
 # the pairs); 17 the partners' views of the pairs and 18 their latest reconciliations (the
 # XLSX's Pairs sheet); 19 the round's follow-up actions (none to check: no later round);
 # 20 the partners' answers as a directed network (in- and out-degree, reciprocity: the
-# network sheet).
-REPORT_QUERIES = 14
+# network sheet); 21 the partners' response (answered / invited: the key figures).
+REPORT_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [10, 40])
