@@ -21,6 +21,8 @@ ADMIN_MODELS = {
     "knox": ["authtoken"],
     # Partners' links and answers: read (never added, changed or deleted) in the admin.
     "partners": ["invitation", "partneranswer"],
+    # The site's evidence policy: read by every admin, changed by national admins.
+    "followup": ["evidencepolicy"],
 }
 
 
