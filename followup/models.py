@@ -235,6 +235,7 @@ class EvidenceDocument(models.Model):
         verbose_name=_("follow-up action"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="documents",
     )
     # What the document is evidence for: an action, a pair of actors in a round (stored
