@@ -6,6 +6,7 @@ switch it."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from accounts.models import Role
 from actors.models import GovernmentLevel
@@ -132,7 +133,7 @@ def test_the_import_refuses_each_level_4_row_without_a_document(
         ("Dinkes", "Disdik", "4"),  # 5: unchanged
         ("PKM Biromaru", "Bappeda", "3"),  # 6
     )
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(ImportRefused) as refused, translation.override("en"):
         import_pairs(data=data, round=open_round, user=admin_user, shape="edges")
     found = {row: message for row, _column, message in messages(refused.value)}
     assert sorted(found) == [2, 4]
