@@ -6,7 +6,7 @@ import convergence.converters  # noqa: F401  (registers <region:...>)
 from api import insights, levels, views
 from api.permissions import ReadAnyRoleWriteAdmin
 from followup.api import DocumentViewSet, FollowUpActionViewSet
-from partners.api import RoundPartnerViewsView
+from partners.api import RoundPartnerViewsView, RoundReconciliationsView
 
 
 class Router(DefaultRouter):
@@ -47,6 +47,11 @@ urlpatterns = [
     ],
     path("", include(router.urls)),
     path("rounds/<int:id>/partner-views/", RoundPartnerViewsView.as_view(), name="partner-views"),
+    path(
+        "rounds/<int:id>/reconciliations/",
+        RoundReconciliationsView.as_view(),
+        name="reconciliations",
+    ),
     path("vocabularies/", levels.VocabularyListView.as_view(), name="vocabularies"),
     re_path(r"^imports/(?P<kind>regions|actors)/$", views.ImportView.as_view(), name="import"),
     re_path(r"^exports/(?P<kind>regions|actors)/$", views.ExportView.as_view(), name="export"),

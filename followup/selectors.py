@@ -464,3 +464,75 @@ def aksi_overview(
         entries=tuple(entries),
         unfiled=tuple(document for document in documents if document.aksi is None),
     )
+
+
+# The performance-review pack ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AksiDocuments:
+    """One aksi's present documents, in the order they were uploaded (``aksi`` None: the
+    pairs' documents filed under no aksi)."""
+
+    aksi: Aksi | None
+    documents: list[EvidenceDocument]
+
+    @property
+    def missing(self) -> bool:
+        return not self.documents
+
+
+@dataclass(frozen=True)
+class ReviewDocuments:
+    """What the annual performance review (aksi 8) files, aksi by aksi: the region's
+    present documents of ``round`` and those of the region's aksi that belong to no
+    round. ``by_aksi`` holds all 8 aksi in their order, those without a document too."""
+
+    region: Region
+    round: AssessmentRound
+    by_aksi: list[AksiDocuments]
+    unfiled: AksiDocuments
+
+    @property
+    def missing(self) -> list[Aksi]:
+        return [group.aksi for group in self.by_aksi if group.missing]
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.documents) for group in self.groups)
+
+    @property
+    def groups(self) -> list[AksiDocuments]:
+        """The 8 aksi, then the documents under no aksi when there are any."""
+        return self.by_aksi + ([self.unfiled] if self.unfiled.documents else [])
+
+
+def review_documents(region: Region, round: AssessmentRound) -> ReviewDocuments:
+    """One query, whatever the number of documents: the present documents of ``region``
+    whose round is ``round`` (an action's, a pair's, an aksi's of that year) or none (an
+    aksi's not tied to a year), with what the index says of them (the action's subject,
+    the pair, the uploader), grouped by aksi in Python."""
+    documents = (
+        EvidenceDocument.objects.present()
+        .filter(region=region)
+        .filter(Q(round=round) | Q(round__isnull=True))
+        .select_related(
+            "action__actor_a",
+            "action__actor_b",
+            "action__sector_a",
+            "action__sector_b",
+            "actor_a",
+            "actor_b",
+            "uploaded_by",
+        )
+        .order_by("aksi", "uploaded_at", "pk")
+    )
+    grouped: dict[int | None, list[EvidenceDocument]] = {}
+    for document in documents:
+        grouped.setdefault(document.aksi, []).append(document)
+    return ReviewDocuments(
+        region=region,
+        round=round,
+        by_aksi=[AksiDocuments(aksi, grouped.get(aksi.value, [])) for aksi in Aksi],
+        unfiled=AksiDocuments(None, grouped.get(None, [])),
+    )

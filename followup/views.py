@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.scoping import can_read_details, can_score, get_region_for_user
 from actors.models import Actor
 from actors.selectors import read_vocabularies
-from assessments.access import get_round_for_user, pick_round, rounds_visible_to
+from assessments.access import default_round, get_round_for_user, pick_round, rounds_visible_to
 from assessments.forms import add_service_errors
 from assessments.models import Level
 from assessments.selectors import round_has_actors
@@ -58,7 +58,8 @@ def action_list(request, code):
     )
     mechanisms = read_vocabularies().mechanisms
     actions = list(actions)
-    results = action_results(actions, rounds_visible_to(request.user, region))
+    rounds = rounds_visible_to(request.user, region)
+    results = action_results(actions, rounds)
     rows = [
         {
             "action": action,
@@ -74,6 +75,8 @@ def action_list(request, code):
         "rows": rows,
         "today": today,
         "may_create": can_manage_actions(request.user, region),
+        # The packs of the round a dashboard opens on.
+        "pack_round": default_round(rounds, request.user, region),
     }
     status = 400 if filters.is_bound and not filters.is_valid() else 200
     return render(request, "followup/list.html", context, status=status)

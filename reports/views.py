@@ -4,10 +4,12 @@ over the builders.
 /regions/<code>/report.<pdf|xlsx|csv>?round=<id>&target=<0-4>
 /regions/<code>/report.csv?round=<id>&variant=excel-id   (semicolons, for Excel in Indonesian)
 /regions/<code>/network.gexf?round=<id>, network.graphml, network-nodes.csv, network-edges.csv
+/regions/<code>/rembuk-stunting.pdf?round=<id>&target=<0-4>   (the rembuk stunting pack)
+/regions/<code>/performance-review.zip?round=<id>             (the performance-review pack)
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,12 @@ from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
 from partners.selectors import directed_views
 from reports.exports import CSV_DELIMITERS, build_csv
-from reports.filenames import attachment, report_filename
+from reports.filenames import (
+    attachment,
+    rembuk_filename,
+    report_filename,
+    review_filename,
+)
 from reports.network_files import (
     GEXF_CONTENT_TYPE,
     GRAPHML_CONTENT_TYPE,
@@ -27,6 +34,7 @@ from reports.network_files import (
     build_graphml,
     build_node_csv,
 )
+from reports.packs import build_rembuk_pdf, build_review_zip, rembuk_pack, review_pack
 from reports.pdf import build_pdf
 from reports.selectors import network_files, region_report
 from reports.xlsx import build_xlsx
@@ -138,3 +146,49 @@ def network_file(request, code, kind):
         build(network_files(region=region, round=round_)), content_type=content_type
     )
     return attachment(response, report_filename(region, round_, extension, suffix=suffix))
+
+
+# The packs of the convergence cycle -------------------------------------------------------
+
+
+def _pack_region_and_round(request, code):
+    """The region and round of a pack, exported as the reports are: 403 outside the
+    jurisdiction and for viewers, 404 for an unknown round or a region without one."""
+    picked = region_and_round(request, code)
+    if not can_read_details(request.user, picked.region):
+        raise PermissionDenied(_("You may not export the reports of this region."))
+    if picked.round is None:
+        raise Http404(_("This region has no assessment round yet."))
+    return picked
+
+
+def _exported_by(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def rembuk_pack_file(request, code):
+    """The rembuk stunting pack of ``?round=`` (PDF); ``?target=`` as the reports."""
+    picked = _pack_region_and_round(request, code)
+    try:
+        target = _target(request.GET.get("target"))
+    except BadReportRequest as error:
+        return _refused(request, picked.region, str(error), status=400)
+    pack = rembuk_pack(
+        region=picked.region,
+        rounds=picked.rounds,
+        round=picked.round,
+        target=target,
+        exported_by=_exported_by(request.user),
+    )
+    response = HttpResponse(build_rembuk_pdf(pack), content_type=CONTENT_TYPES["pdf"])
+    return attachment(response, rembuk_filename(picked.region, picked.round))
+
+
+def review_pack_file(request, code):
+    """The performance-review pack of ``?round=`` (ZIP), streamed from a spooled file."""
+    picked = _pack_region_and_round(request, code)
+    pack = review_pack(
+        region=picked.region, round=picked.round, exported_by=_exported_by(request.user)
+    )
+    response = FileResponse(build_review_zip(pack), content_type="application/zip")
+    return attachment(response, review_filename(picked.region, picked.round))

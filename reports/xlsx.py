@@ -34,6 +34,7 @@ from reports.exports import (
     looks_like_formula,
     pair_header,
     pair_values,
+    reconciliation_value,
 )
 from reports.selectors import RegionReport
 
@@ -349,18 +350,21 @@ def _matrix(workbook, report: RegionReport) -> None:
 
 
 def _pairs(workbook, report: RegionReport) -> None:
-    header = pair_header()
+    # The pair list, then the latest reconciliation of the partners' views of each pair.
+    header = [*pair_header(), _("Reconciliation of the partners' views")]
     sheet = Sheet(
         workbook,
         _("Pairs"),
         {1: 36, 2: 20, 3: 36, 4: 20, 5: 7, 6: 14, 7: 14, 8: 14, 9: 14, 10: 14, 11: 14, 12: 14}
-        | {13: 36, 14: 36, 15: 36, 16: 40, 17: 20, 18: 17},
+        | {13: 36, 14: 36, 15: 36, 16: 40, 17: 20, 18: 17, 19: 40},
     )
     sheet.header(header, freeze="A2", alignment=WRAPPED)
     level_column = 4
-    date_column = len(header) - 1
+    date_column = len(header) - 2
+    reconciliations = report.content.reconciliations
     for row in report.content.pairs:
         values = pair_values(row, report.content.partner_views)
+        values.append(reconciliation_value(reconciliations.get((row.actor_a.pk, row.actor_b.pk))))
         cells = [sheet.cell(value) for value in values]
         cells[level_column] = sheet.level(values[level_column])
         cells[date_column] = sheet.cell(values[date_column], number_format=DATETIME)

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
 from assessments.selectors import reuse_matrices
+from followup.access import can_manage_actions
 from followup.selectors import action_progress, actions_checked_in, improvement_with_actions
 from insights.selectors import network as network_selectors
+from insights.selectors.gaps import gaps_for_round
 from insights.selectors.trends import (
     CHANGE_DEFINITIONS,
     ChangeKind,
@@ -37,6 +39,9 @@ from partners.selectors import response_rate
 COMPARISON_ROW_LIMIT = 20
 # The network page ranks the leading brokers; the XLSX report holds every actor's figure.
 BROKERS_SHOWN = 10
+# The dashboard lists the largest gaps of a district's round, each with its follow-up
+# link; the report (PDF, XLSX) lists them all.
+GAPS_SHOWN = 10
 
 
 def dashboard(request, code):
@@ -60,6 +65,13 @@ def dashboard(request, code):
             context["with_actions"] = improvement_with_actions(
                 round=picked.round, previous=board.previous.round
             )
+        gaps = gaps_for_round(round=picked.round)
+        context.update(
+            gaps=gaps,
+            gaps_shown=gaps.gaps[:GAPS_SHOWN],
+            gaps_left_out=max(0, len(gaps.gaps) - GAPS_SHOWN),
+            may_plan=can_manage_actions(request.user, picked.region),
+        )
     if picked.region.level == GovernmentLevel.PROVINCE:
         context["ranking"] = province_ranking(province=picked.region)
         template = "insights/province_dashboard.html"

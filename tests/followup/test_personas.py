@@ -26,6 +26,8 @@ API_SIGI     = (200, 200, 404, 200, 200, 403, 401)
 READ_PALU    = (200, 403, 200, 200, 403, 403, 302)
 API_DOCS     = (200, 200, 200, 200, 403, 403, 401)  # Palu's scorer: an empty list
 API_DOC_SIGI = (200, 200, 404, 200, 403, 403, 401)
+EXPORT_SIGI  = (200, 200, 403, 200, 403, 403, 302)  # the packs: as the reports
+NOT_OURS     = (403, 403, 403, 403, 403, 403, 302)  # a region no persona reaches
 
 TABLE = {
     "/regions/72.10/actions/":                            READ_SIGI,
@@ -43,6 +45,12 @@ TABLE = {
     "/regions/72.10/documents/{pair_document}/":          DOC_SIGI,
     "/regions/72.10/documents/{aksi_document}/":          DOC_SIGI,
     "/regions/72.71/documents/{pair_document}/":          NOT_IN_PALU,
+    "/regions/72.10/rembuk-stunting.pdf":                 EXPORT_SIGI,
+    "/regions/72.10/rembuk-stunting.pdf?round={round}":   EXPORT_SIGI,
+    "/regions/72.10/performance-review.zip?round={round}": EXPORT_SIGI,
+    "/regions/72.71/performance-review.zip?round={round}": NOT_IN_PALU,  # Sigi's round
+    "/regions/73.01/rembuk-stunting.pdf":                 NOT_OURS,
+    "/regions/73.01/performance-review.zip":              NOT_OURS,
     "/api/v1/actions/":                                   API_ANY,
     "/api/v1/documents/":                                 API_DOCS,
     "/api/v1/documents/{pair_document}/":                 API_DOC_SIGI,

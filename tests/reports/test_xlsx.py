@@ -117,6 +117,39 @@ def test_the_pairs_sheet_has_the_partners_views(planner_client, district, partne
     assert views[("Dinas Kesehatan Kabupaten Sigi", "Bappeda Kabupaten Sigi")] == (None, None)
 
 
+def test_the_pairs_sheet_has_the_latest_reconciliation(
+    planner_client, district, partner_answers, actors, scorer
+):
+    from partners.selectors import pair_views, views_version
+    from partners.services import reconcile
+
+    a, b = actors[0], actors[1]
+    for level, reason in ((3, "Rapat pertama"), (1, "=Cek ulang: SK belum ada")):
+        reconcile(
+            round=partner_answers,
+            actor_a=a,
+            actor_b=b,
+            level=level,
+            reason=reason,
+            user=scorer,
+            views_version=views_version(pair_views(partner_answers, a.pk, b.pk)),
+        )
+    sheet = workbook(english(planner_client, report_url(district, "xlsx")))["Pairs"]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    column = "Reconciliation of the partners' views"
+    assert header[-1] == column and header[-2] == "Scored at"
+    records = {
+        (record["Actor A"], record["Actor B"]): record
+        for record in (dict(zip(header, row, strict=True)) for row in rows)
+    }
+    reconciled = records[("Dinas Kesehatan Kabupaten Sigi", "Puskesmas Biromaru")]
+    assert reconciled["Level"] == 1
+    # The latest decision only, as text (never a formula), with who, when and why.
+    text = reconciled[column]
+    assert text.startswith("1, by penilai_sigi on ") and text.endswith(": =Cek ulang: SK belum ada")
+    assert records[("Dinas Kesehatan Kabupaten Sigi", "Bappeda Kabupaten Sigi")][column] is None
+
+
 def wita(moment):
     """A stored moment as the spreadsheet shows it: the site's wall-clock time (WITA)."""
     return timezone.localtime(moment).replace(tzinfo=None)
