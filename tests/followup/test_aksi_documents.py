@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -325,3 +327,20 @@ def test_pair_uploads_refuse_viewers_outsiders_and_strangers(
     response = planner_client.post(url, {"file": pdf_file()})
     assert response.status_code == 302 and "/aksi/" in response["Location"]
     assert EvidenceDocument.objects.count() == 1
+
+
+def test_the_page_reads_as_many_queries_whatever_the_numbers(
+    admin_user, planner, open_round, actors, filed
+):
+    client = page_client(planner)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(aksi_url(open_round)).status_code == 200
+        return len(queries)
+
+    before = count()
+    for aksi in range(1, 9):
+        action = make_action(admin_user, open_round, actors, aksi=aksi)
+        document_upload(user=admin_user, file=pdf_file(), action=action)
+    assert count() == before
