@@ -22,6 +22,8 @@ ADMIN_MODELS = {
     # Partners' links, answers and the scorers' reconciliations: read (never added,
     # changed or deleted) in the admin.
     "partners": ["invitation", "partneranswer", "reconciliation"],
+    # The site's evidence policy: read by every admin, changed by national admins.
+    "followup": ["evidencepolicy"],
 }
 
 

@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 import convergence.converters  # noqa: F401  (registers <region:...>)
 from api import insights, levels, views
 from api.permissions import ReadAnyRoleWriteAdmin
-from followup.api import FollowUpActionViewSet
+from followup.api import DocumentViewSet, FollowUpActionViewSet
 from partners.api import RoundPartnerViewsView, RoundReconciliationsView
 
 
@@ -22,6 +22,7 @@ router.register("rounds", views.RoundViewSet, basename="round")
 router.register("pair-assessments", views.PairAssessmentViewSet, basename="pairassessment")
 router.register("level-roles", levels.LevelRoleViewSet, basename="levelrole")
 router.register("actions", FollowUpActionViewSet, basename="followupaction")
+router.register("documents", DocumentViewSet, basename="document")
 
 # The schema and its docs page are for signed-in users with a role, like the rest.
 docs = {"permission_classes": [ReadAnyRoleWriteAdmin]}

@@ -108,6 +108,13 @@ def _seeded_vocabularies(request):
 
 
 @pytest.fixture(autouse=True)
+def _media_outside_the_checkout(settings, tmp_path_factory):
+    """No test writes files into the checkout's media folder (the demo's evidence
+    documents, uploads): a test that reads them back sets its own folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -73,7 +73,9 @@ def test_the_demos_review_pack_files_an_uploaded_decree_and_names_the_missing_ak
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert archive.read("04-village-regulation/SK TPPS Sigi.pdf") == content.getvalue()
     by_aksi = list(load_workbook(io.BytesIO(archive.read("00-index.xlsx")))["By aksi"].values)
-    assert {row[0] for row in by_aksi[1:] if row[4] == "No document"} == {1, 2, 3, 5, 6, 7, 8}
+    # The demo files 2026's situation analysis (aksi 1) and a decree on a pair (aksi 2).
+    assert {row[0] for row in by_aksi[1:] if row[4] == "No document"} == {3, 5, 6, 7, 8}
+    assert archive.read("01-situation-analysis/analisis-situasi.pdf").startswith(b"%PDF-")
     pages = PdfReader(io.BytesIO(archive.read("00-index.pdf"))).pages
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
     assert "SK Tim Percepatan Penurunan Stunting" in text
