@@ -394,6 +394,21 @@ class AksiOverview:
         return self.entries[aksi - 1]
 
 
+def round_documents(region: Region, round: AssessmentRound | None) -> QuerySet:
+    """The region's present documents of ``round`` (its actions', its pairs', its aksi's)
+    and those filed under an aksi with no round, newest first, with what is shown of them:
+    one query. The aksi page and the performance-review pack read the same set."""
+    of_round = Q(round__isnull=True, action__isnull=True, actor_a__isnull=True)
+    if round is not None:
+        of_round |= Q(round=round)
+    return (
+        EvidenceDocument.objects.present()
+        .filter(of_round, region=region)
+        .select_related(*DOCUMENT_RELATIONS)
+        .order_by("-uploaded_at", "-id")
+    )
+
+
 def aksi_overview(
     region: Region, round: AssessmentRound | None, user, *, today: date | None = None
 ) -> AksiOverview:
@@ -417,17 +432,7 @@ def aksi_overview(
             .order_by("due_date", "id")
         )
     shown = can_read_details(user, region)
-    documents = []
-    if shown:
-        of_round = Q(round__isnull=True, action__isnull=True, actor_a__isnull=True)
-        if round is not None:
-            of_round |= Q(round=round)
-        documents = list(
-            EvidenceDocument.objects.present()
-            .filter(of_round, region=region)
-            .select_related(*DOCUMENT_RELATIONS)
-            .order_by("-uploaded_at", "-id")
-        )
+    documents = list(round_documents(region, round)) if shown else []
     documented_actions = {document.action_id for document in documents if document.action_id}
     entries = []
     for aksi in Aksi:
@@ -508,25 +513,10 @@ class ReviewDocuments:
 
 
 def review_documents(region: Region, round: AssessmentRound) -> ReviewDocuments:
-    """One query, whatever the number of documents: the present documents of ``region``
-    whose round is ``round`` (an action's, a pair's, an aksi's of that year) or none (an
-    aksi's not tied to a year), with what the index says of them (the action's subject,
-    the pair, the uploader), grouped by aksi in Python."""
-    documents = (
-        EvidenceDocument.objects.present()
-        .filter(region=region)
-        .filter(Q(round=round) | Q(round__isnull=True))
-        .select_related(
-            "action__actor_a",
-            "action__actor_b",
-            "action__sector_a",
-            "action__sector_b",
-            "actor_a",
-            "actor_b",
-            "uploaded_by",
-        )
-        .order_by("aksi", "uploaded_at", "pk")
-    )
+    """One query, whatever the number of documents: the documents of ``round_documents``
+    (the aksi page's), oldest first, grouped by aksi."""
+    # The aksi page's set, in the order the documents were uploaded.
+    documents = reversed(list(round_documents(region, round)))
     grouped: dict[int | None, list[EvidenceDocument]] = {}
     for document in documents:
         grouped.setdefault(document.aksi, []).append(document)
