@@ -23,7 +23,7 @@ from assessments.selectors import reuse_matrices
 from followup.access import can_manage_actions
 from followup.selectors import action_progress, actions_checked_in, improvement_with_actions
 from insights.selectors import network as network_selectors
-from insights.selectors.gaps import gaps_for_round
+from insights.selectors.gaps import largest_gaps
 from insights.selectors.trends import (
     CHANGE_DEFINITIONS,
     ChangeKind,
@@ -69,11 +69,8 @@ def dashboard(request, code):
             context["with_actions"] = improvement_with_actions(
                 round=picked.round, previous=board.previous.round
             )
-        gaps = gaps_for_round(round=picked.round)
         context.update(
-            gaps=gaps,
-            gaps_shown=gaps.gaps[:GAPS_SHOWN],
-            gaps_left_out=max(0, len(gaps.gaps) - GAPS_SHOWN),
+            gaps=largest_gaps(round=picked.round, summary=board.current.summary, limit=GAPS_SHOWN),
             may_plan=can_manage_actions(request.user, picked.region),
         )
     if picked.region.level == GovernmentLevel.PROVINCE:
