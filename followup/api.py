@@ -212,6 +212,12 @@ def _rounds(request):
     return AssessmentRound.objects.visible_to(request.user)
 
 
+def _actions(request):
+    if request is None:
+        return FollowUpAction.objects.none()
+    return actions_visible_to(request.user)
+
+
 class EvidenceDocumentSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
@@ -575,7 +581,9 @@ class DocumentFilter(django_filters.FilterSet):
     region = WithinRegionFilter(prefix="region__")
     round = django_filters.ModelChoiceFilter(queryset=_rounds)
     aksi = django_filters.TypedChoiceFilter(choices=Aksi.choices, coerce=int)
-    action = django_filters.NumberFilter(field_name="action_id")
+    # An action the user may read (another's id answers 400 as an unknown one does; a
+    # huge number is refused, never sent to the database).
+    action = django_filters.ModelChoiceFilter(queryset=_actions)
     subject = django_filters.ChoiceFilter(
         choices=DocumentSubject.choices,
         method="filter_subject",

@@ -158,3 +158,17 @@ def test_only_admins_delete_and_the_trace_stays(admin_user, planner, filed):
     document = EvidenceDocument.objects.get(pk=filed["pair"].pk)
     assert document.deleted_at is not None and document.file
     assert api_client(admin_user).get(url).status_code == 404
+
+
+def test_the_action_filter_takes_only_an_action_the_user_reads(planner, other_scorer, filed):
+    action = filed["rembuk"]
+    client = api_client(planner)
+    response = client.get(f"{URL}?action={action.pk}")
+    assert response.status_code == 200
+    assert [row["title"] for row in response.json()["results"]] == ["Notulen"]
+    for junk in ("99999999999999999999999", "-1", "1.5", "abc"):
+        response = client.get(f"{URL}?action={junk}")
+        assert response.status_code == 400, junk
+        assert "action" in response.json()
+    # An action of another district answers as an unknown one does.
+    assert api_client(other_scorer).get(f"{URL}?action={action.pk}").status_code == 400
