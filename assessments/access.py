@@ -58,3 +58,18 @@ def pick_round(rounds: list[AssessmentRound], raw_id, *, user, region) -> Assess
         if str(round_.pk) == str(raw_id):
             return round_
     raise Http404(_("No such assessment round in this region."))
+
+
+def get_pair_of_round(round_: AssessmentRound, actor_a_id, actor_b_id):
+    """The two actors of a pair panel, in canonical order (lower id first). Only two
+    actors of ``round_``'s roster make a pair: any other ids (another region's actors,
+    unknown ones, one actor twice) get the same 404, which names no one."""
+    from actors.models import Actor
+    from assessments.selectors import round_has_actors
+
+    if not round_has_actors(round=round_, actor_ids=[actor_a_id, actor_b_id]):
+        raise Http404
+    actors = Actor.objects.select_related("sector", "home_region").in_bulk([actor_a_id, actor_b_id])
+    if len(actors) != 2:
+        raise Http404  # deleted since the check above
+    return tuple(sorted(actors.values(), key=lambda actor: actor.pk))

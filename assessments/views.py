@@ -2,7 +2,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,9 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import can_read_details, can_score, get_region_for_user
-from actors.models import Actor
 from actors.selectors import read_vocabularies
-from assessments.access import get_round_for_user, pick_round, rounds_visible_to
+from assessments.access import (
+    get_pair_of_round,
+    get_round_for_user,
+    pick_round,
+    rounds_visible_to,
+)
 from assessments.forms import MatrixPageFilterForm, PairScoreForm, add_service_errors
 from assessments.matrix_html import (
     level_cell,
@@ -28,7 +32,6 @@ from assessments.selectors import (
     next_pair_to_score,
     next_unscored_pair,
     only_actors_with_unscored_pairs,
-    round_has_actors,
 )
 from assessments.services import (
     CHOICE_LIST_FIELDS,
@@ -168,15 +171,7 @@ def next_pair(request, round_id):
 @require_http_methods(["GET", "POST"])
 def pair(request, round_id, actor_a_id, actor_b_id):
     round_ = _scorer_round(request, round_id)
-    # Only a pair of two actors of this round has a panel: any other ids (another region's
-    # actors, unknown ones, one actor twice) get the same 404, which names no one.
-    if not round_has_actors(round=round_, actor_ids=[actor_a_id, actor_b_id]):
-        raise Http404
-    actors = Actor.objects.select_related("sector", "home_region").in_bulk([actor_a_id, actor_b_id])
-    if len(actors) != 2:
-        raise Http404  # deleted since the check above
-    actor_a, actor_b = actors[actor_a_id], actors[actor_b_id]
-    first, second = (actor_a, actor_b) if actor_a.pk <= actor_b.pk else (actor_b, actor_a)
+    first, second = get_pair_of_round(round_, actor_a_id, actor_b_id)
     existing = PairAssessment.objects.filter(round=round_, actor_a=first, actor_b=second).first()
     vocabularies = read_vocabularies()
     form = PairScoreForm(
@@ -194,8 +189,8 @@ def pair(request, round_id, actor_a_id, actor_b_id):
             try:
                 saved = pair_assessment_save(
                     round=round_,
-                    actor_a=actor_a,
-                    actor_b=actor_b,
+                    actor_a=first,
+                    actor_b=second,
                     level=data["level"],
                     note=data["note"],
                     user=request.user,

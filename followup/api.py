@@ -3,7 +3,6 @@
 
 import django_filters
 from django.db.models import Q
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -35,7 +34,7 @@ from api.permissions import VIEWERS_READ_VIEWS_ONLY, ReadAnyRoleWriteAdmin
 from api.serializers import VisibleRoundField
 from assessments.models import AssessmentRound, Level
 from followup.access import PLANNING_ROLES, get_document_for_user
-from followup.documents import KINDS
+from followup.documents import attachment_response
 from followup.models import (
     NOTES_MAX_LENGTH,
     ActionStatus,
@@ -419,28 +418,10 @@ class FollowUpActionViewSet(
         """One document's file, as an attachment."""
         followup = self._action_with_documents(request)
         document = get_document_for_user(request.user, document_id, action=followup)
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=KINDS[document.kind].content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_response(document)
 
 
 # Documents of every subject under /api/v1/documents/ --------------------------------------
-
-
-def _file_response(document) -> FileResponse:
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=KINDS[document.kind].content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class ReadDetailsWritePlanners(BasePermission):
@@ -681,4 +662,4 @@ class DocumentViewSet(
         document = self.get_object()
         if not can_read_details(request.user, document.region):
             raise PermissionDenied(VIEWERS_READ_VIEWS_ONLY)
-        return _file_response(document)
+        return attachment_response(document)

@@ -96,3 +96,18 @@ def detect_kind(file) -> DocumentKind | None:
 def extension_of(name: str) -> str:
     dot = name.rfind(".")
     return name[dot:].lower() if dot > 0 else ""
+
+
+def attachment_response(document):
+    """A stored document as an attachment (its original name, the content type of its
+    kind) that no shared cache keeps. The callers check who may read it first."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=KINDS[document.kind].content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

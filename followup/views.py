@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,17 +12,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.scoping import can_read_details, can_score, get_region_for_user
 from actors.models import Actor
 from actors.selectors import read_vocabularies
-from assessments.access import default_round, get_round_for_user, pick_round, rounds_visible_to
+from assessments.access import (
+    default_round,
+    get_pair_of_round,
+    get_round_for_user,
+    pick_round,
+    rounds_visible_to,
+)
 from assessments.forms import add_service_errors
 from assessments.models import Level
-from assessments.selectors import round_has_actors
 from followup.access import (
     can_delete_actions,
     can_manage_actions,
     get_action_for_user,
     get_document_for_user,
 )
-from followup.documents import EXTENSIONS, KINDS
+from followup.documents import EXTENSIONS, attachment_response
 from followup.forms import ActionFilterForm, ActionForm
 from followup.models import Aksi, EvidencePolicy
 from followup.selectors import (
@@ -311,14 +316,7 @@ def document_download(request, code, action_id, document_id):
     region = get_region_for_user(request.user, code)
     action = get_action_for_user(request.user, action_id, region=region)
     document = get_document_for_user(request.user, document_id, action=action)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=KINDS[document.kind].content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(document)
 
 
 @require_POST
@@ -332,18 +330,6 @@ def document_remove(request, code, action_id, document_id):
 
 
 # Documents of any subject ---------------------------------------------------------------
-
-
-def _attachment(document) -> FileResponse:
-    """The file as an attachment that no shared cache keeps."""
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=KINDS[document.kind].content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _upload(request, **subject) -> list[str]:
@@ -376,7 +362,7 @@ def region_document(request, code, document_id):
     the detail readers of the region only."""
     region = get_region_for_user(request.user, code)
     document = get_document_for_user(request.user, document_id, region=region)
-    return _attachment(document)
+    return attachment_response(document)
 
 
 @require_POST
@@ -476,13 +462,7 @@ def pair_document_add(request, round_id, actor_a_id, actor_b_id):
     round_ = get_round_for_user(request.user, round_id)
     if not can_manage_actions(request.user, round_.region):
         raise PermissionDenied(_("You may not add documents in this region."))
-    # As the pair panel: any pair but two actors of this round gets the same 404.
-    if not round_has_actors(round=round_, actor_ids=[actor_a_id, actor_b_id]):
-        raise Http404
-    actors = Actor.objects.select_related("sector").in_bulk([actor_a_id, actor_b_id])
-    if len(actors) != 2:
-        raise Http404
-    first, second = sorted(actors.values(), key=lambda actor: actor.pk)
+    first, second = get_pair_of_round(round_, actor_a_id, actor_b_id)
     aksi, errors = _posted_aksi(request)
     if not errors:
         errors = _upload(request, round=round_, actor_a=first, actor_b=second, aksi=aksi)

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scoping import can_score
 from actors.models import Actor
 from actors.selectors import read_vocabularies
-from assessments.access import get_round_for_user
+from assessments.access import get_pair_of_round, get_round_for_user
 from assessments.forms import add_service_errors
 from assessments.models import EVIDENCE_FIELDS, PairAssessment, level_legend
-from assessments.selectors import round_actors, round_has_actors
+from assessments.selectors import round_actors
 from assessments.services import StaleAssessment
 from partners import services
 from partners.forms import PartnerAnswerForm, ReconcileForm, RespondentForm
@@ -342,13 +342,7 @@ def reconcile_pair(request, round_id, actor_a_id, actor_b_id):
     round_ = get_round_for_user(request.user, round_id)
     if not can_score(request.user, round_.region):
         raise PermissionDenied(_("You may not score pairs in this region."))
-    # As the pair panel: only two actors of this round, the same 404 for any other ids.
-    if not round_has_actors(round=round_, actor_ids=[actor_a_id, actor_b_id]):
-        raise Http404
-    actors = Actor.objects.select_related("sector").in_bulk([actor_a_id, actor_b_id])
-    if len(actors) != 2:
-        raise Http404
-    first, second = sorted(actors.values(), key=lambda actor: actor.pk)
+    first, second = get_pair_of_round(round_, actor_a_id, actor_b_id)
     form = ReconcileForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
