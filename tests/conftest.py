@@ -108,6 +108,13 @@ def _seeded_vocabularies(request):
 
 
 @pytest.fixture(autouse=True)
+def _media_of_its_own(settings, tmp_path):
+    """Files a test stores (a closed round's reports, uploads) go to a folder of its own:
+    a stored report of another test's round of the same id is never read back."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
