@@ -58,7 +58,7 @@ def stored_report(
     round is closed)."""
     if not storable(region, round):
         return build()
-    version = round_version(round=round, rounds=rounds)
+    version = round_version(region=region, round=round, rounds=rounds)
     name = _name(round, version, fmt, variant, language)
     content = _read(name)
     if content is not None:
@@ -76,7 +76,7 @@ def storable(region, round: AssessmentRound | None) -> bool:
     )
 
 
-def round_version(*, round: AssessmentRound, rounds: list[AssessmentRound]) -> str:
+def round_version(*, region, round: AssessmentRound, rounds: list[AssessmentRound]) -> str:
     """A digest of what the round's reports read that can change after closing. Eight
     queries, whatever the size of the round."""
     ids = sorted({round.pk, *(other.pk for other in rounds)})
@@ -129,7 +129,7 @@ def round_version(*, round: AssessmentRound, rounds: list[AssessmentRound]) -> s
             round.period_end,
             round.programme_id,
         ],
-        "region": _region(round),
+        "region": [region.pk, region.code, region.name, region.level],
         "rounds": [[other.pk, other.status, other.name] for other in rounds],
         "pairs": list(pairs),
         "members": list(members),
@@ -140,11 +140,6 @@ def round_version(*, round: AssessmentRound, rounds: list[AssessmentRound]) -> s
     }
     text = json.dumps(facts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _region(round: AssessmentRound) -> list:
-    region = round.region
-    return [region.pk, region.code, region.name, region.level]
 
 
 def _folder(round: AssessmentRound) -> str:
