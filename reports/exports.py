@@ -80,6 +80,23 @@ class _PairLabels:
         self.levels = {level: str(level.label) for level in Level}
         self.not_working_together = _("not working together")
         self.dont_know = _("don't know")
+        self._sectors: dict[int, str] = {}
+        self._lists: dict[tuple, str] = {}
+
+    def sector(self, actor) -> str:
+        found = self._sectors.get(actor.sector_id)
+        if found is None:
+            found = self._sectors[actor.sector_id] = actor.sector.name
+        return found
+
+    def joined(self, terms, codes) -> str:
+        """The labels of ``codes`` in ``terms`` (a vocabulary), joined; pairs share few
+        combinations of mechanisms or factors."""
+        key = (id(terms), *codes)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = LIST_SEPARATOR.join(terms.labels(codes))
+        return found
 
     def partner_view(self, answer: PartnerAnswer | None) -> int | str:
         """A partner's view of a tie: its level, “not working together”, “don't know”,
@@ -103,19 +120,20 @@ def pair_values(
     views = partner_views or {}
     a, b = row.actor_a.pk, row.actor_b.pk
     answers = labels.answers
+    vocabularies = row.vocabularies
     return [
         row.actor_a.name,
-        row.actor_a.sector.name,
+        labels.sector(row.actor_a),
         row.actor_b.name,
-        row.actor_b.sector.name,
+        labels.sector(row.actor_b),
         int(row.level),
         labels.levels[row.level],
         labels.partner_view(views.get((a, b))),
         labels.partner_view(views.get((b, a))),
         *(answers[value] for value in row.evidence),
-        LIST_SEPARATOR.join(row.mechanism_labels),
-        LIST_SEPARATOR.join(row.facilitating_labels),
-        LIST_SEPARATOR.join(row.hindering_labels),
+        labels.joined(vocabularies.mechanisms, row.mechanisms),
+        labels.joined(vocabularies.facilitating_factors, row.facilitating_factors),
+        labels.joined(vocabularies.hindering_factors, row.hindering_factors),
         row.note,
         row.scored_by,
         local(row.scored_at),

@@ -83,6 +83,12 @@ class Cell(NamedTuple):
     style: tuple
 
 
+class Rendered(NamedTuple):
+    """A cell whose XML is made once and written many times (a level's coloured cell)."""
+
+    xml: str | None
+
+
 class Book:
     """The workbook and its formats, one XlsxWriter ``Format`` per distinct style."""
 
@@ -91,7 +97,7 @@ class Book:
             output,
             {
                 "constant_memory": True,
-                # Only the typed write_* calls are used; these guard the generic write().
+                # The rows are written here (cell_xml); these guard the writer's own calls.
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
@@ -100,8 +106,11 @@ class Book:
         )
         self._formats: dict[tuple, object] = {}
         self._xf_attributes: dict[tuple, str] = {}
-        self._column_names: dict[int, str] = {}
         self._texts: dict[str, tuple[str, bool]] = {}
+        self._sector_names: dict[int, str] = {}
+        # A plain text cell's XML by its text; each column's '<c r="B' (the row follows).
+        self.plain_texts: dict[str, str] = {}
+        self._cell_starts: list[str] = []
 
     def format(self, style: tuple):
         found = self._formats.get(style)
@@ -117,21 +126,30 @@ class Book:
             found = self._xf_attributes[style] = f' s="{index}"' if index else ""
         return found
 
-    def column_name(self, column: int) -> str:
-        found = self._column_names.get(column)
+    def sector_name(self, sector) -> str:
+        """A sector's name in the active language, looked up once per sector (the gaps and
+        the change list name two sectors a row)."""
+        found = self._sector_names.get(sector.pk)
         if found is None:
-            found = self._column_names[column] = xl_col_to_name(column)
+            found = self._sector_names[sector.pk] = sector.name
         return found
 
+    def cell_starts(self, columns: int) -> list[str]:
+        """``<c r="A``, ``<c r="B``… for the first ``columns`` columns."""
+        starts = self._cell_starts
+        while len(starts) < columns:
+            starts.append(f'<c r="{xl_col_to_name(len(starts))}')
+        return starts
+
     def cell_xml(self, value, style: tuple) -> str | None:
-        """A cell's XML after its reference (``<c r="B2"`` comes first), or None for an
+        """A cell's XML after its reference (``<c r="B2`` comes first), or None for an
         empty cell without a style.
 
-        The rows of a report are hundreds of thousands of cells: writing their XML here,
-        each text escaped once (``_text``), takes a third of the time of the writer's
-        cell-by-cell calls. XLSX (ECMA-376) is what sets the markup: inline strings, as
-        the writer's constant-memory mode writes them, numbers as xsd:double, moments as
-        serial days since 1899-12-30.
+        The rows of a report are hundreds of thousands of cells (545,000 at 200 actors):
+        the writer's cell-by-cell calls cost about 7 µs a cell, their XML written here,
+        each distinct text escaped once (``_text``), a fraction of that. XLSX (ECMA-376)
+        sets the markup: inline strings, as the writer's constant-memory mode writes them,
+        numbers as xsd:double, moments as serial days since 1899-12-30.
         """
         if isinstance(value, Promise):
             value = str(value)  # a lazy translation
@@ -141,7 +159,10 @@ class Book:
             text = self._texts.get(value) or self._text(value)
             if text[1]:  # text that would read as a formula: marked as text
                 style = tuple(sorted((*style, ("quote_prefix", True))))
-            return f'{self._xf(style)} t="inlineStr"><is>{text[0]}</is></c>'
+            xml = f'{self._xf(style)} t="inlineStr"><is>{text[0]}</is></c>'
+            if not style and len(value) <= CACHED_TEXT_LENGTH:
+                self.plain_texts[value] = xml
+            return xml
         if isinstance(value, bool):
             return f'{self._xf(style)} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, int):
@@ -211,7 +232,7 @@ class Sheet:
         for column, width in (widths or {}).items():
             self.ws.set_column(column - 1, column - 1, width)
         self._print_set_up(title_columns)
-        self._level_cells: dict[int | None, Cell] = {}
+        self._level_cells: dict[int | None, Rendered] = {}
 
     def _print_set_up(self, title_columns: str | None) -> None:
         """A4 landscape, as wide as the page (as many pages long as needed), the first
@@ -230,15 +251,24 @@ class Sheet:
         return Cell(value, _style(font, fill, alignment, number_format=number_format))
 
     def append(self, values, *, height: float | None = None) -> None:
-        """Write ``values`` (plain values or ``Cell``) as the next row, ``height`` points
-        high when given."""
+        """Write ``values`` (plain values, ``Cell`` or ``Rendered``) as the next row,
+        ``height`` points high when given."""
         book = self.book
         row = self.row
         number = str(row + 1)
+        starts = book.cell_starts(len(values))
+        plain_texts = book.plain_texts
         cells = []
-        first = last = None
+        first = last = -1
         for column, value in enumerate(values):
-            if type(value) is Cell:
+            kind = type(value)
+            if kind is str:
+                xml = plain_texts.get(value)
+                if xml is None:
+                    xml = book.cell_xml(value, ())
+            elif kind is Rendered:
+                xml = value.xml
+            elif kind is Cell:
                 xml = book.cell_xml(value.value, value.style)
             elif value is None:
                 continue
@@ -246,17 +276,17 @@ class Sheet:
                 xml = book.cell_xml(value, ())
             if xml is None:
                 continue
-            if first is None:
+            if first < 0:
                 first = column
             last = column
-            cells.append(f'<c r="{book.column_name(column)}{number}"{xml}')
+            cells.append(f'{starts[column]}{number}"{xml}')
         self.row = row + 1
         if not cells and height is None:
             return
         ws = self.ws
         # The writer's own bookkeeping: the sheet's used range (its <dimension>).
-        ws._check_dimensions(row, first if first is not None else 0)
-        ws._check_dimensions(row, last if last is not None else 0)
+        ws._check_dimensions(row, max(first, 0))
+        ws._check_dimensions(row, max(last, 0))
         size = f' ht="{height:g}" customHeight="1"' if height is not None else ""
         ws.row_data_fh.write(f'<row r="{number}"{size}>{"".join(cells)}</row>')
 
@@ -267,15 +297,22 @@ class Sheet:
             [self.cell(value, font=BOLD, fill=HEADER_FILL, alignment=alignment) for value in values]
         )
 
-    def level(self, value: int | None) -> Cell:
+    def rendered(self, value, **styles) -> Rendered:
+        """A cell written many times, its XML made once."""
+        cell = self.cell(value, **styles)
+        if type(cell) is Cell:
+            return Rendered(self.book.cell_xml(cell.value, cell.style))
+        return Rendered(self.book.cell_xml(cell, ()))
+
+    def level(self, value: int | None) -> Rendered:
         """A level cell: the number on its colour; blank and hatched when not assessed."""
         key = None if value is None else int(value)
         found = self._level_cells.get(key)
         if found is None:
             if key is None:
-                found = self.cell(None, fill=NOT_ASSESSED_FILL)
+                found = self.rendered(None, fill=NOT_ASSESSED_FILL)
             else:
-                found = self.cell(
+                found = self.rendered(
                     key,
                     fill=LEVEL_FILLS[key],
                     font=LIGHT_TEXT if key >= 3 else None,
@@ -469,9 +506,9 @@ def _matrix(book: Book, report: RegionReport) -> None:
         height=160,
     )
     levels = matrix.levels
-    self_cell = sheet.cell(None, fill=SELF_FILL)
+    self_cell = sheet.rendered(None, fill=SELF_FILL)
     for row in actors:
-        cells = [sheet.cell(row.name, font=BOLD), sheet.cell(row.sector.name)]
+        cells = [sheet.cell(row.name, font=BOLD), sheet.cell(book.sector_name(row.sector))]
         row_id = row.pk
         for column in actors:
             column_id = column.pk
@@ -763,9 +800,9 @@ def _gaps(book: Book, report: RegionReport) -> None:
         sheet.append(
             [
                 sheet.cell(gap.actor_a.name),
-                sheet.cell(gap.actor_a.sector.name),
+                sheet.cell(book.sector_name(gap.actor_a.sector)),
                 sheet.cell(gap.actor_b.name),
-                sheet.cell(gap.actor_b.sector.name),
+                sheet.cell(book.sector_name(gap.actor_b.sector)),
                 sheet.level(gap.level),
                 sheet.cell(str(gap.level.label)),
                 sheet.cell(int(gap.target)),
@@ -856,9 +893,9 @@ def _change(book: Book, report: RegionReport) -> None:
                 [
                     sheet.cell(label),
                     sheet.cell(pair.actor_a.name),
-                    sheet.cell(pair.actor_a.sector.name),
+                    sheet.cell(book.sector_name(pair.actor_a.sector)),
                     sheet.cell(pair.actor_b.name),
-                    sheet.cell(pair.actor_b.sector.name),
+                    sheet.cell(book.sector_name(pair.actor_b.sector)),
                     sheet.level(pair.previous),
                     sheet.level(pair.current),
                     sheet.cell(pair.change, number_format="+0;-0;0"),
