@@ -82,6 +82,11 @@ class _PairLabels:
         self.dont_know = _("don't know")
         self._sectors: dict[int, str] = {}
         self._lists: dict[tuple, str] = {}
+        self._zone = timezone.get_current_timezone()
+
+    def local(self, moment: datetime) -> datetime:
+        """``local``, the site's time zone read once for the whole list."""
+        return moment.astimezone(self._zone).replace(tzinfo=None)
 
     def sector(self, actor) -> str:
         found = self._sectors.get(actor.sector_id)
@@ -136,7 +141,7 @@ def pair_values(
         labels.joined(vocabularies.hindering_factors, row.hindering_factors),
         row.note,
         row.scored_by,
-        local(row.scored_at),
+        labels.local(row.scored_at),
     ]
 
 
