@@ -19,8 +19,11 @@ ADMIN_MODELS = {
     "auth": ["user"],
     # API tokens: listed and revoked (never added or changed) in the admin.
     "knox": ["authtoken"],
-    # Partners' links and answers: read (never added, changed or deleted) in the admin.
-    "partners": ["invitation", "partneranswer"],
+    # Partners' links, answers and the scorers' reconciliations: read (never added,
+    # changed or deleted) in the admin.
+    "partners": ["invitation", "partneranswer", "reconciliation"],
+    # The site's evidence policy: read by every admin, changed by national admins.
+    "followup": ["evidencepolicy"],
 }
 
 

@@ -358,6 +358,49 @@ class NetworkNodeSerializer(serializers.Serializer):
         ),
     )
     assessed_pairs = serializers.IntegerField()
+    in_degree = serializers.IntegerField(
+        source="partner.named_by",
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Partners' answers: members that say they work with this actor (cooperation or "
+            "above); null when no member answered about it."
+        ),
+    )
+    in_answers = serializers.IntegerField(
+        source="partner.answered_by",
+        help_text=gettext_lazy("Members that gave a yes-or-no answer about this actor."),
+    )
+    out_degree = serializers.IntegerField(
+        source="partner.names",
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Partners' answers: members this actor says it works with; null when it has not "
+            "answered."
+        ),
+    )
+    out_answers = serializers.IntegerField(
+        source="partner.answered",
+        help_text=gettext_lazy("Members this actor gave a yes-or-no answer about."),
+    )
+    named_back = serializers.IntegerField(
+        source="partner.confirmed",
+        help_text=gettext_lazy("Ties this actor names that the other side names back."),
+    )
+
+
+class PartnerTiesSerializer(serializers.Serializer):
+    """The partners' answers as a directed network. ``reciprocity`` is ``confirmed`` /
+    ``checkable``: only ties whose other side answered about the first are counted; null
+    when none can be checked. "I don't know" and no answer are missing, never "no"."""
+
+    members = serializers.IntegerField()
+    invited = serializers.IntegerField()
+    respondents = serializers.IntegerField()
+    named = serializers.IntegerField()
+    checkable = serializers.IntegerField()
+    confirmed = serializers.IntegerField()
+    unchecked = serializers.IntegerField()
+    reciprocity = serializers.FloatField(allow_null=True)
 
 
 class NetworkLinkSerializer(serializers.Serializer):
@@ -377,6 +420,7 @@ class NetworkSerializer(serializers.Serializer):
     non_health_actors = serializers.IntegerField()
     nodes = NetworkNodeSerializer(many=True)
     links = NetworkLinkSerializer(many=True)
+    partners = PartnerTiesSerializer()
     isolated = serializers.SerializerMethodField()
     brokers = serializers.SerializerMethodField()
 

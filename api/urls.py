@@ -5,8 +5,8 @@ from rest_framework.routers import DefaultRouter
 import convergence.converters  # noqa: F401  (registers <region:...>)
 from api import insights, levels, views
 from api.permissions import ReadAnyRoleWriteAdmin
-from followup.api import FollowUpActionViewSet
-from partners.api import RoundPartnerViewsView
+from followup.api import DocumentViewSet, FollowUpActionViewSet
+from partners.api import RoundPartnerViewsView, RoundReconciliationsView
 
 
 class Router(DefaultRouter):
@@ -22,6 +22,7 @@ router.register("rounds", views.RoundViewSet, basename="round")
 router.register("pair-assessments", views.PairAssessmentViewSet, basename="pairassessment")
 router.register("level-roles", levels.LevelRoleViewSet, basename="levelrole")
 router.register("actions", FollowUpActionViewSet, basename="followupaction")
+router.register("documents", DocumentViewSet, basename="document")
 
 # The schema and its docs page are for signed-in users with a role, like the rest.
 docs = {"permission_classes": [ReadAnyRoleWriteAdmin]}
@@ -46,6 +47,11 @@ urlpatterns = [
     ],
     path("", include(router.urls)),
     path("rounds/<int:id>/partner-views/", RoundPartnerViewsView.as_view(), name="partner-views"),
+    path(
+        "rounds/<int:id>/reconciliations/",
+        RoundReconciliationsView.as_view(),
+        name="reconciliations",
+    ),
     path("vocabularies/", levels.VocabularyListView.as_view(), name="vocabularies"),
     re_path(r"^imports/(?P<kind>regions|actors)/$", views.ImportView.as_view(), name="import"),
     re_path(r"^exports/(?P<kind>regions|actors)/$", views.ExportView.as_view(), name="export"),

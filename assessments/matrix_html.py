@@ -94,12 +94,17 @@ def render_matrix(
     *,
     pair_url: Callable[[int, int], str] | None,
     abbreviations: dict[int, str] | None = None,
+    cell: Callable[..., str] | None = None,
 ) -> SafeString:
     """The table of the matrix; ``pair_url`` (when scoring is allowed) links each cell.
 
     The sector headers show ``abbreviations`` (``sector_abbreviations``, computed when not
-    given) with the full name on hover; the page lists them under the matrix."""
+    given) with the full name on hover; the page lists them under the matrix.
+
+    ``cell`` draws a cell instead of ``level_cell``, with the same arguments (another view
+    of the same pairs, such as the partners' views); it must return escaped markup."""
     names = level_names()
+    cell = cell or level_cell
     actors = matrix.actors
     groups = matrix.sector_groups
     levels = matrix.levels
@@ -137,7 +142,7 @@ def render_matrix(
                     continue
                 key = (row_id, column_id) if row_id < column_id else (column_id, row_id)
                 parts.append(
-                    level_cell(
+                    cell(
                         levels.get(key),
                         row_id,
                         column_id,

@@ -186,16 +186,22 @@ def _read_matrix(round, sector_ids, government_level, programme, as_of) -> Matri
             programme=programme,
         )
     )
+    levels = round_levels(round=round, actors=actors, as_of=as_of)
+    return Matrix(round=round, actors=actors, levels=levels)
+
+
+def round_levels(*, round: AssessmentRound, actors, as_of=None) -> dict[tuple[int, int], int]:
+    """The levels of the round's pairs between ``actors``, keyed by (lower id, higher id):
+    one query. A pair not assessed is absent (never 0)."""
     shown = {actor.pk for actor in actors}
     source = PairAssessment.objects if as_of is None else PairAssessment.history.as_of(as_of)
-    levels = {
+    return {
         (a, b): level
         for a, b, level in source.filter(round_id=round.pk).values_list(
             "actor_a_id", "actor_b_id", "level"
         )
         if a in shown and b in shown
     }
-    return Matrix(round=round, actors=actors, levels=levels)
 
 
 def pairs_in_matrix_order(actors: list[Actor]):

@@ -1,6 +1,6 @@
 """Writes to assessments. Every path (page, API, import) goes through these functions."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -359,6 +359,36 @@ def validate_scorable_pair(
     validate_pair(round=round, actor_a=actor_a, actor_b=actor_b, members=members)
 
 
+# Rules about a pair's new level that belong to an app above this one (``followup``: a
+# document on the pair before level 4, when the evidence policy asks for it). They are
+# registered at start-up (the app's ``AppConfig.ready``), so that this app imports none of
+# them, and every path that writes a level (``pair_assessment_save``, the pair import)
+# runs them all through ``level_refusals``. A rule takes the round and the new levels by
+# pair (canonical actor ids) and returns the refused pairs with the message for each.
+LevelRule = Callable[
+    [AssessmentRound, Mapping[tuple[int, int], int]], Mapping[tuple[int, int], str]
+]
+_LEVEL_RULES: list[LevelRule] = []
+
+
+def register_level_rule(rule: LevelRule) -> None:
+    if rule not in _LEVEL_RULES:
+        _LEVEL_RULES.append(rule)
+
+
+def level_refusals(
+    *, round: AssessmentRound, levels: Mapping[tuple[int, int], int]
+) -> dict[tuple[int, int], str]:
+    """The pairs of ``levels`` ((first id, second id) in canonical order: new level) that a
+    registered rule refuses, each with the first rule's message. A fixed number of queries
+    per rule, whatever the number of pairs."""
+    refused: dict[tuple[int, int], str] = {}
+    for rule in _LEVEL_RULES:
+        for pair, message in rule(round, levels).items():
+            refused.setdefault(pair, message)
+    return refused
+
+
 class StaleAssessment(ValidationError):
     """The pair changed since the scorer read it; ``current`` is what is stored now (with
     who saved it, ``scored_by``, and when, ``scored_at``). ``user``, the one whose save was
@@ -500,6 +530,9 @@ def pair_assessment_save(
         held=held,
     )
     validate_scorable_pair(round=round, actor_a=actor_a, actor_b=actor_b)
+    refused = level_refusals(round=round, levels={(first.pk, second.pk): values["level"]})
+    if refused:
+        raise ValidationError({"level": list(refused.values())}, code="level_refused")
     values["scored_by"] = user
     assessment = _write_pair(
         round=round, first=first, second=second, values=values, expected_version=expected_version

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.scoping import can_score, get_region_for_user
+from accounts.scoping import can_read_details, can_score, get_region_for_user
 from actors.models import Actor
 from actors.selectors import read_vocabularies
 from assessments.access import get_round_for_user, pick_round, rounds_visible_to
@@ -65,18 +65,33 @@ def region_matrix(request, code):
     )
     # The past is read, not scored.
     scoring = round_.is_open and as_of is None and can_score(request.user, region)
-    pair_url = None
+    pair_url = pair_url_template = None
     if scoring:
-        template = reverse("assessments:pair", args=[round_.pk, 0, 0]).replace("/0-0/", "/{}-{}/")
-        pair_url = template.format
+        pair_url_template = reverse("assessments:pair", args=[round_.pk, 0, 0]).replace(
+            "/0-0/", "/{}-{}/"
+        )
+        pair_url = pair_url_template.format
     # The count is of every pair of the filtered matrix; "unscored" only hides the actors
     # that have nothing left to score.
     shown = only_actors_with_unscored_pairs(matrix) if chosen.get("unscored") else matrix
     abbreviations = sector_abbreviations(sector for sector, _members in shown.sector_groups)
+    # The partners' views are details of pairs (not for viewers), and of the present only.
+    switchable = as_of is None and can_read_details(request.user, region)
+    view = request.GET.get("view") if switchable else None
+    view = view if view in MATRIX_VIEWS else MATRIX_VIEWS[0]
     context.update(
         matrix=matrix,
         shown=shown,
-        matrix_html=render_matrix(shown, pair_url=pair_url, abbreviations=abbreviations),
+        view=view,
+        view_links=_view_links(request, view) if switchable else [],
+        abbreviations=abbreviations,
+        pair_url_template=pair_url_template,
+        # The partners' views are drawn by the partners app, from the template.
+        matrix_html=(
+            render_matrix(shown, pair_url=pair_url, abbreviations=abbreviations)
+            if view == "official"
+            else None
+        ),
         sector_key=[(abbreviations[sector.pk], sector) for sector, _members in shown.sector_groups],
         scoring=scoring,
         assessed=len(matrix.levels),
@@ -86,6 +101,26 @@ def region_matrix(request, code):
         unscored=chosen.get("unscored", False),
     )
     return render(request, "assessments/matrix.html", context)
+
+
+# What the matrix's cells show: the official levels, the partners' views of each pair, or
+# the pairs whose partners disagree and those reconciled (the partners app draws the last two).
+MATRIX_VIEWS = ("official", "partners", "disagreement")
+
+
+def _view_links(request, current: str) -> list[tuple[str, str, bool]]:
+    """The switch between the matrix's views: (label, link, current), filters kept."""
+    labels = {
+        "official": _("Official level"),
+        "partners": _("Partners' views"),
+        "disagreement": _("Disagreements"),
+    }
+    links = []
+    for view in MATRIX_VIEWS:
+        query = request.GET.copy()
+        query["view"] = view
+        links.append((labels[view], f"?{query.urlencode()}", view == current))
+    return links
 
 
 def _scorer_round(request, round_id):
@@ -212,7 +247,10 @@ def pair(request, round_id, actor_a_id, actor_b_id):
             # The cells and the count follow what is stored now, whether this save was
             # accepted or refused as stale (then the cells show the other save's level).
             level = saved.level if saved is not None else getattr(existing, "level", None)
-            html += _swapped_cells(first.pk, second.pk, level, round_)
+            # The partners' and disagreement views draw their cells otherwise: they keep
+            # theirs (the page shows the new level when reloaded).
+            if request.POST.get("matrix_view", MATRIX_VIEWS[0]) == MATRIX_VIEWS[0]:
+                html += _swapped_cells(first.pk, second.pk, level, round_)
             html += _swapped_summary(request, round_)
         return HttpResponse(html, status=status)
     return render(request, "assessments/pair.html", context, status=status)

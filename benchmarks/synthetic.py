@@ -45,7 +45,9 @@ from assessments.models import (
     PairAssessment,
     RoundMember,
     RoundStatus,
+    RoundSummary,
 )
+from assessments.summaries import refresh_round_summary
 
 MARK = "[bench] "
 PROVINCE_CODES = [
@@ -148,6 +150,11 @@ def remove_synthetic() -> dict[str, int]:
                     f"DELETE FROM {table(RoundMember, history)} WHERE {of_rounds}",
                     region_ids,
                 )
+            run(
+                "summaries",
+                f"DELETE FROM {table(RoundSummary)} WHERE {of_rounds}",
+                region_ids,
+            )
             run(
                 "rounds history",
                 f"DELETE FROM {table(AssessmentRound, True)} WHERE region_id IN ({marks})",
@@ -377,6 +384,11 @@ class Builder:
         self._rosters(districts, created, frozen=status == RoundStatus.CLOSED)
         if scored:
             self._pairs((created[district.region.pk].pk, district.actors) for district in districts)
+        # The rows above bypass the services: count each round as every write does, so that
+        # the pages read what they read in use (a dashboard its figures, the network page
+        # the round's version).
+        for round_ in created.values():
+            refresh_round_summary(round_.pk)
 
     def two_rounds(self, districts: list[District]) -> None:
         """A closed 2025 round and an open 2026 round, both fully scored."""

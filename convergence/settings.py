@@ -167,8 +167,54 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Files the app keeps (uploads waiting for their import preview to be confirmed); never
 # served as static files.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+
+def _default_storage() -> dict:
+    """Where uploads (evidence documents, imports waiting for their preview) are kept,
+    through Django's storage API: MEDIA_ROOT on the file system, or an S3-compatible
+    bucket (AWS S3, MinIO, …) with ``STORAGE_BACKEND=s3`` (django-storages).
+
+    The objects are private and no URL to them is ever given out: every file is served by
+    a view that checks who asks (``followup.views.document_download``), so there is no
+    public URL and no pre-signed one either. Credentials come from boto3's own chain
+    (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role), never from here.
+    """
+    backend = env_str("STORAGE_BACKEND", "filesystem").strip().lower()
+    if backend == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(
+            f"STORAGE_BACKEND must be filesystem or s3; got {env_str('STORAGE_BACKEND')!r}"
+        )
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME").strip()
+    if not bucket:
+        raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME must be set when STORAGE_BACKEND=s3")
+    addressing = env_str("AWS_S3_ADDRESSING_STYLE").strip() or None
+    if addressing not in (None, "auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            f"AWS_S3_ADDRESSING_STYLE must be auto, path or virtual; got {addressing!r}"
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # A MinIO or other S3-compatible store: its URL (None: AWS itself).
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL").strip() or None,
+            "region_name": env_str("AWS_S3_REGION_NAME").strip() or None,
+            "addressing_style": addressing,
+            "signature_version": "s3v4",
+            # A key prefix, to share a bucket with other applications.
+            "location": env_str("AWS_LOCATION").strip().strip("/"),
+            "default_acl": "private",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "verify": env_bool("AWS_S3_VERIFY", True),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     "staticfiles": {
         # The manifest (hashed names, long cache) needs collectstatic; the test suite and
         # `runserver` serve straight from static/.

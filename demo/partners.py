@@ -6,6 +6,10 @@ Written through ``partners.services`` as the links would write them. The states
 partly, one was sent a link and has not answered, one link expired after a first answer
 (its date set directly: the demo has no clock to move), one was revoked; every other
 member has no link yet (not sent). A round that has invitations is kept as it is.
+
+Then the scorer reconciles two pairs through ``partners.services.reconcile`` (the pair
+panel's form): one of the two disagreements (Bappeda ↔ DPMD), and a pair with one view
+only; the other disagreement (Bappeda ↔ DP2KB) is left for the scorer.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +20,8 @@ from django.utils import timezone
 from assessments.models import AssessmentRound, PairAssessment
 from assessments.selectors import round_actors
 from partners.models import Invitation
-from partners.services import answer_save, identify, invite, revoke, submit
+from partners.selectors import pair_views, views_version
+from partners.services import answer_save, identify, invite, reconcile, revoke, submit
 
 ROUND = "Pemetaan Konvergensi Kabupaten Sigi 2026"
 KNOWN = "official"  # the level the health office scored (1 when the pair is not scored)
@@ -84,6 +89,24 @@ RESPONDENTS = {
 }
 
 
+# The scorer's decisions: (one member, the other, the official level set, the reason).
+RECONCILED = [
+    (
+        "Bappeda",
+        "DPMD",
+        2,
+        "Rapat klarifikasi dengan kedua pihak: SK TPPS memang ada, tetapi rencana dan "
+        "anggaran desa belum disusun bersama. Koordinasi, belum integrasi.",
+    ),
+    (
+        "DPMD",
+        "Disdikbud",
+        2,
+        "Hanya DPMD yang menjawab; notulen rembuk stunting mencatat kegiatan bersama.",
+    ),
+]
+
+
 def answers_for(level: int | str, note: str) -> dict:
     """The form's answers that give ``level``: consistent evidence, as a partner gives it."""
     if level in (NONE, UNKNOWN):
@@ -130,7 +153,19 @@ def seed_partners(*, scorer, out) -> None:
             )
         elif respondent.state == "revoked":
             revoke(invitation=invitation, user=scorer)
+    for one, other, level, reason in RECONCILED:
+        first, second = members[one], members[other]
+        reconcile(
+            round=round_,
+            actor_a=first,
+            actor_b=second,
+            level=level,
+            reason=reason,
+            user=scorer,
+            views_version=views_version(pair_views(round_, first.pk, second.pk)),
+        )
     out.write(
         f"  {ROUND}, partners' views: {len(made)} of {len(members)} members invited "
-        "(answered, partly answered, waiting, expired, revoked)"
+        "(answered, partly answered, waiting, expired, revoked); "
+        f"{len(RECONCILED)} pairs reconciled"
     )

@@ -22,6 +22,7 @@ from itertools import combinations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -52,13 +53,14 @@ from assessments.services import (
 )
 from assessments.summaries import refresh_round_summary
 from demo import actors as demo_actors
+from demo import documents as demo_files
 from demo.levels import MAIN_ROLES
 from demo.partners import seed_partners
 from demo.regions import DISTRICTS, PROVINCE, SUBDISTRICTS, VILLAGES
 from demo.scoring import Member, Scored, first_round, next_round, pair_rng
 from demo.sectors import SECTORS
-from followup.models import ActionStatus, Aksi, FollowUpAction
-from followup.services import action_create
+from followup.models import ActionStatus, Aksi, EvidenceDocument, FollowUpAction
+from followup.services import action_create, document_upload
 
 USERS = [
     ("admin", Role.ADMIN, "72", "Admin Dinkes Provinsi"),
@@ -142,6 +144,7 @@ def seed_demo(*, out) -> None:
     seed_partners(scorer=users[SCORERS["72.10"]], out=out)
 
     seed_actions(regions["72.10"], admin=admin, out=out)
+    seed_documents(regions["72.10"], admin=admin, out=out)
 
     out.write("\nDemo users (passwords are new on every run):")
     for username, role, region_code, _full_name in USERS:
@@ -588,3 +591,77 @@ def seed_actions(district: Region, *, admin, out) -> None:
         notes="Forum perencanaan kesehatan–Bappeda tiap triwulan.",
     )
     out.write(f"  {first.name}: {written + 1} follow-up actions")
+
+
+def seed_documents(district: Region, *, admin, out) -> None:
+    """A few small evidence files, so that the aksi page and the packs have content: the
+    minutes and a photo of two done actions, a decree on a pair of the 2026 round, and
+    the situation analysis filed under aksi 1. Kept as they are once written."""
+    if EvidenceDocument.objects.filter(region=district).exists():
+        out.write(f"  {district.name}: evidence documents kept as they are")
+        return
+    rounds = list(AssessmentRound.objects.filter(region=district).order_by("period_start"))
+    first, later = rounds[0], rounds[-1]
+    done = list(
+        FollowUpAction.objects.filter(round=first, status=ActionStatus.DONE, actor_b__isnull=False)
+        .select_related("actor_a", "actor_b")
+        .order_by("due_date", "id")
+    )
+
+    def upload(name: str, content: bytes, title: str, **subject):
+        document_upload(user=admin, file=ContentFile(content, name=name), title=title, **subject)
+
+    written = 0
+    for action, (name, title) in zip(
+        done,
+        (
+            ("notulen-rapat-koordinasi.pdf", "Notulen rapat koordinasi lintas sektor"),
+            ("foto-kegiatan-bersama.png", "Foto kegiatan bersama"),
+        ),
+        strict=False,
+    ):
+        if name.endswith(".pdf"):
+            content = demo_files.pdf(
+                title,
+                [
+                    f"{action.actor_a.name} - {action.actor_b.name}",
+                    f"{district.name}, {action.due_date:%d-%m-%Y}",
+                    "Kesepakatan: rapat bersama tiap triwulan dan berbagi data gizi.",
+                ],
+            )
+        else:
+            content = demo_files.png()
+        upload(name, content, title, action=action)
+        written += 1
+    pair = (
+        PairAssessment.objects.filter(round=later, level__gte=3)
+        .select_related("actor_a", "actor_b")
+        .order_by("-level", "actor_a__name", "actor_b__name")
+        .first()
+    )
+    if pair is not None:
+        upload(
+            "sk-tim-percepatan.pdf",
+            demo_files.pdf(
+                "Surat Keputusan Tim Percepatan Penurunan Stunting",
+                [f"{pair.actor_a.name} dan {pair.actor_b.name}", district.name],
+            ),
+            "SK Tim Percepatan Penurunan Stunting (TPPS)",
+            round=later,
+            actor_a=pair.actor_a,
+            actor_b=pair.actor_b,
+            aksi=Aksi.ACTIVITY_PLAN,
+        )
+        written += 1
+    upload(
+        "analisis-situasi.pdf",
+        demo_files.pdf(
+            "Analisis situasi stunting",
+            [district.name, "Sebaran prevalensi, cakupan layanan, dan kesenjangan program."],
+        ),
+        "Laporan analisis situasi",
+        region=district,
+        round=later,
+        aksi=Aksi.SITUATION_ANALYSIS,
+    )
+    out.write(f"  {district.name}: {written + 1} evidence documents")

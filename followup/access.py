@@ -47,12 +47,35 @@ def get_action_for_user(user, action_id, *, region: Region | None = None) -> Fol
     return action
 
 
-def get_document_for_user(user, document_id, *, action: FollowUpAction) -> EvidenceDocument:
-    """A present document of ``action`` (already checked for the user): 404 otherwise;
-    403 for the roles that do not read details (viewers)."""
-    if not can_read_details(user, action.region):
+def get_document_for_user(
+    user, document_id, *, action: FollowUpAction | None = None, region: Region | None = None
+) -> EvidenceDocument:
+    """A present document, for the detail readers of its region (403 for viewers: they
+    read the map, not the evidence), 404 otherwise.
+
+    Either of ``action`` (already checked for the user: the action page's URLs), or of
+    ``region`` (already checked by ``get_region_for_user``: the region's document URLs,
+    which serve a document of any subject, action, pair or aksi). A document of another
+    action or region, a deleted one, or one of a draft round the user may not see is
+    not found."""
+    if (action is None) == (region is None):
+        raise TypeError("get_document_for_user needs an action or a region")
+    region = action.region if action is not None else region
+    if not can_read_details(user, region):
         raise PermissionDenied(_("Documents are for the scorers, planners and admins."))
+    lookup = {"action": action} if action is not None else {"region": region}
     try:
-        return EvidenceDocument.objects.present().get(pk=document_id, action=action)
+        document = (
+            EvidenceDocument.objects.present()
+            .select_related("region", "round", "action", "actor_a", "actor_b")
+            .get(pk=document_id, **lookup)
+        )
     except (EvidenceDocument.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such document.")) from None
+    if (
+        document.round is not None
+        and document.round.status == RoundStatus.DRAFT
+        and not sees_drafts(user)
+    ):
+        raise Http404(_("No such document."))
+    return document

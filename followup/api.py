@@ -2,6 +2,7 @@
 (``followup.selectors``, ``followup.services``), scoped to the user's jurisdiction."""
 
 import django_filters
+from django.db.models import Q
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,19 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.models import Role
-from accounts.scoping import access_for, can_read_details, roster_candidates
-from actors.models import Actor, Sector
+from accounts.scoping import (
+    access_for,
+    can_read_details,
+    reads_details,
+    roster_candidates,
+    visible_regions,
+)
+from actors.models import Actor, Region, Sector
 from api.filters import WithinRegionFilter
 from api.permissions import VIEWERS_READ_VIEWS_ONLY, ReadAnyRoleWriteAdmin
 from api.serializers import VisibleRoundField
@@ -32,12 +40,25 @@ from followup.models import (
     NOTES_MAX_LENGTH,
     ActionStatus,
     Aksi,
+    DocumentSubject,
     EvidenceDocument,
     FollowUpAction,
     SubjectKind,
 )
-from followup.selectors import action_results, actions_visible_to, filter_actions
-from followup.services import action_create, action_delete, action_update, document_upload
+from followup.selectors import (
+    DOCUMENT_RELATIONS,
+    action_results,
+    actions_visible_to,
+    documents_visible_to,
+    filter_actions,
+)
+from followup.services import (
+    action_create,
+    action_delete,
+    action_update,
+    document_delete,
+    document_upload,
+)
 
 
 def next_round_results(actions, user) -> dict:
@@ -400,3 +421,256 @@ class FollowUpActionViewSet(
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# Documents of every subject under /api/v1/documents/ --------------------------------------
+
+
+def _file_response(document) -> FileResponse:
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=KINDS[document.kind].content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class ReadDetailsWritePlanners(BasePermission):
+    """Documents are pair details: read by scorers, planners and admins (not viewers),
+    added by them too (the service checks the region), deleted by admins."""
+
+    def has_permission(self, request, view):
+        access = access_for(request.user)
+        if not access.roles:
+            self.message = _("Your account has no role in this application.")
+            return False
+        if not reads_details(request.user):
+            self.message = VIEWERS_READ_VIEWS_ONLY
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        if request.method == "DELETE":
+            self.message = _("Only admins may delete documents.")
+            return access.has_role(Role.ADMIN)
+        self.message = _("Only the scorers, planners and admins of a region may add documents.")
+        return access.has_role(*PLANNING_ROLES)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    subject_kind = serializers.ChoiceField(
+        choices=DocumentSubject.choices,
+        read_only=True,
+        help_text=_("What the document is evidence for: an action, a pair or an aksi."),
+    )
+    subject_label = serializers.CharField(read_only=True)
+    aksi_label = serializers.CharField(source="get_aksi_display", read_only=True, allow_null=True)
+    uploaded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    download = serializers.SerializerMethodField(
+        help_text=_("Where the file is downloaded (an attachment, for this API's users).")
+    )
+
+    class Meta:
+        model = EvidenceDocument
+        fields = [
+            "id",
+            "region",
+            "subject_kind",
+            "subject_label",
+            "action",
+            "round",
+            "actor_a",
+            "actor_b",
+            "aksi",
+            "aksi_label",
+            "title",
+            "original_name",
+            "kind",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_download(self, document) -> str:
+        return reverse("api:document-file", args=[document.pk], request=self.context.get("request"))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleActionField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return actions_visible_to(self.context["request"].user).select_related("region", "round")
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    """A file and what it is evidence for: an ``action``; or a pair (``round``,
+    ``actor_a``, ``actor_b``, optional ``aksi``); or an ``aksi`` of a ``region`` (optional
+    ``round``: the year it belongs to)."""
+
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text=_("PDF, JPG, PNG, DOCX or XLSX; the type is read from the content."),
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    action = VisibleActionField(required=False, allow_null=True)
+    round = VisibleRoundField(required=False, allow_null=True)
+    actor_a = RosterCandidateField(required=False, allow_null=True)
+    actor_b = RosterCandidateField(required=False, allow_null=True)
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("A Kemendagri code: the region of an aksi's document."),
+    )
+    aksi = serializers.ChoiceField(choices=Aksi.choices, required=False, allow_null=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["region"].queryset = visible_regions(request.user)
+        return fields
+
+    def validate(self, data):
+        action_ = data.get("action")
+        pair = data.get("actor_a") is not None or data.get("actor_b") is not None
+        if action_ is not None and (pair or data.get("region") or data.get("aksi")):
+            raise serializers.ValidationError(
+                {"action": _("A document of an action takes its subject from the action.")}
+            )
+        if pair and (data.get("actor_a") is None or data.get("actor_b") is None):
+            raise serializers.ValidationError({"actor_b": _("Name both actors of the pair.")})
+        if pair and data.get("round") is None:
+            raise serializers.ValidationError({"round": _("Name the round of the pair.")})
+        if action_ is None and not pair and data.get("region") is None:
+            if data.get("round") is None:
+                raise serializers.ValidationError(
+                    {
+                        "region": _(
+                            "Name what the document is evidence for: an action, a pair of a "
+                            "round, or a region's aksi."
+                        )
+                    }
+                )
+            data["region"] = data["round"].region
+        if (
+            action_ is None
+            and not pair
+            and data.get("round") is not None
+            and data["round"].region_id != data["region"].pk
+        ):
+            raise serializers.ValidationError(
+                {"round": _("This round is not one of this region's.")}
+            )
+        return data
+
+
+class DocumentFilter(django_filters.FilterSet):
+    region = WithinRegionFilter(prefix="region__")
+    round = django_filters.ModelChoiceFilter(queryset=_rounds)
+    aksi = django_filters.TypedChoiceFilter(choices=Aksi.choices, coerce=int)
+    action = django_filters.NumberFilter(field_name="action_id")
+    subject = django_filters.ChoiceFilter(
+        choices=DocumentSubject.choices,
+        method="filter_subject",
+        help_text=_("action, pair or aksi."),
+    )
+    actor = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.all(),
+        method="filter_actor",
+        help_text=_("The documents of the pairs this actor is part of."),
+    )
+
+    class Meta:
+        model = EvidenceDocument
+        fields = ["region", "round", "aksi", "action", "subject", "actor"]
+
+    def filter_subject(self, queryset, name, value):
+        if value == DocumentSubject.ACTION:
+            return queryset.filter(action__isnull=False)
+        if value == DocumentSubject.PAIR:
+            return queryset.filter(actor_a__isnull=False)
+        if value == DocumentSubject.AKSI:
+            return queryset.filter(action__isnull=True, actor_a__isnull=True)
+        return queryset
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(Q(actor_a=value) | Q(actor_b=value)) if value else queryset
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+    ),
+)
+class DocumentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The evidence documents of the user's jurisdiction, whatever they prove: an action,
+    a pair of actors in a round, or one of a region's 8 aksi. Newest first.
+
+    Scorers, planners and admins read them (viewers read the map, not the evidence: 403)
+    and add them (POST, multipart: a file too large, of a type not taken, or whose content
+    does not match its name is refused, 400, with nothing stored). Admins delete them
+    (DELETE: the row, its file and its history stay as a trace)."""
+
+    serializer_class = DocumentSerializer
+    permission_classes = [ReadDetailsWritePlanners]
+    filterset_class = DocumentFilter
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return (
+            documents_visible_to(self.request.user)
+            .select_related("region", *DOCUMENT_RELATIONS)
+            .order_by("-uploaded_at", "-id")
+        )
+
+    def get_serializer_class(self):
+        return DocumentUploadSerializer if self.action == "create" else DocumentSerializer
+
+    def create(self, request, *args, **kwargs):
+        upload = self.get_serializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        document = document_upload(
+            user=request.user,
+            file=data["file"],
+            title=data.get("title", ""),
+            action=data.get("action"),
+            round=data.get("round"),
+            actor_a=data.get("actor_a"),
+            actor_b=data.get("actor_b"),
+            region=data.get("region"),
+            aksi=data.get("aksi"),
+        )
+        document = self.get_queryset().get(pk=document.pk)
+        return Response(
+            DocumentSerializer(document, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def perform_destroy(self, instance):
+        document_delete(document=instance, user=self.request.user)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+    )
+    @action(detail=True, methods=["get"], url_path="file", url_name="file", filterset_class=None)
+    def file(self, request, pk=None):
+        """The document's file, as an attachment."""
+        document = self.get_object()
+        if not can_read_details(request.user, document.region):
+            raise PermissionDenied(VIEWERS_READ_VIEWS_ONLY)
+        return _file_response(document)

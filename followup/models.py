@@ -203,6 +203,14 @@ class FollowUpAction(models.Model):
         return self.status in OPEN_STATUSES and self.due_date < today
 
 
+class DocumentSubject(models.TextChoices):
+    """What an evidence document is attached to."""
+
+    ACTION = "action", _("A follow-up action")
+    PAIR = "pair", _("A pair of actors")
+    AKSI = "aksi", _("An aksi of the region")
+
+
 def evidence_path(document: "EvidenceDocument", filename: str) -> str:
     """A name nobody can guess or collide with; the original name is kept in the row."""
     return f"evidence/{uuid.uuid4().hex}{document.extension}"
@@ -227,6 +235,7 @@ class EvidenceDocument(models.Model):
         verbose_name=_("follow-up action"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="documents",
     )
     # What the document is evidence for: an action, a pair of actors in a round (stored
@@ -329,6 +338,68 @@ class EvidenceDocument(models.Model):
         return self.title or self.original_name
 
     @property
+    def subject_kind(self) -> str:
+        if self.action_id is not None:
+            return DocumentSubject.ACTION
+        if self.actor_a_id is not None:
+            return DocumentSubject.PAIR
+        return DocumentSubject.AKSI
+
+    @property
+    def subject_label(self) -> str:
+        """What the document is attached to, in words (reads the related rows: select
+        them with the document)."""
+        kind = self.subject_kind
+        if kind == DocumentSubject.ACTION:
+            return self.action.subject_label
+        if kind == DocumentSubject.PAIR:
+            return f"{self.actor_a} ↔ {self.actor_b}"
+        return f"{self.aksi}. {self.get_aksi_display()}"
+
+    @property
     def extension(self) -> str:
         dot = self.original_name.rfind(".")
         return self.original_name[dot:].lower() if dot > 0 else ""
+
+
+class EvidencePolicy(models.Model):
+    """The site's rules about evidence, one row for the whole site.
+
+    Site-wide rather than per programme: a round need not belong to a programme, so a
+    per-programme rule would leave those rounds out; and what counts as proof of
+    integration is a national standard, changed by national admins like the other data
+    that every region shares (``accounts.scoping.manages_reference_data``)."""
+
+    integration_needs_document = models.BooleanField(
+        _("level 4 (integration) needs a document"),
+        default=False,
+        help_text=_(
+            "When on, a pair can be saved at level 4 only if at least one evidence "
+            "document is attached to that pair in that round (the scoring page, the API "
+            "and the imports alike)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("evidence policy")
+        verbose_name_plural = _("evidence policy")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="evidence_policy_single_row"),
+        ]
+
+    def __str__(self):
+        return str(_("Evidence policy"))
+
+    @classmethod
+    def current(cls) -> "EvidencePolicy":
+        """The one row (not stored until an admin changes it: off by default)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -8,11 +8,17 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.scoping import scope
+from accounts.scoping import can_read_details, scope, sees_drafts
 from actors.models import Actor, Region, Sector
-from assessments.models import AssessmentRound, PairAssessment
+from assessments.models import AssessmentRound, PairAssessment, RoundStatus
 from assessments.selectors import Matrix, matrix_for_round
-from followup.models import OPEN_STATUSES, ActionStatus, FollowUpAction
+from followup.models import (
+    OPEN_STATUSES,
+    ActionStatus,
+    Aksi,
+    EvidenceDocument,
+    FollowUpAction,
+)
 from insights.selectors.structure import SectorMatrix, sector_matrix
 
 
@@ -298,3 +304,225 @@ def _checked(actions: QuerySet, rounds: Iterable[AssessmentRound]) -> list[Check
     )
     results = action_results(actions, rounds) if actions else {}
     return [CheckedAction(action=action, result=results.get(action.pk)) for action in actions]
+
+
+# Documents and the 8 aksi ---------------------------------------------------------------
+
+DOCUMENT_RELATIONS = (
+    "round",
+    "uploaded_by",
+    "actor_a",
+    "actor_b",
+    "action__actor_a",
+    "action__actor_b",
+    "action__sector_a",
+    "action__sector_b",
+)
+
+
+def documents_visible_to(user) -> QuerySet:
+    """The present documents the user may read: those of the regions where the user reads
+    details (scorers, planners, admins; none for viewers), not of a draft round unless
+    the user sees drafts."""
+    documents = scope(EvidenceDocument.objects.present(), user)
+    if not sees_drafts(user):
+        documents = documents.exclude(round__status=RoundStatus.DRAFT)
+    return documents
+
+
+def pair_documents(*, round: AssessmentRound, actor_a_id: int, actor_b_id: int) -> QuerySet:
+    """The present documents attached to a pair in ``round`` (either order), newest first."""
+    first, second = sorted((actor_a_id, actor_b_id))
+    return (
+        EvidenceDocument.objects.present()
+        .filter(round=round, actor_a_id=first, actor_b_id=second)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class AksiGap:
+    """Something an aksi still lacks. ``code``: ``no_action``, ``no_document``,
+    ``overdue`` (an action still to do, past its due date) or ``done_without_document``
+    (an action marked done with no document to prove it); ``action`` the action concerned."""
+
+    code: str
+    action: FollowUpAction | None = None
+
+
+@dataclass(frozen=True)
+class AksiEntry:
+    """One of the 8 aksi in a region and round: its actions (of the round, soonest due
+    first, each with whether it is overdue) and its documents (attached to an action of
+    the round, to a pair of the round or to the aksi itself, newest first)."""
+
+    aksi: int
+    label: str
+    actions: tuple[FollowUpAction, ...]
+    overdue_ids: frozenset[int]
+    documents: tuple[EvidenceDocument, ...]
+    gaps: tuple[AksiGap, ...]
+
+    @property
+    def overdue(self) -> tuple[FollowUpAction, ...]:
+        return tuple(action for action in self.actions if action.pk in self.overdue_ids)
+
+    def documents_of(self, kind: str) -> tuple[EvidenceDocument, ...]:
+        return tuple(document for document in self.documents if document.subject_kind == kind)
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+
+@dataclass(frozen=True)
+class AksiOverview:
+    """The 8 aksi of ``region`` in ``round`` as ``aksi_overview`` reads them for ``user``:
+    ``documents_shown`` is False for the users who do not read documents (viewers), whose
+    entries then hold no document and no document gap."""
+
+    region: Region
+    round: AssessmentRound | None
+    today: date
+    documents_shown: bool
+    entries: tuple[AksiEntry, ...]
+    # Documents of the round's pairs filed under no aksi.
+    unfiled: tuple[EvidenceDocument, ...] = ()
+
+    def entry(self, aksi: int) -> AksiEntry:
+        return self.entries[aksi - 1]
+
+
+def round_documents(region: Region, round: AssessmentRound | None) -> QuerySet:
+    """The region's present documents of ``round`` (its actions', its pairs', its aksi's)
+    and those filed under an aksi with no round, newest first, with what is shown of them:
+    one query. The aksi page and the performance-review pack read the same set."""
+    of_round = Q(round__isnull=True, action__isnull=True, actor_a__isnull=True)
+    if round is not None:
+        of_round |= Q(round=round)
+    return (
+        EvidenceDocument.objects.present()
+        .filter(of_round, region=region)
+        .select_related(*DOCUMENT_RELATIONS)
+        .order_by("-uploaded_at", "-id")
+    )
+
+
+def aksi_overview(
+    region: Region, round: AssessmentRound | None, user, *, today: date | None = None
+) -> AksiOverview:
+    """Per aksi (all 8, in order): the actions of ``round`` in ``region``, the documents
+    that prove them, and what is missing. ``round`` is one the user may see (the page's
+    ``pick_round``); None reads the documents filed under an aksi with no round only.
+
+    Documents: those of the round's actions, of its pairs, and of the region's aksi
+    (those of this round and those filed with no round). Read only for the users who read
+    details in ``region`` (not viewers).
+
+    Two queries whatever the number of actions and documents (the actions, the
+    documents), one when the user reads no documents. Shared by the aksi page, the API
+    and the performance-review pack: keep its shape stable."""
+    today = today or timezone.localdate()
+    actions = []
+    if round is not None:
+        actions = list(
+            FollowUpAction.objects.filter(region=region, round=round)
+            .select_related("owner", "actor_a", "actor_b", "sector_a", "sector_b")
+            .order_by("due_date", "id")
+        )
+    shown = can_read_details(user, region)
+    documents = list(round_documents(region, round)) if shown else []
+    documented_actions = {document.action_id for document in documents if document.action_id}
+    entries = []
+    for aksi in Aksi:
+        own_actions = tuple(action for action in actions if action.aksi == aksi)
+        own_documents = tuple(document for document in documents if document.aksi == aksi)
+        overdue = frozenset(action.pk for action in own_actions if action.is_overdue(today))
+        gaps = []
+        if not own_actions:
+            gaps.append(AksiGap("no_action"))
+        if shown and not own_documents:
+            gaps.append(AksiGap("no_document"))
+        gaps += [AksiGap("overdue", action) for action in own_actions if action.pk in overdue]
+        if shown:
+            gaps += [
+                AksiGap("done_without_document", action)
+                for action in own_actions
+                if action.status == ActionStatus.DONE and action.pk not in documented_actions
+            ]
+        entries.append(
+            AksiEntry(
+                aksi=int(aksi),
+                label=str(aksi.label),
+                actions=own_actions,
+                overdue_ids=overdue,
+                documents=own_documents,
+                gaps=tuple(gaps),
+            )
+        )
+    return AksiOverview(
+        region=region,
+        round=round,
+        today=today,
+        documents_shown=shown,
+        entries=tuple(entries),
+        unfiled=tuple(document for document in documents if document.aksi is None),
+    )
+
+
+# The performance-review pack ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AksiDocuments:
+    """One aksi's present documents, in the order they were uploaded (``aksi`` None: the
+    pairs' documents filed under no aksi)."""
+
+    aksi: Aksi | None
+    documents: list[EvidenceDocument]
+
+    @property
+    def missing(self) -> bool:
+        return not self.documents
+
+
+@dataclass(frozen=True)
+class ReviewDocuments:
+    """What the annual performance review (aksi 8) files, aksi by aksi: the region's
+    present documents of ``round`` and those of the region's aksi that belong to no
+    round. ``by_aksi`` holds all 8 aksi in their order, those without a document too."""
+
+    region: Region
+    round: AssessmentRound
+    by_aksi: list[AksiDocuments]
+    unfiled: AksiDocuments
+
+    @property
+    def missing(self) -> list[Aksi]:
+        return [group.aksi for group in self.by_aksi if group.missing]
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.documents) for group in self.groups)
+
+    @property
+    def groups(self) -> list[AksiDocuments]:
+        """The 8 aksi, then the documents under no aksi when there are any."""
+        return self.by_aksi + ([self.unfiled] if self.unfiled.documents else [])
+
+
+def review_documents(region: Region, round: AssessmentRound) -> ReviewDocuments:
+    """One query, whatever the number of documents: the documents of ``round_documents``
+    (the aksi page's), oldest first, grouped by aksi."""
+    # The aksi page's set, in the order the documents were uploaded.
+    documents = reversed(list(round_documents(region, round)))
+    grouped: dict[int | None, list[EvidenceDocument]] = {}
+    for document in documents:
+        grouped.setdefault(document.aksi, []).append(document)
+    return ReviewDocuments(
+        region=region,
+        round=round,
+        by_aksi=[AksiDocuments(aksi, grouped.get(aksi.value, [])) for aksi in Aksi],
+        unfiled=AksiDocuments(None, grouped.get(None, [])),
+    )

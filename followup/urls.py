@@ -29,4 +29,25 @@ urlpatterns = [
         views.document_remove,
         name="document_delete",
     ),
+    path("regions/<region:code>/aksi/", views.aksi_page, name="aksi"),
+    path(
+        "regions/<region:code>/aksi/<int:aksi>/documents/",
+        views.aksi_document_add,
+        name="aksi_document_add",
+    ),
+    path(
+        "regions/<region:code>/documents/<int:document_id>/",
+        views.region_document,
+        name="region_document",
+    ),
+    path(
+        "regions/<region:code>/documents/<int:document_id>/delete/",
+        views.region_document_remove,
+        name="region_document_delete",
+    ),
+    path(
+        "rounds/<int:round_id>/pairs/<int:actor_a_id>-<int:actor_b_id>/documents/",
+        views.pair_document_add,
+        name="pair_document_add",
+    ),
 ]

@@ -29,6 +29,7 @@ from assessments.selectors import matrix_for_round, round_member_ids
 from assessments.services import (
     canonical_pair,
     clean_pair_values,
+    level_refusals,
     lock_open_round,
     validate_scorable_pair,
 )
@@ -200,6 +201,16 @@ class PairImporter(Importer):
                 "pk", "actor_a_id", "actor_b_id", "level", "version"
             )
         }
+        # The rules of other apps about a new level (a document before level 4), for every
+        # pair whose level the file changes at once.
+        refused = level_refusals(
+            round=round,
+            levels={
+                (first.pk, second.pk): level
+                for (first, second), (level, _number, _column) in scored.items()
+                if stored.get((first.pk, second.pk), (None, None))[1] != level
+            },
+        )
         new, changed = [], []
         values_by_level: dict[int, dict] = {}
         now = timezone.now()
@@ -216,6 +227,9 @@ class PairImporter(Importer):
                 )
             except ValidationError as error:
                 errors.extend(RowError(number, message, column) for message in error.messages)
+                continue
+            if (first.pk, second.pk) in refused:
+                errors.append(RowError(number, refused[first.pk, second.pk], column))
                 continue
             # What the pair stores: its level, and the rest cleared (a changed level replaces
             # the whole assessment, as a save on the scoring page does).

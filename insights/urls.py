@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/<region:code>/", trends.dashboard, name="dashboard"),
     path("regions/<region:code>/network/", trends.network, name="network"),
     path("regions/<region:code>/network.svg", trends.network_svg, name="network_svg"),
+    path("regions/<region:code>/network.json", trends.network_json, name="network_json"),
     path("regions/<region:code>/compare/", trends.comparison, name="comparison"),
     path("regions/<region:code>/overlaps/", trends.overlaps, name="overlaps"),
     # structure: sector matrix, by government level, who × how

@@ -2,12 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import ScopedAdmin
-from partners.models import Invitation, PartnerAnswer
+from partners.models import Invitation, PartnerAnswer, Reconciliation
 
 
 class ReadOnlyAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    """Invitations and partners' answers are written through the invitation pages and the
-    partners' links (partners.services); the admin only reads them, in its jurisdiction."""
+    """Invitations, partners' answers and reconciliations are written through the invitation
+    pages, the partners' links and the pair panel (partners.services); the admin only reads
+    them, in its jurisdiction."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -34,3 +35,21 @@ class PartnerAnswerAdmin(ReadOnlyAdmin):
     list_filter = [("invitation__round", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["invitation__actor", "invitation__round", "other_actor"]
     search_fields = ["invitation__actor__name", "other_actor__name", "note"]
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(ReadOnlyAdmin):
+    """Made on the pair panel (``partners.services.reconcile``), never here."""
+
+    list_display = [
+        "actor_a",
+        "actor_b",
+        "round",
+        "level",
+        "proposed_level",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = [("round", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor_a", "actor_b", "round", "decided_by"]
+    search_fields = ["actor_a__name", "actor_b__name", "reason"]

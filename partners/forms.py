@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import PairScoreForm
-from assessments.models import EVIDENCE_FIELDS
+from assessments.models import EVIDENCE_FIELDS, Level
 from assessments.services import CHOICE_LIST_FIELDS, derive_level
-from partners.models import RESPONDENT_MAX_LENGTH
+from partners.models import REASON_MAX_LENGTH, RESPONDENT_MAX_LENGTH
 
 
 class RespondentForm(forms.Form):
@@ -62,3 +62,28 @@ class PartnerAnswerForm(PairScoreForm):
             **dict(zip(EVIDENCE_FIELDS, answers, strict=True)),
             "confirm_inconsistent": answer.evidence_inconsistency_confirmed,
         }
+
+
+class ReconcileForm(forms.Form):
+    """The scorer's decision on a pair from both partners' views. ``views_version`` and
+    ``version`` are what the panel showed (the views and the official assessment). Its
+    fields are prefixed: the scorer's own form is on the same panel."""
+
+    prefix = "reconcile"
+
+    level = forms.TypedChoiceField(
+        label=_("Official level"),
+        choices=Level.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why this level (kept in the pair's history)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        # The service strips and judges it, in the same words as the API.
+        required=False,
+        strip=False,
+    )
+    views_version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -152,3 +152,80 @@ class PartnerAnswer(models.Model):
 
     def __str__(self):
         return f"{self.invitation.actor} → {self.other_actor}: {self.level}"
+
+
+REASON_MAX_LENGTH = 2000
+
+
+class Reconciliation(models.Model):
+    """The scorer's decision on a pair whose partners gave their views: the official level
+    set, why, by whom and when, with both views as they stood when the scorer decided.
+
+    The official level itself is the pair's ``PairAssessment`` (set through the scoring
+    service); this record keeps what it was decided from. A pair may be reconciled again:
+    each decision is one record."""
+
+    round = models.ForeignKey(
+        AssessmentRound,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="reconciliations",
+    )
+    # The pair in canonical order (actor_a.pk < actor_b.pk), as PairAssessment holds it.
+    actor_a = models.ForeignKey(
+        Actor, verbose_name=_("actor A"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor_b = models.ForeignKey(
+        Actor, verbose_name=_("actor B"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Each side's view when the scorer decided (``partners.selectors.view_snapshot``):
+    # kind, level, the four answers, note, respondent, and the answer's id and time.
+    a_view = models.JSONField(_("A's view of B"), null=True, blank=True)
+    b_view = models.JSONField(_("B's view of A"), null=True, blank=True)
+    a_level = models.PositiveSmallIntegerField(
+        _("A's level"), choices=Level.choices, null=True, blank=True
+    )
+    b_level = models.PositiveSmallIntegerField(
+        _("B's level"), choices=Level.choices, null=True, blank=True
+    )
+    proposed_level = models.PositiveSmallIntegerField(
+        _("proposed level"), choices=Level.choices, null=True, blank=True
+    )
+    previous_level = models.PositiveSmallIntegerField(
+        _("official level before"), choices=Level.choices, null=True, blank=True
+    )
+    level = models.PositiveSmallIntegerField(_("official level set"), choices=Level.choices)
+    assessment_version = models.PositiveIntegerField(_("version of the assessment"))
+    reason = models.TextField(
+        _("reason"), max_length=REASON_MAX_LENGTH, validators=[validate_free_text]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    history = HistoricalRecords()
+    jurisdiction_path = "round__region"
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("reconciliation")
+        verbose_name_plural = _("reconciliations")
+        indexes = [
+            models.Index(fields=["round", "actor_a", "actor_b"], name="reconciliation_pair"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actor_a__lt=models.F("actor_b")), name="reconciliation_canonical_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=4), name="reconciliation_level_between_0_and_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_a} ↔ {self.actor_b}: {self.level}"

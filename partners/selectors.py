@@ -1,15 +1,17 @@
 """Reads of the partners' views: the invitations of a round with their response, and
 each pair's two views (A about B, B about A) beside each other."""
 
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
-from assessments.models import AssessmentRound, PairAssessment, RoundMember
+from assessments.models import EVIDENCE_FIELDS, AssessmentRound, PairAssessment, RoundMember
 from assessments.selectors import round_actors
-from partners.models import Invitation, InvitationStatus, PartnerAnswer
+from partners.models import Invitation, InvitationStatus, PartnerAnswer, Reconciliation
 
 
 def invitation_status(invitation: Invitation | None, answered: int, others: int) -> str:
@@ -268,3 +270,99 @@ def pair_views_with_official(round: AssessmentRound) -> list[PairViewsRow]:
         )
     }
     return [PairViewsRow(views=views[key], official=official.get(key)) for key in sorted(views)]
+
+
+# Reconciliation ---------------------------------------------------------------------------
+
+PROPOSAL_RULE = _(
+    "How the level is proposed: the lower of the two partners' levels (the tie that both partners' "
+    "answers support), or the one level given when only one partner gave a level. A "
+    "proposal only: the scorer sets the official level."
+)
+
+
+def view_snapshot(answer: PartnerAnswer | None) -> dict | None:
+    """One side's view as a reconciliation keeps it (JSON): what the scorer saw."""
+    if answer is None:
+        return None
+    if answer.not_working_together:
+        kind = "none"
+    elif answer.dont_know:
+        kind = "unknown"
+    else:
+        kind = "answers"
+    return {
+        "answer": answer.pk,
+        "updated_at": answer.updated_at.isoformat(),
+        "kind": kind,
+        "level": answer.level,
+        "evidence": [getattr(answer, name) for name in EVIDENCE_FIELDS],
+        "inconsistency_confirmed": answer.evidence_inconsistency_confirmed,
+        "note": answer.note,
+        "respondent": answer.invitation.respondent_name,
+    }
+
+
+def views_version(views: PairViews | None) -> str:
+    """A short fingerprint of both views as they stand: the reconcile form carries it, and
+    the decision is refused if the views changed since the form was shown."""
+    if views is None:
+        return "none"
+    parts = [
+        f"{answer.pk}@{answer.updated_at.isoformat()}" if answer is not None else "-"
+        for answer in (views.a_view, views.b_view)
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def pair_reconciliations(round: AssessmentRound, actor_x_id: int, actor_y_id: int, limit=10):
+    """The decisions on one pair, latest first, with who decided. One query."""
+    first, second = sorted((actor_x_id, actor_y_id))
+    return list(
+        Reconciliation.objects.filter(round=round, actor_a_id=first, actor_b_id=second)
+        .select_related("decided_by", "actor_a", "actor_b")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def reconciled_pairs(round: AssessmentRound) -> dict[tuple[int, int], int]:
+    """The pairs of the round that were reconciled, keyed by (lower id, higher id), with the
+    level of the latest decision. One query, grouped in the database."""
+    latest = (
+        Reconciliation.objects.filter(round=round)
+        .order_by()
+        .values("actor_a_id", "actor_b_id")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    return {
+        (first, second): level
+        for first, second, level in Reconciliation.objects.filter(pk__in=latest).values_list(
+            "actor_a_id", "actor_b_id", "level"
+        )
+    }
+
+
+def reconciliations_for_round(round: AssessmentRound):
+    """Every decision of the round, latest first (the API lists them). One query."""
+    return (
+        Reconciliation.objects.filter(round=round)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def latest_reconciliations(round: AssessmentRound) -> dict[tuple[int, int], Reconciliation]:
+    """The latest decision on each reconciled pair of the round, keyed by (lower id, higher
+    id), with who decided (the reports' pair lists). One query."""
+    latest = (
+        Reconciliation.objects.filter(round=round)
+        .order_by()
+        .values("actor_a_id", "actor_b_id")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    return {
+        (record.actor_a_id, record.actor_b_id): record
+        for record in Reconciliation.objects.filter(pk__in=latest).select_related("decided_by")
+    }

@@ -13,14 +13,46 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
 
 from accounts.scoping import can_score
 from actors.models import Actor
-from assessments.models import AssessmentRound, RoundMember, RoundStatus
-from assessments.services import CHOICE_LIST_FIELDS, clean_pair_values
-from convergence.validators import unsafe_text_message
-from partners.models import RESPONDENT_MAX_LENGTH, Invitation, PartnerAnswer
+from assessments.models import (
+    EVIDENCE_FIELDS,
+    AssessmentRound,
+    PairAssessment,
+    RoundMember,
+    RoundStatus,
+)
+from assessments.services import (
+    CHOICE_LIST_FIELDS,
+    canonical_pair,
+    clean_pair_values,
+    derive_level,
+    lock_open_round,
+    pair_assessment_save,
+    validate_level,
+    validate_scorable_pair,
+)
+from convergence.validators import (
+    normalize_newlines,
+    unsafe_free_text_message,
+    unsafe_text_message,
+)
+from partners.models import (
+    REASON_MAX_LENGTH,
+    RESPONDENT_MAX_LENGTH,
+    Invitation,
+    PartnerAnswer,
+    Reconciliation,
+)
+from partners.selectors import pair_views, view_snapshot
+from partners.selectors import views_version as selectors_views_version
+
+# simple-history's change reason holds 100 characters; the whole reason is on the record.
+HISTORY_REASON_LENGTH = 100
 
 
 class LinkGone(Exception):
@@ -295,3 +327,125 @@ def submit(*, invitation: Invitation) -> Invitation:
     current.submitted_at = timezone.now()
     current.save(update_fields=["submitted_at"])
     return current
+
+
+# The scorer's reconciliation ----------------------------------------------------------------
+
+
+class StaleViews(ValidationError):
+    """A partner changed its answer (or a link was revoked) since the scorer opened the pair."""
+
+
+def _clean_reason(reason) -> str:
+    if not isinstance(reason, str):
+        raise ValidationError(_("The reason must be text."), code="invalid")
+    reason = normalize_newlines(reason).strip()
+    if not reason:
+        raise ValidationError(
+            _("Say why you set this level: the reason is kept in the pair's history."),
+            code="required",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            _("At most %(max)d characters.") % {"max": REASON_MAX_LENGTH}, code="too_long"
+        )
+    if problem := unsafe_free_text_message(reason):
+        raise ValidationError(problem, code="unsafe_text")
+    return reason
+
+
+def _kept_evidence(existing: PairAssessment | None, level: int) -> dict:
+    """What the official assessment keeps when the scorer reconciles it: its note and lists
+    always; its evidence answers only where they still support the level set (consistent
+    answers deriving that level, or answers that skip a step and were confirmed)."""
+    if existing is None:
+        return {}
+    kept = {"note": existing.note, **{name: getattr(existing, name) for name in CHOICE_LIST_FIELDS}}
+    answers = tuple(getattr(existing, name) for name in EVIDENCE_FIELDS)
+    result = derive_level(answers)
+    if result.has_evidence and (
+        (result.inconsistent and existing.evidence_inconsistency_confirmed)
+        or (not result.inconsistent and result.level == level)
+    ):
+        kept["evidence"] = answers
+        kept["confirm_inconsistent"] = result.inconsistent
+    return kept
+
+
+@transaction.atomic
+def reconcile(
+    *,
+    round: AssessmentRound,
+    actor_a: Actor,
+    actor_b: Actor,
+    level,
+    reason,
+    user,
+    views_version: str,
+    expected_version: int | None = None,
+) -> Reconciliation:
+    """The scorer sets the official level of a pair from both partners' views and says why.
+
+    The level is set through ``pair_assessment_save`` (so every scoring rule applies: the
+    scorer's rights, an open round, the roster, the version read, the round's summary and
+    the assessment's history), and the decision is kept with both views as the scorer saw
+    them. ``views_version`` is ``selectors.views_version`` of the views shown: if they have
+    changed since, StaleViews is raised. Nothing is written when anything is refused.
+    """
+    if not can_score(user, round.region):
+        raise PermissionDenied(_("You may not score pairs in this region."))
+    lock_open_round(round)
+    errors = {}
+    try:
+        validate_level(level)
+    except ValidationError as error:
+        errors["level"] = error
+    try:
+        reason = _clean_reason(reason)
+    except ValidationError as error:
+        errors["reason"] = error
+    if errors:
+        raise ValidationError(errors)
+    validate_scorable_pair(round=round, actor_a=actor_a, actor_b=actor_b)
+    first, second = canonical_pair(actor_a, actor_b)
+    views = pair_views(round, first.pk, second.pk)
+    if views is None:
+        raise ValidationError(
+            _("Neither partner has answered about this pair: there are no views to reconcile."),
+            code="no_views",
+        )
+    if views_version != selectors_views_version(views):
+        raise StaleViews(
+            _(
+                "A partner changed its answer about this pair since you opened it. Nothing "
+                "was saved: read both views again and decide."
+            ),
+            code="stale_views",
+        )
+    existing = PairAssessment.objects.filter(round=round, actor_a=first, actor_b=second).first()
+    assessment = pair_assessment_save(
+        round=round,
+        actor_a=first,
+        actor_b=second,
+        level=level,
+        user=user,
+        expected_version=expected_version,
+        **_kept_evidence(existing, level),
+    )
+    # The assessment's own history says the change came from a reconciliation.
+    update_change_reason(assessment, Truncator(reason).chars(HISTORY_REASON_LENGTH))
+    return Reconciliation.objects.create(
+        round=round,
+        actor_a=first,
+        actor_b=second,
+        a_view=view_snapshot(views.a_view),
+        b_view=view_snapshot(views.b_view),
+        a_level=views.a_level,
+        b_level=views.b_level,
+        proposed_level=views.proposed,
+        previous_level=existing.level if existing else None,
+        level=assessment.level,
+        assessment_version=assessment.version,
+        reason=reason,
+        decided_by=user,
+    )

@@ -16,6 +16,11 @@ urlpatterns = [
         views.invitation_renew,
         name="renew",
     ),
+    path(
+        "rounds/<int:round_id>/pairs/<int:actor_a_id>-<int:actor_b_id>/reconcile/",
+        views.reconcile_pair,
+        name="reconcile",
+    ),
     path("p/<str:token>/", views.partner_home, name="form"),
     path("p/<str:token>/m/<int:actor_id>/", views.partner_member, name="member"),
     path("p/<str:token>/submit/", views.partner_submit, name="submit"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -21,12 +22,20 @@ from actors.models import Actor
 from actors.selectors import read_vocabularies
 from assessments.access import get_round_for_user
 from assessments.forms import add_service_errors
-from assessments.models import EVIDENCE_FIELDS, level_legend
-from assessments.selectors import round_actors
+from assessments.models import EVIDENCE_FIELDS, PairAssessment, level_legend
+from assessments.selectors import round_actors, round_has_actors
+from assessments.services import StaleAssessment
 from partners import services
-from partners.forms import PartnerAnswerForm, RespondentForm
+from partners.forms import PartnerAnswerForm, ReconcileForm, RespondentForm
 from partners.models import Invitation
-from partners.selectors import answers_of, disagreements_for_round, invitations_for_round
+from partners.selectors import (
+    answers_of,
+    disagreements_for_round,
+    invitations_for_round,
+    pair_views,
+    views_version,
+)
+from partners.templatetags.partner_views import views_context
 from partners.throttling import over_limit
 
 # Staff ------------------------------------------------------------------------------------
@@ -320,3 +329,75 @@ def partner_submit(request, token, invitation):
         _("Thank you: your answers are sent. You may still change them while the link works."),
     )
     return redirect("partners:form", token=token)
+
+
+# The scorer's reconciliation ------------------------------------------------------------
+
+
+@require_POST
+def reconcile_pair(request, round_id, actor_a_id, actor_b_id):
+    """The reconcile form of the pair panel: the official level set from both views, with
+    the reason. Accepted: back to the pair's panel (its history shows the decision).
+    Refused: the views again with the form and the reason of the refusal (400)."""
+    round_ = get_round_for_user(request.user, round_id)
+    if not can_score(request.user, round_.region):
+        raise PermissionDenied(_("You may not score pairs in this region."))
+    # As the pair panel: only two actors of this round, the same 404 for any other ids.
+    if not round_has_actors(round=round_, actor_ids=[actor_a_id, actor_b_id]):
+        raise Http404
+    actors = Actor.objects.select_related("sector").in_bulk([actor_a_id, actor_b_id])
+    if len(actors) != 2:
+        raise Http404
+    first, second = sorted(actors.values(), key=lambda actor: actor.pk)
+    form = ReconcileForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.reconcile(
+                round=round_,
+                actor_a=first,
+                actor_b=second,
+                level=data["level"],
+                reason=data["reason"],
+                user=request.user,
+                views_version=data["views_version"],
+                expected_version=data["version"],
+            )
+        except (services.StaleViews, StaleAssessment) as stale:
+            # Show the views and the level as they stand now; what was typed stays, and
+            # the next decision is based on what is shown.
+            posted = request.POST.copy()
+            current = PairAssessment.objects.filter(
+                round=round_, actor_a=first, actor_b=second
+            ).first()
+            posted[form.add_prefix("views_version")] = views_version(
+                pair_views(round_, first.pk, second.pk)
+            )
+            posted[form.add_prefix("version")] = current.version if current is not None else 0
+            form = ReconcileForm(posted)
+            form.is_valid()
+            add_service_errors(form, stale)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if request.headers.get("HX-Request") != "true":
+                messages.success(
+                    request,
+                    _("Reconciled: %(pair)s, official level %(level)s.")
+                    % {"pair": f"{first} ↔ {second}", "level": record.level},
+                )
+            return redirect("assessments:pair", round_.pk, first.pk, second.pk)
+    existing = PairAssessment.objects.filter(round=round_, actor_a=first, actor_b=second).first()
+    context = {
+        "round": round_,
+        "region": round_.region,
+        "pair_a": first,
+        "pair_b": second,
+        **views_context(round_, first, second, existing, form=form, csrf_token=get_token(request)),
+    }
+    template = (
+        "partners/_reconcile_refused.html"
+        if request.headers.get("HX-Request") == "true"
+        else "partners/reconcile.html"
+    )
+    return render(request, template, context, status=400)

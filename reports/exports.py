@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from assessments.models import EVIDENCE_FIELDS, Level, PairAssessment
 from assessments.selectors import PairRow
 from convergence.validators import xml_safe
-from partners.models import PartnerAnswer
+from partners.models import PartnerAnswer, Reconciliation
 
 # A partner's answer about another member, by (author id, other id): partners.selectors.
 # directed_views, read once for the whole list.
@@ -113,6 +113,20 @@ class _PairLabels:
         if answer.dont_know or answer.level is None:
             return self.dont_know
         return int(answer.level)
+
+
+def reconciliation_value(record: Reconciliation | None) -> str:
+    """The latest reconciliation of a pair's partners' views, in words: the level set, by
+    whom, when and why; empty when the pair was not reconciled."""
+    if record is None:
+        return ""
+    who = record.decided_by.username if record.decided_by else "—"
+    return _("%(level)d, by %(who)s on %(when)s: %(reason)s") % {
+        "level": record.level,
+        "who": who,
+        "when": local(record.decided_at).strftime("%Y-%m-%d %H:%M"),
+        "reason": record.reason,
+    }
 
 
 def pair_values(

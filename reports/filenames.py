@@ -31,3 +31,19 @@ def attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+# The packs of the convergence cycle: suffixes in the language of the meeting, as the
+# network files' ("-jaringan").
+REMBUK_SUFFIX = "-rembuk-stunting"
+REVIEW_SUFFIX = "-penilaian-kinerja"
+
+
+def rembuk_filename(region, round_) -> str:
+    """e.g. ``peta-konvergensi-kabupaten-sigi-pemetaan-2025-rembuk-stunting.pdf``"""
+    return report_filename(region, round_, "pdf", suffix=REMBUK_SUFFIX)
+
+
+def review_filename(region, round_) -> str:
+    """e.g. ``peta-konvergensi-kabupaten-sigi-pemetaan-2025-penilaian-kinerja.zip``"""
+    return report_filename(region, round_, "zip", suffix=REVIEW_SUFFIX)

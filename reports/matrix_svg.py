@@ -3,7 +3,8 @@
 WeasyPrint lays out a table cell or draws an SVG ``<text>`` in about a millisecond, so a
 100-actor matrix (10,000 cells) would take some 20 s as a table. Here each page is one SVG
 in which the cells of one level are one ``<path>``, and so are their digits, drawn as
-strokes. A page then costs a few dozen elements (the actors' names are real text).
+strokes. A page then costs a few dozen elements; the actors' names and numbers are four
+blocks of HTML lines laid over it (``_labels``).
 """
 
 import math
@@ -27,10 +28,9 @@ SECTOR_WIDTH = 34.0
 NUMBER_WIDTH = 7.0
 NAME_WIDTH = 62.0
 HEADER_HEIGHT = 30.0
-FONT_SIZE = 2.5
 NAME_CHARS = 42
 SECTOR_CHARS = 20
-COLUMN_LABEL_CHARS = 22
+LABEL_CHARS = 22  # a column's label
 
 LEVEL_FILLS = ("#f2f0f7", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
 DARK_TEXT, LIGHT_TEXT = "#111111", "#ffffff"
@@ -62,8 +62,9 @@ _DOT_RADIUS = 0.35
 
 
 def _text(value, size: int) -> str:
-    """Clipped to ``size`` characters and escaped; characters XML cannot hold replaced."""
-    value = xml_safe(str(value))
+    """One line, clipped to ``size`` characters and escaped; characters XML cannot hold
+    replaced (a name stored before the rules may hold a line break: each label is a line)."""
+    value = " ".join(xml_safe(str(value)).split())
     if len(value) > size:
         value = value[: size - 1] + "…"
     return escape(value)
@@ -94,14 +95,18 @@ class MatrixPage:
         }
 
 
-def matrix_pages(matrix: Matrix) -> list[MatrixPage]:
-    """The matrix cut into pages: column blocks, each down all the rows; every page repeats
-    the row headers (number, name, sector) and the column headers (number, short name)."""
+def matrix_pages(matrix: Matrix, *, rows: range | None = None) -> list[MatrixPage]:
+    """The matrix cut into pages: column blocks, each down all the rows (or down ``rows``,
+    positions in the matrix: one sector's actors); every page repeats the row headers
+    (number, name, sector) and the column headers (number, short name)."""
     actors = matrix.actors
+    if rows is None:
+        rows = range(len(actors))
     pages = []
     for columns in _chunks(len(actors), COLUMNS_PER_PAGE):
-        for rows in _chunks(len(actors), ROWS_PER_PAGE):
-            pages.append(MatrixPage(rows, columns, _page_svg(matrix, rows, columns)))
+        for chunk in _chunks(len(rows), ROWS_PER_PAGE):
+            block = range(rows.start + chunk.start, rows.start + chunk.stop)
+            pages.append(MatrixPage(block, columns, _page_svg(matrix, block, columns)))
     return pages
 
 
@@ -154,11 +159,10 @@ def _page_svg(matrix: Matrix, rows: range, columns: range) -> SafeString:
             )
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="matrix-page" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="matrix-cells" '
         f'width="{_number(width)}mm" height="{_number(height)}mm" '
         f'viewBox="0 0 {_number(width)} {_number(height)}" '
-        f'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" '
-        f'font-size="{FONT_SIZE}" fill="#1d2330">'
+        f'fill="#1d2330">'
     ]
     if not_assessed:
         parts.append(
@@ -176,32 +180,8 @@ def _page_svg(matrix: Matrix, rows: range, columns: range) -> SafeString:
                 f'stroke-width="{DIGIT_STROKE}" stroke-linecap="round" stroke-linejoin="round"/>'
             )
 
-    # Row headers: sector (at the first row of each sector group), number, name.
-    row_starts = _group_starts(actors, rows)
-    for row_index, row in enumerate(rows):
-        actor = actors[row]
-        baseline = HEADER_HEIGHT + row_index * CELL + CELL / 2 + FONT_SIZE * 0.35
-        if row in row_starts:
-            parts.append(
-                f'<text x="0" y="{_number(baseline)}" font-weight="bold">'
-                f"{_text(actor.sector.name, SECTOR_CHARS)}</text>"
-            )
-        parts.append(
-            f'<text x="{_number(SECTOR_WIDTH + NUMBER_WIDTH - 1.5)}" y="{_number(baseline)}" '
-            f'text-anchor="end" fill="#5a6272">{row + 1}</text>'
-            f'<text x="{_number(SECTOR_WIDTH + NUMBER_WIDTH)}" y="{_number(baseline)}">'
-            f"{_text(actor.name, NAME_CHARS)}</text>"
-        )
-    # Column headers: number and short name, reading bottom-up.
-    for column_index, column in enumerate(columns):
-        actor = actors[column]
-        x = left + column_index * CELL + CELL / 2 + FONT_SIZE * 0.35 - GAP / 2
-        y = HEADER_HEIGHT - 1.2
-        label = f"{column + 1} {_text(actor.short_name or actor.name, COLUMN_LABEL_CHARS)}"
-        parts.append(
-            f'<text transform="translate({_number(x)} {_number(y)}) rotate(-90)">{label}</text>'
-        )
     # Rules where a sector group begins, across and down the cells.
+    row_starts = _group_starts(actors, rows)
     rules = []
     bottom = HEADER_HEIGHT + len(rows) * CELL
     right = left + len(columns) * CELL
@@ -214,4 +194,53 @@ def _page_svg(matrix: Matrix, rows: range, columns: range) -> SafeString:
     if rules:
         parts.append(f'<path d="{"".join(rules)}" stroke="{RULE}" stroke-width="0.3" fill="none"/>')
     parts.append("</svg>")
-    return mark_safe("".join(parts))
+    parts.append(_labels(actors, rows, columns, row_starts, left))
+    return mark_safe(
+        f'<div class="matrix-grid" style="width: {_number(width)}mm; height: {_number(height)}mm">'
+        + "".join(parts)
+        + "</div>"
+    )
+
+
+def _labels(actors, rows: range, columns: range, row_starts: set[int], left: float) -> str:
+    """The names and numbers as four blocks of preformatted lines, one line a row (or a
+    column, in the block turned a quarter): WeasyPrint lays out a line of HTML text at
+    once, where it draws an SVG ``<text>`` one character at a time."""
+
+    def block(css_class: str, style: str, lines: list[str]) -> str:
+        return f'<div class="{css_class}" style="{style}">' + "\n".join(lines) + "</div>"
+
+    top = f"top: {_number(HEADER_HEIGHT)}mm"
+    sectors = [
+        _text(actors[row].sector.name, SECTOR_CHARS) if row in row_starts else "" for row in rows
+    ]
+    numbers = [str(row + 1) for row in rows]
+    names = [_text(actors[row].name, NAME_CHARS) for row in rows]
+    column_labels = [
+        f"{column + 1} {_text(actors[column].short_name or actors[column].name, LABEL_CHARS)}"
+        for column in columns
+    ]
+    header = HEADER_HEIGHT - 1.2
+    return "".join(
+        (
+            block("m-sectors", f"{top}; left: 0; width: {_number(SECTOR_WIDTH - 1)}mm", sectors),
+            block(
+                "m-numbers",
+                f"{top}; left: {_number(SECTOR_WIDTH)}mm; width: {_number(NUMBER_WIDTH - 1.5)}mm",
+                numbers,
+            ),
+            block(
+                "m-names",
+                f"{top}; left: {_number(SECTOR_WIDTH + NUMBER_WIDTH)}mm; "
+                f"width: {_number(NAME_WIDTH - 1)}mm",
+                names,
+            ),
+            # Turned a quarter anticlockwise about its top-left corner, set at the foot of
+            # the header: its lines become the columns, read bottom-up.
+            block(
+                "m-columns",
+                f"top: {_number(header)}mm; left: {_number(left)}mm; width: {_number(header)}mm",
+                column_labels,
+            ),
+        )
+    )

@@ -39,11 +39,20 @@ def network_graph(files: NetworkFiles) -> nx.Graph:
     numbers, booleans), as GEXF and GraphML hold them. Node keys are the actor ids as text
     (the files' ids); a brokerage that cannot be measured is left out, not written as 0."""
     network = files.network
+    partners = network.partners
     graph = nx.Graph(
         name=_text(files.round.name),
         region=_text(files.region.name),
         region_code=_text(files.region.code),
+        partner_members=partners.members,
+        partner_invited=partners.invited,
+        partner_respondents=partners.respondents,
+        partner_named=partners.named,
+        partner_checkable=partners.checkable,
+        partner_confirmed=partners.confirmed,
     )
+    if partners.reciprocity is not None:
+        graph.graph["reciprocity"] = float(partners.reciprocity)
     colours = {group.sector.pk: group.colour for group in network.sectors}
     for node in network.nodes:
         actor = node.actor
@@ -63,6 +72,15 @@ def network_graph(files: NetworkFiles) -> nx.Graph:
         }
         if node.brokerage is not None:
             attributes["brokerage"] = float(node.brokerage)
+        # The partners' answers (directed): left out where unknown, never written as 0.
+        partner = node.partner
+        if partner.named_by is not None:
+            attributes["in_degree"] = partner.named_by
+            attributes["in_answers"] = partner.answered_by
+        if partner.names is not None:
+            attributes["out_degree"] = partner.names
+            attributes["out_answers"] = partner.answered
+            attributes["named_back"] = partner.confirmed
         graph.add_node(str(actor.pk), **attributes)
     for link in network.links:
         evidence = files.evidence_of(link)
@@ -117,6 +135,11 @@ def build_node_csv(files: NetworkFiles) -> bytes:
         _("Brokerage"),
         _("Pairs assessed"),
         _("Isolated"),
+        _("Named by (in-degree)"),
+        _("Members that answered about it"),
+        _("Names (out-degree)"),
+        _("Members it answered about"),
+        _("Named back"),
     ]
     rows = [
         [
@@ -132,6 +155,11 @@ def build_node_csv(files: NetworkFiles) -> bytes:
             "" if node.brokerage is None else _decimal(node.brokerage),
             node.assessed_pairs,
             answer(node.is_isolated),
+            _blank_if_none(node.partner.named_by),
+            node.partner.answered_by,
+            _blank_if_none(node.partner.names),
+            node.partner.answered,
+            "" if node.partner.names is None else node.partner.confirmed,
         ]
         for node in files.network.nodes
     ]
@@ -170,6 +198,11 @@ def build_edge_csv(files: NetworkFiles) -> bytes:
             ]
         )
     return csv_bytes(header, rows)
+
+
+def _blank_if_none(value):
+    """Unknown is an empty cell, never 0."""
+    return "" if value is None else value
 
 
 def _decimal(value: float) -> str:

@@ -8,6 +8,7 @@ WeasyPrint table row costs ten times a paragraph.
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -17,13 +18,15 @@ from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from actors.models import Region, Sector
 from assessments.models import EVIDENCE_FIELDS, Level, PairAssessment, level_legend
-from assessments.selectors import PairRow
+from assessments.selectors import Matrix, PairRow
 from convergence.validators import xml_safe
 from insights.selectors.gaps import Gap
 from insights.selectors.network import network_svg
 from insights.selectors.trends import PairChange
 from reports.exports import LIST_SEPARATOR
+from reports.matrix_overview import overview_legend, overview_svg, sector_bands
 from reports.matrix_svg import matrix_pages
 from reports.selectors import RegionReport
 
@@ -45,6 +48,10 @@ GAP_ROWS = 150
 PAIR_ROWS = 400
 CHANGE_ROWS = 25
 CENTRAL_ACTORS = 15
+# The who × who matrix on full pages (numbers and names, 30 × 28 actors a page) only up to
+# this many actors: 60 take 6 pages; 200 would take 56 pages and 12 s of layout. Above it
+# the one-page overview stands alone, and ``?sector=<id>`` prints one sector's rows.
+FULL_MATRIX_MAX_ACTORS = 60
 
 
 def _stylesheet() -> CSS:
@@ -53,14 +60,18 @@ def _stylesheet() -> CSS:
         return CSS(string=handle.read())
 
 
-def build_pdf(report: RegionReport) -> bytes:
+def build_pdf(report: RegionReport, *, sector: Sector | None = None) -> bytes:
+    """The report; with ``sector``, the full matrix pages hold that sector's actors' rows
+    against all the actors, whatever the size of the round (the view checks that the
+    round has actors in it)."""
     # Text stored before the free-text rule may hold characters XML cannot (the inline SVG).
-    html = xml_safe(render_to_string("reports/report.html", report_context(report)))
+    context = report_context(report, sector=sector)
+    html = xml_safe(render_to_string("reports/report.html", context))
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
     return document.write_pdf(stylesheets=[_stylesheet()])
 
 
-def report_context(report: RegionReport) -> dict:
+def report_context(report: RegionReport, *, sector: Sector | None = None) -> dict:
     context = {
         "report": report,
         "region": report.region,
@@ -80,7 +91,7 @@ def report_context(report: RegionReport) -> dict:
     gaps = content.gaps
     context.update(
         content=content,
-        matrix_pages=matrix_pages(content.matrix),
+        **_matrix_context(content.matrix, sector, region=report.region),
         network=network,
         network_svg=network_svg(network) if network.nodes else "",
         central_actors=network.by_betweenness[:CENTRAL_ACTORS],
@@ -101,6 +112,41 @@ def report_context(report: RegionReport) -> dict:
             change_rows=CHANGE_ROWS,
         )
     return context
+
+
+def _matrix_context(matrix: Matrix, sector: Sector | None, *, region: Region) -> dict:
+    """The overview always; the full pages of all the actors in a round of at most
+    ``FULL_MATRIX_MAX_ACTORS``, or of one sector's rows on request."""
+    count = len(matrix.actors)
+    bands = sector_bands(matrix)
+    if sector is not None:
+        pages = [
+            page
+            for band in bands
+            if band.sector.pk == sector.pk
+            for page in matrix_pages(matrix, rows=range(band.first, band.first + band.count))
+        ]
+    elif count <= FULL_MATRIX_MAX_ACTORS:
+        pages = matrix_pages(matrix)
+    else:
+        pages = []
+    return {
+        "matrix_overview": overview_svg(matrix),
+        "overview_legend": overview_legend(),
+        # Where to download each sector's pages (``?sector=``, read by the view).
+        "sector_links": [
+            (
+                band,
+                f"{reverse('reports:region', args=[region.code, 'pdf'])}"
+                f"?round={matrix.round.pk}&sector={band.sector.pk}",
+            )
+            for band in bands
+        ],
+        "matrix_pages": pages,
+        "matrix_sector": sector,
+        "full_matrix_max": FULL_MATRIX_MAX_ACTORS,
+        "full_matrix_left_out": sector is None and count > FULL_MATRIX_MAX_ACTORS,
+    }
 
 
 def _level(level: int | None) -> str:

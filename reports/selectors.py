@@ -4,7 +4,7 @@ The builders in ``pdf.py``, ``xlsx.py`` and ``exports.py`` take a ``RegionReport
 pair rows alone) and return bytes; nothing here or there repeats a page's arithmetic.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
@@ -36,7 +36,7 @@ from insights.selectors.trends import (
     province_ranking,
     region_dashboard,
 )
-from partners.selectors import directed_views
+from partners.selectors import ResponseRate, directed_views, latest_reconciliations, response_rate
 from reports.exports import PartnerViews
 
 
@@ -55,6 +55,10 @@ class RoundContent:
     # The round's follow-up actions (RTL), each checked in the next round when there is one.
     actions: list[CheckedAction]
     vocabularies: Vocabularies
+    # The latest reconciliation of each reconciled pair, by (lower id, higher id).
+    reconciliations: dict = field(default_factory=dict)
+    # How many of the invited members answered the partners' form (the dashboard's figure).
+    partner_response: ResponseRate | None = None
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,9 @@ def region_report(
     one 4 (2 in a first round), the change like for like 1 (none in a first round), the
     vocabularies (for the labels of the by-level table and the pair rows) 1, the mechanisms
     and factors and the levels' main roles for the by-level table 2, the pair rows 1, the
-    partners' views 1; the round's follow-up actions 1 (and the next round's matrix, 2,
-    when the report is of an earlier round and the round has actions to check there); a
-    province adds its ranking.
+    partners' views 1, their reconciliations 1, the partners' response 1; the round's
+    follow-up actions 1 (and the next round's matrix, 2, when the report is of an earlier
+    round and the round has actions to check there); a province adds its ranking.
     """
     with reuse_matrices():
         return _region_report(
@@ -121,6 +125,8 @@ def _region_report(*, region, rounds, round, target, exported_by) -> RegionRepor
             partner_views=directed_views(round),
             actions=round_actions_checked(round=round, rounds=rounds),
             vocabularies=vocabularies,
+            reconciliations=latest_reconciliations(round),
+            partner_response=response_rate(round),
         )
     ranking = None
     if region.level == GovernmentLevel.PROVINCE:

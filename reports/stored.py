@@ -7,14 +7,15 @@ them back. The views check who may read the region before they get here, as for 
 report: nothing here decides access.
 
 A stored file is named by its round, the round's **version** and the request: format,
-variant (target level, CSV variant), language and, for the PDF and the XLSX, the user
-whose name the file carries ("Exported by"); its moment of export stays that of the first
-build. The version is a digest of everything the report reads that could still change
-after closing, read with a fixed number of small aggregate queries (``round_version``):
-the round and the rounds the user sees beside it (a reopened round, a previous round's
-pairs, the next round that checks the round's follow-up actions), the rosters, the
-follow-up actions (edited, or overdue since), the partners' answers, and the names that
-are read as they are now (actors, sectors, vocabularies, programme, the levels' roles).
+variant (target level, the PDF's sector, CSV variant), language and, for the PDF and the
+XLSX, the user whose name the file carries ("Exported by"); its moment of export stays
+that of the first build. The version is a digest of everything the report reads that
+could still change after closing, read with a fixed number of small aggregate queries
+(``round_version``): the round and the rounds the user sees beside it (a reopened round,
+a previous round's pairs, the next round that checks the round's follow-up actions), the
+rosters, the follow-up actions (edited, or overdue since), the partners' answers,
+invitations and reconciliations, and the names that are read as they are now (actors,
+sectors, vocabularies, programme, the levels' roles).
 Another version is another name: the files of an earlier version of the round are
 deleted when the new one is stored.
 
@@ -37,7 +38,7 @@ from django.utils import timezone
 from actors.models import Actor, GovernmentLevel, Programme, Sector, VocabularyTerm
 from assessments.models import AssessmentRound, LevelRole, PairAssessment, RoundMember, RoundStatus
 from followup.models import OPEN_STATUSES, FollowUpAction
-from partners.models import PartnerAnswer
+from partners.models import Invitation, PartnerAnswer, Reconciliation
 
 FOLDER = "private/reports"
 _DIGEST_SIZE = hashlib.sha256().digest_size
@@ -77,8 +78,8 @@ def storable(region, round: AssessmentRound | None) -> bool:
 
 
 def round_version(*, region, round: AssessmentRound, rounds: list[AssessmentRound]) -> str:
-    """A digest of what the round's reports read that can change after closing. Eight
-    queries (nine for a programme's round), whatever the size of the round; the history
+    """A digest of what the round's reports read that can change after closing. Ten
+    queries (eleven for a programme's round), whatever the size of the round; the history
     tables are read by their indexed maxima, never counted."""
     ids = sorted({round.pk, *(other.pk for other in rounds)})
     today = timezone.localdate()
@@ -104,6 +105,11 @@ def round_version(*, region, round: AssessmentRound, rounds: list[AssessmentRoun
     )
     answers = PartnerAnswer.objects.filter(invitation__round=round).aggregate(
         count=Count("id"), last=Max("id"), at=Max("updated_at")
+    )
+    # The partners' response (invitations sent, revoked) and the reconciled pairs.
+    invitations = Invitation.history.filter(round_id=round.pk).aggregate(last=Max("history_id"))
+    reconciliations = Reconciliation.objects.filter(round=round).aggregate(
+        count=Count("id"), last=Max("id")
     )
     # Read as they are now: the names of actors (action owners), sectors, terms, roles.
     names = {
@@ -134,6 +140,8 @@ def round_version(*, region, round: AssessmentRound, rounds: list[AssessmentRoun
         "members": list(members),
         "actions": actions,
         "answers": answers,
+        "invitations": invitations,
+        "reconciliations": reconciliations,
         "names": names,
         "programme": programme,
     }

@@ -32,4 +32,7 @@ urlpatterns = [
         {"kind": "edges"},
         name="network_edges_csv",
     ),
+    # The packs of the convergence cycle (?round=<id>, as the reports).
+    path("regions/<region:code>/rembuk-stunting.pdf", views.rembuk_pack_file, name="rembuk"),
+    path("regions/<region:code>/performance-review.zip", views.review_pack_file, name="review"),
 ]

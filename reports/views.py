@@ -2,27 +2,36 @@
 over the builders.
 
 /regions/<code>/report.<pdf|xlsx|csv>?round=<id>&target=<0-4>
+/regions/<code>/report.pdf?round=<id>&sector=<id>   (that sector's rows of the full matrix)
 /regions/<code>/report.csv?round=<id>&variant=excel-id   (semicolons, for Excel in Indonesian)
 /regions/<code>/network.gexf?round=<id>, network.graphml, network-nodes.csv, network-edges.csv
+/regions/<code>/rembuk-stunting.pdf?round=<id>&target=<0-4>   (the rembuk stunting pack)
+/regions/<code>/performance-review.zip?round=<id>             (the performance-review pack)
 
 A closed round's PDF, XLSX and CSV are built once and then read from storage while the
 round is unchanged (``reports.stored``), after the same access checks.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_read_details
+from actors.models import Sector
 from assessments.models import Level
-from assessments.selectors import pair_rows_for_round
+from assessments.selectors import pair_rows_for_round, round_actors
 from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
 from partners.selectors import directed_views
 from reports.exports import CSV_DELIMITERS, build_csv
-from reports.filenames import attachment, report_filename
+from reports.filenames import (
+    attachment,
+    rembuk_filename,
+    report_filename,
+    review_filename,
+)
 from reports.network_files import (
     GEXF_CONTENT_TYPE,
     GRAPHML_CONTENT_TYPE,
@@ -31,6 +40,7 @@ from reports.network_files import (
     build_graphml,
     build_node_csv,
 )
+from reports.packs import build_rembuk_pdf, build_review_zip, rembuk_pack, review_pack
 from reports.pdf import build_pdf
 from reports.selectors import network_files, region_report
 from reports.stored import stored_report
@@ -44,7 +54,9 @@ CONTENT_TYPES = {
 
 
 class BadReportRequest(Exception):
-    pass
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 def _target(raw) -> Level:
@@ -57,6 +69,24 @@ def _target(raw) -> Level:
             _("The target level must be a whole number from 0 to 4, not “%(value)s”.")
             % {"value": raw}
         ) from None
+
+
+def _sector(raw: str, round_) -> Sector:
+    """The sector whose rows of the full matrix the PDF prints: one with actors in the
+    round (read as the matrix reads them), else refused before anything is built."""
+    try:
+        sector_id = int(raw)
+    except ValueError:
+        raise BadReportRequest(
+            _("The sector must be given by its number, not “%(value)s”.") % {"value": raw}
+        ) from None
+    actors = round_actors(round=round_, sector_ids=[sector_id]) if round_ is not None else []
+    if not actors:
+        raise BadReportRequest(
+            _("This round has no actor in the sector number %(value)s.") % {"value": sector_id},
+            404,
+        )
+    return actors[0].sector
 
 
 def region_report_file(request, code, fmt):
@@ -106,8 +136,14 @@ def region_report_file(request, code, fmt):
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         return attachment(response, report_filename(region, round_, fmt, suffix=suffix))
 
+    sector = None
+    if fmt == "pdf" and request.GET.get("sector") not in (None, ""):
+        try:
+            sector = _sector(request.GET["sector"], round_)
+        except BadReportRequest as error:
+            return _refused(request, region, str(error), status=error.status)
+
     user = request.user
-    builder = build_pdf if fmt == "pdf" else build_xlsx
 
     def build() -> bytes:
         report = region_report(
@@ -117,7 +153,7 @@ def region_report_file(request, code, fmt):
             target=target,
             exported_by=user.get_full_name() or user.get_username(),
         )
-        return builder(report)
+        return build_pdf(report, sector=sector) if fmt == "pdf" else build_xlsx(report)
 
     # The file carries its exporter's name: one stored copy per user.
     content = stored_report(
@@ -125,7 +161,11 @@ def region_report_file(request, code, fmt):
         round=round_,
         rounds=picked.rounds,
         fmt=fmt,
-        variant={"target": int(target), "user": user.pk},
+        variant={
+            "target": int(target),
+            "sector": sector.pk if sector else None,
+            "user": user.pk,
+        },
         language=get_language(),
         build=build,
     )
@@ -165,3 +205,49 @@ def network_file(request, code, kind):
         build(network_files(region=region, round=round_)), content_type=content_type
     )
     return attachment(response, report_filename(region, round_, extension, suffix=suffix))
+
+
+# The packs of the convergence cycle -------------------------------------------------------
+
+
+def _pack_region_and_round(request, code):
+    """The region and round of a pack, exported as the reports are: 403 outside the
+    jurisdiction and for viewers, 404 for an unknown round or a region without one."""
+    picked = region_and_round(request, code)
+    if not can_read_details(request.user, picked.region):
+        raise PermissionDenied(_("You may not export the reports of this region."))
+    if picked.round is None:
+        raise Http404(_("This region has no assessment round yet."))
+    return picked
+
+
+def _exported_by(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def rembuk_pack_file(request, code):
+    """The rembuk stunting pack of ``?round=`` (PDF); ``?target=`` as the reports."""
+    picked = _pack_region_and_round(request, code)
+    try:
+        target = _target(request.GET.get("target"))
+    except BadReportRequest as error:
+        return _refused(request, picked.region, str(error), status=400)
+    pack = rembuk_pack(
+        region=picked.region,
+        rounds=picked.rounds,
+        round=picked.round,
+        target=target,
+        exported_by=_exported_by(request.user),
+    )
+    response = HttpResponse(build_rembuk_pdf(pack), content_type=CONTENT_TYPES["pdf"])
+    return attachment(response, rembuk_filename(picked.region, picked.round))
+
+
+def review_pack_file(request, code):
+    """The performance-review pack of ``?round=`` (ZIP), streamed from a spooled file."""
+    picked = _pack_region_and_round(request, code)
+    pack = review_pack(
+        region=picked.region, round=picked.round, exported_by=_exported_by(request.user)
+    )
+    response = FileResponse(build_review_zip(pack), content_type="application/zip")
+    return attachment(response, review_filename(picked.region, picked.round))

@@ -31,6 +31,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from assessments.models import Level
 from convergence.validators import xml_safe
+from insights.selectors.network import partner_ties_summary
 from reports.exports import (
     LIST_SEPARATOR,
     answer,
@@ -38,6 +39,7 @@ from reports.exports import (
     looks_like_formula,
     pair_header,
     pair_table,
+    reconciliation_value,
 )
 from reports.selectors import RegionReport
 
@@ -521,20 +523,25 @@ def _matrix(book: Book, report: RegionReport) -> None:
 
 
 def _pairs(book: Book, report: RegionReport) -> None:
-    header = pair_header()
+    # The pair list, then the latest reconciliation of the partners' views of each pair.
+    header = [*pair_header(), _("Reconciliation of the partners' views")]
     sheet = Sheet(
         book,
         _("Pairs"),
         {1: 36, 2: 20, 3: 36, 4: 20, 5: 7, 6: 14, 7: 14, 8: 14, 9: 14, 10: 14, 11: 14, 12: 14}
-        | {13: 36, 14: 36, 15: 36, 16: 40, 17: 20, 18: 17},
+        | {13: 36, 14: 36, 15: 36, 16: 40, 17: 20, 18: 17, 19: 40},
     )
     sheet.header(header, freeze="A2", alignment=WRAPPED)
     level_column = 4
-    date_column = len(header) - 1
+    date_column = len(header) - 2
     content = report.content
-    for values in pair_table(content.pairs, content.partner_views):
+    reconciliations = content.reconciliations
+    for row, values in zip(
+        content.pairs, pair_table(content.pairs, content.partner_views), strict=True
+    ):
         values[level_column] = sheet.level(values[level_column])
         values[date_column] = sheet.cell(values[date_column], number_format=DATETIME)
+        values.append(reconciliation_value(reconciliations.get((row.actor_a.pk, row.actor_b.pk))))
         sheet.append(values)
     sheet.ws.autofilter(0, 0, len(content.pairs), len(header) - 1)
 
@@ -732,7 +739,9 @@ def _by_level(book: Book, report: RegionReport) -> None:
 def _network(book: Book, report: RegionReport) -> None:
     network = report.content.network
     sheet = Sheet(
-        book, _("Network metrics"), {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12, 7: 12, 8: 10}
+        book,
+        _("Network metrics"),
+        {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12, 7: 12, 8: 10, 9: 14, 10: 14},
     )
     sheet.header(
         [
@@ -744,6 +753,8 @@ def _network(book: Book, report: RegionReport) -> None:
             _("Brokerage"),
             _("Pairs assessed"),
             _("Isolated"),
+            _("Named by (in-degree)"),
+            _("Names (out-degree)"),
         ],
         alignment=WRAPPED,
     )
@@ -759,6 +770,8 @@ def _network(book: Book, report: RegionReport) -> None:
                 sheet.cell(node.brokerage, number_format=PERCENT),
                 sheet.cell(node.assessed_pairs),
                 sheet.cell(answer(node.is_isolated)),
+                sheet.cell(node.partner.named_by),
+                sheet.cell(node.partner.names),
             ]
         )
     sheet.append([])
@@ -776,6 +789,12 @@ def _network(book: Book, report: RegionReport) -> None:
             "Brokerage: of the pairs of one health and one non-health actor (the actor "
             "itself left out), the share whose shortest connection runs through the actor."
         ),
+        _(
+            "Named by (in-degree) and names (out-degree): from the partners' own answers, the "
+            "members that say they work with the actor, and those it says it works with; "
+            "empty where no answer is known (“I don't know” and no answer are not “no”)."
+        ),
+        partner_ties_summary(network.partners),
     ):
         sheet.append([definition])
 

@@ -109,8 +109,9 @@ def _seeded_vocabularies(request):
 
 @pytest.fixture(autouse=True)
 def _media_of_its_own(settings, tmp_path):
-    """Files a test stores (a closed round's reports, uploads) go to a folder of its own:
-    a stored report of another test's round of the same id is never read back."""
+    """Files a test stores (a closed round's reports, uploads, the demo's evidence
+    documents) go to a folder of its own, outside the checkout: a stored report of another
+    test's round of the same id is never read back. A test that reads them sets its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -23,7 +23,7 @@ from assessments.services import clean_pair_values
 from demo.levels import MAIN_ROLES
 from followup.models import FollowUpAction
 from insights.selectors.structure import by_government_level
-from partners.models import InvitationStatus
+from partners.models import InvitationStatus, Reconciliation
 from partners.selectors import (
     disagreements_for_round,
     invitations_for_round,
@@ -193,6 +193,26 @@ def test_sigi_and_palu_are_mapped_across_government_levels():
         for row in disagreements_for_round(open_)
     }
     assert disagreements == {frozenset(("Bappeda", "DPMD")), frozenset(("Bappeda", "DP2KB"))}
+    # Two pairs reconciled by Sigi's scorer, with the official level set through the
+    # scoring service; the other disagreement is left to reconcile.
+    reconciled = {
+        frozenset((record.actor_a.short_name, record.actor_b.short_name)): record
+        for record in Reconciliation.objects.filter(round=open_).select_related(
+            "actor_a", "actor_b", "decided_by"
+        )
+    }
+    assert set(reconciled) == {frozenset(("Bappeda", "DPMD")), frozenset(("DPMD", "Disdikbud"))}
+    decided = reconciled[frozenset(("Bappeda", "DPMD"))]
+    assert {decided.a_level, decided.b_level} == {4, 1} and decided.proposed_level == 1
+    assert decided.reason and decided.decided_by.username == "penilai_sigi"
+    official_now = PairAssessment.objects.get(
+        round=open_, actor_a=decided.actor_a, actor_b=decided.actor_b
+    )
+    assert official_now.level == decided.level == 2
+    assert official_now.scored_by == decided.decided_by
+    assert official_now.version == decided.assessment_version
+    one_view = reconciled[frozenset(("DPMD", "Disdikbud"))]
+    assert (one_view.a_view is None) != (one_view.b_view is None)  # DPMD's view only
     views = pair_views_with_official(open_)
     assert any(row.views.a_level == row.views.b_level is not None for row in views)
     assert any(

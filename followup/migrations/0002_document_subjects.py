@@ -27,6 +27,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="evidencedocument",
+            name="action",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="documents",
+                to="followup.followupaction",
+                verbose_name="follow-up action",
+            ),
+        ),
         migrations.AddField(
             model_name='evidencedocument',
             name='actor_a',

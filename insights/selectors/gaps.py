@@ -7,9 +7,11 @@ a pair at 0. Pages, the API and the reports call these functions.
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
+
 from actors.models import Actor
-from assessments.models import AssessmentRound, Level
-from assessments.selectors import Matrix, matrix_for_round
+from assessments.models import AssessmentRound, Level, PairAssessment
+from assessments.selectors import LevelSummary, Matrix, matrix_for_round, round_actors
 
 # Kim et al. (2017): roles and resources shared toward a common goal.
 DEFAULT_TARGET = Level.COLLABORATION
@@ -92,3 +94,77 @@ def pairs_below_target(*, matrix: Matrix, target: int = DEFAULT_TARGET) -> GapLi
 def gaps_for_round(*, round: AssessmentRound, target: int = DEFAULT_TARGET) -> GapList:
     """Two queries: those of ``matrix_for_round``."""
     return pairs_below_target(matrix=matrix_for_round(round=round), target=target)
+
+
+@dataclass(frozen=True)
+class GapHead:
+    """The first ``len(gaps)`` gaps of a round in the gap list's order, and the counts of
+    the whole list: what the dashboard shows without reading every pair."""
+
+    round: AssessmentRound
+    target: Level
+    gaps: list[Gap]
+    count: int  # every gap of the round
+    assessed: int
+    possible: int
+
+    @property
+    def not_assessed(self) -> int:
+        return self.possible - self.assessed
+
+    @property
+    def reaching_target(self) -> int:
+        return self.assessed - self.count
+
+    @property
+    def left_out(self) -> int:
+        return self.count - len(self.gaps)
+
+
+def largest_gaps(
+    *, round: AssessmentRound, summary: LevelSummary, limit: int, target: int = DEFAULT_TARGET
+) -> GapHead:
+    """The ``limit`` largest gaps of ``round``, in the order of ``pairs_below_target``
+    (largest shortfall, health ↔ non-health first, then matrix order), sorted and cut in
+    the database: two queries (the roster, the gaps), whatever the number of pairs.
+
+    The counts come from the round's ``summary`` (the dashboard's, read from the round's
+    summary row), so the page's figures agree with each other."""
+    target = Level(target)
+    actors = round_actors(round=round)
+    count = sum(summary.counts.get(level, 0) for level in Level.values if level < target)
+    gaps: list[Gap] = []
+    if actors and count and limit > 0:
+        by_id = {actor.pk: actor for actor in actors}
+        # Each member's place in the matrix order and whether it is of a health sector,
+        # as a table the query joins: integers read from the database, never user input.
+        rows = ", ".join(
+            f"({int(actor.pk)}, {position}, {int(bool(actor.sector.is_health))})"
+            for position, actor in enumerate(actors)
+        )
+        table = PairAssessment._meta.db_table
+        sql = (
+            f"WITH place (actor_id, position, health) AS (VALUES {rows}) "
+            f"SELECT pair.actor_a_id, pair.actor_b_id, pair.level FROM {table} pair "
+            "JOIN place a ON a.actor_id = pair.actor_a_id "
+            "JOIN place b ON b.actor_id = pair.actor_b_id "
+            "WHERE pair.round_id = %s AND pair.level < %s "
+            "ORDER BY pair.level, CASE WHEN a.health <> b.health THEN 0 ELSE 1 END, "
+            "CASE WHEN a.position < b.position THEN a.position ELSE b.position END, "
+            "CASE WHEN a.position < b.position THEN b.position ELSE a.position END "
+            "LIMIT %s"
+        )
+        order = {actor.pk: position for position, actor in enumerate(actors)}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [round.pk, int(target), limit])
+            for a, b, level in cursor.fetchall():
+                first, second = (a, b) if order[a] <= order[b] else (b, a)
+                gaps.append(Gap(by_id[first], by_id[second], Level(level), target))
+    return GapHead(
+        round=round,
+        target=target,
+        gaps=gaps,
+        count=count,
+        assessed=summary.assessed,
+        possible=summary.possible,
+    )

@@ -17,23 +17,39 @@ Measures (each shown with its definition in words on the pages and in the report
   between a health and a non-health actor (Brandes 2008, "betweenness of a subset",
   ``networkx.betweenness_centrality_subset``), as the share of those pairs (other than the
   actor itself) whose shortest paths run through the actor.
+
+Beside them, the ties as the partners name them (``partner_ties``, DESIGN.md §7): each
+invited member's answers about the others are arcs A → B (A says it works with B, at
+cooperation or above), so the network of answers is directed: in-degree (how many members
+name the actor), out-degree (how many it names) and reciprocity (the share of named ties
+that the other side names back). "I don't know" and no answer are missing, never "no".
 """
 
 import hashlib
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 import networkx as nx
 from django.core.cache import cache
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, GovernmentLevel, Sector
-from assessments.models import AssessmentRound, Level
-from assessments.selectors import LevelSummary, Matrix, matrix_for_round
+from assessments.models import AssessmentRound, Level, RoundSummary
+from assessments.selectors import (
+    LevelSummary,
+    Matrix,
+    round_actors,
+    round_levels,
+    summarize_levels,
+)
 from convergence.validators import xml_safe
+from partners.models import Invitation
 
 # A link needs at least cooperation.
 LINK_LEVEL = Level.COOPERATION
@@ -42,11 +58,159 @@ LINK_LENGTH = {1: 12, 2: 6, 3: 4, 4: 3}
 
 
 @dataclass(frozen=True)
+class PartnerDegree:
+    """One member's ties as the partners' answers name them.
+
+    ``names`` (out-degree): the members it says it works with (cooperation or above), of
+    the ``answered`` members it gave a yes-or-no answer about; None when it gave none.
+    ``named_by`` (in-degree): the members that say they work with it, of the
+    ``answered_by`` members that gave a yes-or-no answer about it; None when none did.
+    ``confirmed``: the ties it names that the other side names back.
+    """
+
+    names: int | None
+    answered: int
+    named_by: int | None
+    answered_by: int
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class PartnerTies:
+    """The directed network of the partners' answers in a round.
+
+    A tie named by A about B can be checked only when B gave a yes-or-no answer about A:
+    ``reciprocity`` is ``confirmed`` / ``checkable`` (``networkx.reciprocity`` on the
+    directed graph of the checkable ties), None when no tie can be checked. The named ties
+    whose other side did not answer (not invited, no answer, "I don't know") are
+    ``unchecked``: they are neither confirmed nor refused.
+    """
+
+    members: int  # the roster
+    invited: int  # members with a link that is not revoked
+    respondents: int  # members that gave a yes-or-no answer about at least one other
+    named: int  # ties named (A says it works with B)
+    checkable: int  # of them, those whose other side answered about the first
+    confirmed: int  # of them, those the other side names back
+    reciprocity: float | None
+    degrees: dict  # actor id → PartnerDegree
+    digest: str  # of the answers read: the page's cached parts depend on it
+
+    @property
+    def unchecked(self) -> int:
+        return self.named - self.checkable
+
+    @property
+    def reciprocity_percent(self) -> float | None:
+        return None if self.reciprocity is None else self.reciprocity * 100
+
+    def of(self, actor_id: int) -> PartnerDegree:
+        return self.degrees.get(actor_id, NO_PARTNER_DEGREE)
+
+
+def partner_ties_summary(ties: "PartnerTies") -> str:
+    """One sentence for the reports: what the partners' figures are computed on, and the
+    reciprocity with what it counts."""
+    basis = _(
+        "Partners' answers: computed on the answers of %(respondents)s of the %(members)s "
+        "members of the round (%(invited)s invited)."
+    ) % {"respondents": ties.respondents, "members": ties.members, "invited": ties.invited}
+    if ties.reciprocity is None:
+        # Translated outside the f-string: makemessages does not read inside them.
+        unknown = _("Reciprocity: – (no named tie can be checked yet).")
+        return f"{basis} {unknown}"
+    reciprocity = _(
+        "Reciprocity: %(percent)s %% — %(confirmed)s of the %(checkable)s named ties whose "
+        "other side answered are named back; %(unchecked)s more point to members that have "
+        "not answered about them."
+    ) % {
+        "percent": number_format(ties.reciprocity * 100, 1),
+        "confirmed": ties.confirmed,
+        "checkable": ties.checkable,
+        "unchecked": ties.unchecked,
+    }
+    return f"{basis} {reciprocity}"
+
+
+NO_PARTNER_DEGREE = PartnerDegree(names=None, answered=0, named_by=None, answered_by=0, confirmed=0)
+
+
+def partner_ties(*, round: AssessmentRound, actors: list[Actor]) -> PartnerTies:
+    """The partners' answers among ``actors`` (the round's roster) as a directed network:
+    one query (the round's links that are not revoked, each with its answers).
+
+    An arc A → B is an answer of A about B at cooperation or above; an answer at 0 ("we do
+    not work together", or the evidence questions all answered no) is a known "no"; "I
+    don't know", an answer without a level and no answer at all are missing. Answers given
+    through a revoked link are left out, as in the pair views; so are answers by or about
+    actors not on the roster.
+    """
+    members = {actor.pk for actor in actors}
+    rows = (
+        Invitation.objects.filter(round_id=round.pk, revoked_at__isnull=True)
+        .order_by()
+        .values_list("actor_id", "answers__other_actor_id", "answers__level")
+    )
+    invited: set[int] = set()
+    known: dict[tuple[int, int], int] = {}
+    for author, other, level in rows:
+        if author not in members:
+            continue
+        invited.add(author)
+        if other is not None and other in members and other != author and level is not None:
+            known[(author, other)] = level
+    named = {pair for pair, level in known.items() if level >= LINK_LEVEL}
+    checkable = [(a, b) for a, b in named if (b, a) in known]
+    confirmed = {(a, b) for a, b in checkable if (b, a) in named}
+    reciprocity = None
+    if checkable:
+        directed = nx.DiGraph()
+        directed.add_edges_from(checkable)
+        reciprocity = nx.reciprocity(directed)
+    answered: dict[int, int] = {}
+    answered_by: dict[int, int] = {}
+    names: dict[int, int] = {}
+    named_by: dict[int, int] = {}
+    confirmed_by: dict[int, int] = {}
+    for a, b in known:
+        answered[a] = answered.get(a, 0) + 1
+        answered_by[b] = answered_by.get(b, 0) + 1
+    for a, b in named:
+        names[a] = names.get(a, 0) + 1
+        named_by[b] = named_by.get(b, 0) + 1
+    for a, _b in confirmed:
+        confirmed_by[a] = confirmed_by.get(a, 0) + 1
+    degrees = {
+        actor_id: PartnerDegree(
+            names=names.get(actor_id, 0) if answered.get(actor_id) else None,
+            answered=answered.get(actor_id, 0),
+            named_by=named_by.get(actor_id, 0) if answered_by.get(actor_id) else None,
+            answered_by=answered_by.get(actor_id, 0),
+            confirmed=confirmed_by.get(actor_id, 0),
+        )
+        for actor_id in members
+    }
+    digest = hashlib.sha256(repr((sorted(invited), sorted(known.items()))).encode()).hexdigest()
+    return PartnerTies(
+        members=len(members),
+        invited=len(invited),
+        respondents=len(answered),
+        named=len(named),
+        checkable=len(checkable),
+        confirmed=len(confirmed),
+        reciprocity=reciprocity,
+        degrees=degrees,
+        digest=digest,
+    )
+
+
+@dataclass(frozen=True)
 class NetworkNode:
     """One actor and its place in the network.
 
     ``brokerage`` is None where it cannot be measured: the round needs actors on both sides
-    of health ↔ non-health besides this one.
+    of health ↔ non-health besides this one. ``partner``: its ties as the partners' answers
+    name them (``partner_ties``).
     """
 
     actor: Actor
@@ -55,6 +219,7 @@ class NetworkNode:
     betweenness: float
     brokerage: float | None
     assessed_pairs: int
+    partner: PartnerDegree = NO_PARTNER_DEGREE
 
     @property
     def sector(self) -> Sector:
@@ -89,12 +254,16 @@ class Network:
     """The network of a round. ``nodes`` follow the matrix order: by sector, health first.
 
     ``density``: links / pairs assessed (None when no pair is assessed); ``brokers``: the
-    actors with a health ↔ non-health brokerage above 0, highest first.
+    actors with a health ↔ non-health brokerage above 0, highest first. ``link_rows``: the
+    links as (actor_a id, actor_b id, level); ``links`` the same with the actors.
+    ``cache_key``: names this round's network as it stands (its version, roster and the
+    actors' names and sectors, the language), for the page's cached parts; None when the
+    round has no summary to tell its version.
     """
 
     round: AssessmentRound
     nodes: list[NetworkNode]
-    links: list[NetworkLink]
+    link_rows: tuple
     sectors: list[SectorGroup]
     summary: LevelSummary
     density: float | None
@@ -102,6 +271,17 @@ class Network:
     brokers: list[NetworkNode]
     health_actors: int
     non_health_actors: int
+    partners: PartnerTies
+    cache_key: str | None = None
+
+    @cached_property
+    def links(self) -> list[NetworkLink]:
+        by_id = {node.actor.pk: node.actor for node in self.nodes}
+        return [NetworkLink(by_id[a], by_id[b], level) for a, b, level in self.link_rows]
+
+    @property
+    def link_count(self) -> int:
+        return len(self.link_rows)
 
     @property
     def possible_pairs(self) -> int:
@@ -133,6 +313,11 @@ class Network:
     @property
     def by_betweenness(self) -> list[NetworkNode]:
         return sorted(self.nodes, key=_rank_key)
+
+    @property
+    def partner_answered(self) -> list[NetworkNode]:
+        """The actors with a yes-or-no answer by or about them, in matrix order."""
+        return [node for node in self.nodes if node.partner.answered or node.partner.answered_by]
 
 
 def _rank_key(node: NetworkNode):
@@ -170,61 +355,152 @@ SECTOR_COLOURS = (
 
 
 def network_for_round(*, round: AssessmentRound) -> Network:
-    """Two queries (those of ``matrix_for_round``); the rest is computed in memory."""
-    return network_from_matrix(matrix=matrix_for_round(round=round))
+    """Three queries when the round has not changed since its network was last measured
+    (the roster with the sectors, the round's version, the partners' answers), four when it
+    has (and the levels of the round): the measures are cached under ``cache_key``."""
+    actors = round_actors(round=round)
+    version = (
+        RoundSummary.objects.filter(round_id=round.pk).values_list("version", flat=True).first()
+    )
+    key = None if version is None else network_cache_key(round, version, actors)
+    measured = cache.get(key) if key else None
+    if measured is None:
+        measured = _measure(actors, round_levels(round=round, actors=actors))
+        if key:
+            cache.set(key, measured, PATH_MEASURES_TIMEOUT)
+    return _network(
+        round=round,
+        actors=actors,
+        measured=measured,
+        partners=partner_ties(round=round, actors=actors),
+        cache_key=key,
+    )
 
 
-def network_from_matrix(*, matrix: Matrix) -> Network:
-    """The network of a matrix already read (reports that show both read it once).
+def network_cache_key(round: AssessmentRound, version: int, actors: list[Actor]) -> str:
+    """What the network of ``round`` and its drawings depend on besides its levels and
+    roster, which its summary's ``version`` follows: the actors as the round reads them
+    (names, sectors, levels, kinds: an open round reads them live) and the language."""
+    digest = hashlib.sha256()
+    digest.update(repr((round.name, get_language())).encode())
+    for actor in actors:
+        sector = actor.sector
+        digest.update(
+            repr(
+                (
+                    actor.pk,
+                    actor.name,
+                    actor.short_name,
+                    actor.government_level,
+                    actor.kind,
+                    sector.pk,
+                    sector.name,
+                    sector.is_health,
+                )
+            ).encode()
+        )
+    return f"network:v2:{round.pk}:{version}:{digest.hexdigest()}"
+
+
+def network_from_matrix(*, matrix: Matrix, partners: PartnerTies | None = None) -> Network:
+    """The network of a matrix already read (reports that show both read it once); one
+    query for the partners' answers unless they are given.
 
     - density: links / pairs assessed;
     - degree: number of links; weighted degree: the sum of their levels (1–4);
     - betweenness: share of the shortest paths between two other actors that pass through
       the actor, a link's length being 1 / level (``LINK_LENGTH``), normalised over all
       actors of the round (``networkx.betweenness_centrality``, ``weight=``);
-    - brokerage: ``health_brokerage``.
+    - brokerage: ``health_brokerage``;
+    - the partners' in- and out-degree and reciprocity: ``partner_ties``.
     """
-    actors = matrix.actors
-    by_id = {actor.pk: actor for actor in actors}
-    graph = nx.Graph()
-    graph.add_nodes_from(by_id)
-    assessed = dict.fromkeys(by_id, 0)
+    if partners is None:
+        partners = partner_ties(round=matrix.round, actors=matrix.actors)
+    return _network(
+        round=matrix.round,
+        actors=matrix.actors,
+        measured=_measure(matrix.actors, matrix.levels),
+        partners=partners,
+    )
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """What the levels give, by actor id: plain values, cached between requests."""
+
+    links: tuple  # (actor_a id, actor_b id, level), lower id first, sorted
+    assessed: dict
+    degree: dict
+    weighted_degree: dict
+    betweenness: dict
+    brokerage: dict
+    summary: LevelSummary
+
+
+def _measure(actors: list[Actor], levels: dict) -> _Measured:
+    ids = [actor.pk for actor in actors]
+    assessed = dict.fromkeys(ids, 0)
+    degree = dict.fromkeys(ids, 0)
+    weighted = dict.fromkeys(ids, 0)
     links = []
-    for (a, b), level in sorted(matrix.levels.items()):
+    for (a, b), level in sorted(levels.items()):
         assessed[a] += 1
         assessed[b] += 1
-        if level < LINK_LEVEL:
-            continue
-        graph.add_edge(a, b, level=level, length=LINK_LENGTH[level])
-        links.append(NetworkLink(by_id[a], by_id[b], level))
+        if level >= LINK_LEVEL:
+            links.append((a, b, level))
+            degree[a] += 1
+            degree[b] += 1
+            weighted[a] += level
+            weighted[b] += level
     health = {actor.pk for actor in actors if actor.sector.is_health}
-    betweenness, brokerage = path_measures(graph, health=health)
+    betweenness, brokerage = path_measures(ids, links, health=health)
+    n = len(ids)
+    return _Measured(
+        links=tuple(links),
+        assessed=assessed,
+        degree=degree,
+        weighted_degree=weighted,
+        betweenness=betweenness,
+        brokerage=brokerage,
+        summary=summarize_levels(levels.values(), possible=n * (n - 1) // 2),
+    )
+
+
+def _network(*, round, actors, measured: _Measured, partners: PartnerTies, cache_key=None):
     nodes = [
         NetworkNode(
             actor=actor,
-            degree=graph.degree(actor.pk),
-            weighted_degree=graph.degree(actor.pk, weight="level"),
-            betweenness=betweenness[actor.pk],
-            brokerage=brokerage[actor.pk],
-            assessed_pairs=assessed[actor.pk],
+            degree=measured.degree[actor.pk],
+            weighted_degree=measured.weighted_degree[actor.pk],
+            betweenness=measured.betweenness[actor.pk],
+            brokerage=measured.brokerage[actor.pk],
+            assessed_pairs=measured.assessed[actor.pk],
+            partner=partners.of(actor.pk),
         )
         for actor in actors
     ]
-    summary = matrix.summary
+    health = sum(1 for actor in actors if actor.sector.is_health)
+    summary = measured.summary
+    groups = [
+        (sector, len(list(members)))
+        for sector, members in groupby(actors, key=lambda actor: actor.sector)
+    ]
     return Network(
-        round=matrix.round,
+        round=round,
         nodes=nodes,
-        links=links,
+        link_rows=measured.links,
         sectors=[
-            SectorGroup(sector, len(members), SECTOR_COLOURS[index % len(SECTOR_COLOURS)])
-            for index, (sector, members) in enumerate(matrix.sector_groups)
+            SectorGroup(sector, size, SECTOR_COLOURS[index % len(SECTOR_COLOURS)])
+            for index, (sector, size) in enumerate(groups)
         ],
         summary=summary,
-        density=len(links) / summary.assessed if summary.assessed else None,
+        density=len(measured.links) / summary.assessed if summary.assessed else None,
         isolated=[node for node in nodes if node.is_isolated],
         brokers=sorted((node for node in nodes if node.brokerage), key=_broker_key),
-        health_actors=len(health),
-        non_health_actors=len(actors) - len(health),
+        health_actors=health,
+        non_health_actors=len(actors) - health,
+        partners=partners,
+        cache_key=cache_key,
     )
 
 
@@ -236,22 +512,24 @@ def network_from_matrix(*, matrix: Matrix) -> Network:
 PATH_MEASURES_TIMEOUT = 7 * 24 * 3600
 
 
-def path_measures(graph: nx.Graph, *, health: set) -> tuple[dict, dict]:
-    """``betweenness`` and ``health_brokerage`` of ``graph``, from the cache when the same
-    network was measured before (in this process, or in the shared cache when one is
-    configured: ``CACHES``)."""
+def path_measures(nodes, links, *, health: set) -> tuple[dict, dict]:
+    """``betweenness`` and ``health_brokerage`` of the graph of ``nodes`` (actor ids) and
+    ``links`` ((a, b, level), lower id first), from the cache when the same network was
+    measured before (in this process, or in the shared cache when one is configured:
+    ``CACHES``)."""
     digest = hashlib.sha256()
-    digest.update(repr(sorted(graph.nodes)).encode())
+    digest.update(repr(sorted(nodes)).encode())
     digest.update(repr(sorted(health)).encode())
-    digest.update(
-        repr(
-            sorted((min(a, b), max(a, b), data["level"]) for a, b, data in graph.edges(data=True))
-        ).encode()
-    )
-    key = f"network-path-measures:v1:{digest.hexdigest()}"
+    digest.update(repr(sorted(links)).encode())
+    key = f"network-path-measures:v2:{digest.hexdigest()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(
+        (a, b, {"level": level, "length": LINK_LENGTH[level]}) for a, b, level in links
+    )
     measures = (
         nx.betweenness_centrality(graph, normalized=True, weight="length"),
         health_brokerage(graph, health=health),
@@ -347,7 +625,7 @@ def network_svg(network: Network) -> SafeString:
         "actors": count,
         "assessed": network.assessed_pairs,
         "possible": network.possible_pairs,
-        "links": len(network.links),
+        "links": network.link_count,
     }
     legend, legend_height = _legend(network, width=width, top=side)
     height = side + legend_height
@@ -482,38 +760,23 @@ GOVERNMENT_LEVEL_COLOURS = {
 }
 
 
-def network_data(network: Network) -> dict:
-    """The network as plain data for the page's explorer (``json_script``): the nodes with
-    the figures already computed, the links and the colours of the drawing. No query and
-    no new computation: it only restates ``network``.
-    """
-    colours = {group.sector.pk: group.colour for group in network.sectors}
+def cached_network_svg(network: Network) -> str:
+    """``network_svg``, drawn once for each state of the round (``Network.cache_key``)."""
+    if network.cache_key is None:
+        return network_svg(network)
+    key = f"{network.cache_key}:svg"
+    drawing = cache.get(key)
+    if drawing is None:
+        drawing = str(network_svg(network))
+        cache.set(key, drawing, PATH_MEASURES_TIMEOUT)
+    return mark_safe(drawing)
+
+
+def network_legend(network: Network) -> dict:
+    """The colours and names of the explorer's controls: sectors, government levels and
+    link levels (small: the page renders its controls from them)."""
     present_levels = sorted({node.actor.government_level for node in network.nodes})
     return {
-        "round": network.round.pk,
-        "nodes": [
-            {
-                "id": node.actor.pk,
-                "name": node.actor.name,
-                "short_name": node.actor.short_name or node.actor.name,
-                "sector": node.actor.sector_id,
-                "sector_name": node.sector.name,
-                "sector_colour": colours[node.actor.sector_id],
-                "government_level": node.actor.government_level,
-                "government_level_name": node.actor.get_government_level_display(),
-                "kind": node.actor.kind,
-                "kind_name": node.actor.get_kind_display(),
-                "degree": node.degree,
-                "weighted_degree": node.weighted_degree,
-                "betweenness": node.betweenness,
-                "brokerage": node.brokerage,
-            }
-            for node in network.nodes
-        ],
-        "links": [
-            {"a": link.actor_a.pk, "b": link.actor_b.pk, "level": link.level}
-            for link in network.links
-        ],
         "sectors": [
             {
                 "id": group.sector.pk,
@@ -535,4 +798,38 @@ def network_data(network: Network) -> dict:
             {"value": level, "name": str(Level(level).label), "colour": colour, "width": width}
             for level, (colour, width) in LINK_STYLES.items()
         ],
+    }
+
+
+def network_data(network: Network) -> dict:
+    """The network as plain data for the page's explorer (fetched as JSON): the nodes with
+    the figures already computed, the links and the colours of the drawing. No query and
+    no new computation: it only restates ``network``.
+    """
+    colours = {group.sector.pk: group.colour for group in network.sectors}
+    return {
+        "round": network.round.pk,
+        "nodes": [
+            {
+                "id": node.actor.pk,
+                "name": node.actor.name,
+                "short_name": node.actor.short_name or node.actor.name,
+                "sector": node.actor.sector_id,
+                "sector_name": node.sector.name,
+                "sector_colour": colours[node.actor.sector_id],
+                "government_level": node.actor.government_level,
+                "government_level_name": node.actor.get_government_level_display(),
+                "kind": node.actor.kind,
+                "kind_name": node.actor.get_kind_display(),
+                "degree": node.degree,
+                "weighted_degree": node.weighted_degree,
+                "betweenness": node.betweenness,
+                "brokerage": node.brokerage,
+                "in_degree": node.partner.named_by,
+                "out_degree": node.partner.names,
+            }
+            for node in network.nodes
+        ],
+        "links": [{"a": a, "b": b, "level": level} for a, b, level in network.link_rows],
+        **network_legend(network),
     }

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +14,9 @@ from actors.models import Programme
 from assessments.access import pick_round, rounds_visible_to
 from assessments.levels import level_role_set
 from assessments.models import MAIN_ROLE_MAX_LENGTH, RoundStatus, level_legend
+from followup.access import can_manage_actions
 from insights.selectors import structure as selectors
+from insights.selectors.gaps import DEFAULT_TARGET
 from insights.views import region_and_round
 
 
@@ -25,8 +29,42 @@ def sector_matrix(request, code):
         "legend": level_legend(),
     }
     if picked.round is not None:
-        context["matrix"] = selectors.sector_matrix(round=picked.round)
+        matrix = selectors.sector_matrix(round=picked.round)
+        # Asked once for the page: the cells below only read the answer.
+        may_plan = can_manage_actions(request.user, picked.region)
+        context.update(
+            matrix=matrix,
+            rows=_sector_rows(matrix, region=picked.region, plan=may_plan),
+            may_plan=may_plan,
+            target=DEFAULT_TARGET,
+        )
     return render(request, "insights/sectors.html", context)
+
+
+def _sector_rows(matrix, *, region, plan: bool) -> list[dict]:
+    """The matrix's rows with, in each cell whose mean is below the target, the link that
+    opens a follow-up action on the sector pair (for those who plan; no query)."""
+    new_action = reverse("followup:new", args=[region.code])
+    rows = []
+    for row in matrix.rows:
+        cells = []
+        for column, summary in zip(matrix.sectors, row.cells, strict=True):
+            below = summary.mean is not None and summary.mean < DEFAULT_TARGET
+            query = {
+                "round": matrix.round.pk,
+                "sector_a": row.sector.pk,
+                "sector_b": column.pk,
+                "target": int(DEFAULT_TARGET),
+            }
+            cells.append(
+                {
+                    "summary": summary,
+                    "column": column,
+                    "action_url": f"{new_action}?{urlencode(query)}" if plan and below else None,
+                }
+            )
+        rows.append({"sector": row.sector, "actor_count": row.actor_count, "cells": cells})
+    return rows
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,8 +3,12 @@
 Thin views: the computations are in ``insights.selectors.network`` and ``.trends``.
 """
 
+import hashlib
+import json
+
 from django import forms
-from django.http import Http404, HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +20,10 @@ from django.utils.translation import gettext_lazy
 from actors.models import GovernmentLevel, Sector
 from assessments.models import Level, level_legend
 from assessments.selectors import reuse_matrices
+from followup.access import can_manage_actions
 from followup.selectors import action_progress, actions_checked_in, improvement_with_actions
 from insights.selectors import network as network_selectors
+from insights.selectors.gaps import largest_gaps
 from insights.selectors.trends import (
     CHANGE_DEFINITIONS,
     ChangeKind,
@@ -37,6 +43,9 @@ from partners.selectors import response_rate
 COMPARISON_ROW_LIMIT = 20
 # The network page ranks the leading brokers; the XLSX report holds every actor's figure.
 BROKERS_SHOWN = 10
+# The dashboard lists the largest gaps of a district's round, each with its follow-up
+# link; the report (PDF, XLSX) lists them all.
+GAPS_SHOWN = 10
 
 
 def dashboard(request, code):
@@ -60,6 +69,10 @@ def dashboard(request, code):
             context["with_actions"] = improvement_with_actions(
                 round=picked.round, previous=board.previous.round
             )
+        context.update(
+            gaps=largest_gaps(round=picked.round, summary=board.current.summary, limit=GAPS_SHOWN),
+            may_plan=can_manage_actions(request.user, picked.region),
+        )
     if picked.region.level == GovernmentLevel.PROVINCE:
         context["ranking"] = province_ranking(province=picked.region)
         template = "insights/province_dashboard.html"
@@ -70,18 +83,45 @@ def dashboard(request, code):
 
 
 def network(request, code):
+    """The network page. What is costly is cached for each state of the round
+    (``Network.cache_key``): the measures, the drawing (an image the page links to), the
+    explorer's data (``network_json``, fetched by the script) and the tables."""
     picked = region_and_round(request, code)
     context = {"region": picked.region, "rounds": picked.rounds, "round": picked.round}
     if picked.round is not None:
         graph = network_selectors.network_for_round(round=picked.round)
         context.update(
             network=graph,
-            svg=network_selectors.network_svg(graph),
-            explorer=explorer_data(graph, region=picked.region),
+            explorer={
+                **network_selectors.network_legend(graph),
+                "downloads": _downloads(graph, region=picked.region),
+                "data_url": reverse("insights:network_json", args=[picked.region.code])
+                + f"?round={graph.round.pk}",
+            },
             brokers=graph.brokers[:BROKERS_SHOWN],
             brokers_left_out=max(0, len(graph.brokers) - BROKERS_SHOWN),
+            tables_key=_tables_key(graph),
+            tables_timeout=network_selectors.PATH_MEASURES_TIMEOUT,
         )
     return render(request, "insights/network.html", context)
+
+
+def _tables_key(graph) -> str | None:
+    """The page's tables change with the round (its version, roster, actors, language:
+    ``cache_key``) and with the partners' answers."""
+    if graph.cache_key is None:
+        return None
+    return f"{graph.cache_key}:{graph.partners.digest}"
+
+
+def _downloads(graph, *, region) -> dict:
+    round_query = f"?round={graph.round.pk}"
+    return {
+        "svg": reverse("insights:network_svg", args=[region.code]) + round_query,
+        "gexf": reverse("reports:network_gexf", args=[region.code]) + round_query,
+        "graphml": reverse("reports:network_graphml", args=[region.code]) + round_query,
+        "png_name": f"network-{region.code}-{graph.round.pk}.png",
+    }
 
 
 def explorer_data(graph, *, region) -> dict:
@@ -91,13 +131,40 @@ def explorer_data(graph, *, region) -> dict:
     round_query = f"?round={graph.round.pk}"
     for node in data["nodes"]:
         node["url"] = reverse("insights:actor", args=[region.code, node["id"]]) + round_query
-    data["downloads"] = {
-        "svg": reverse("insights:network_svg", args=[region.code]) + round_query,
-        "gexf": reverse("reports:network_gexf", args=[region.code]) + round_query,
-        "graphml": reverse("reports:network_graphml", args=[region.code]) + round_query,
-        "png_name": f"network-{region.code}-{graph.round.pk}.png",
-    }
+    data["downloads"] = _downloads(graph, region=region)
     return data
+
+
+def _not_modified(request, etag: str) -> bool:
+    return etag in [value.strip() for value in request.headers.get("If-None-Match", "").split(",")]
+
+
+def network_json(request, code):
+    """The explorer's data as JSON (``explorer_data``), built once for each state of the
+    round and of the partners' answers; the browser revalidates it with its ETag."""
+    picked = region_and_round(request, code)
+    if picked.round is None:
+        raise Http404(_("This region has no assessment round yet."))
+    graph = network_selectors.network_for_round(round=picked.round)
+    key = _tables_key(graph)
+    body = None
+    if key is not None:
+        key = f"{key}:explorer:{picked.region.code}"
+        etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+        if _not_modified(request, etag):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            return response
+        body = cache.get(key)
+    if body is None:
+        body = json.dumps(explorer_data(graph, region=picked.region), separators=(",", ":"))
+        if key is not None:
+            cache.set(key, body, network_selectors.PATH_MEASURES_TIMEOUT)
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "private, no-cache"
+    if key is not None:
+        response["ETag"] = etag
+    return response
 
 
 def network_svg(request, code):
@@ -106,7 +173,7 @@ def network_svg(request, code):
         raise Http404(_("This region has no assessment round yet."))
     graph = network_selectors.network_for_round(round=picked.round)
     response = HttpResponse(
-        network_selectors.network_svg(graph), content_type="image/svg+xml; charset=utf-8"
+        network_selectors.cached_network_svg(graph), content_type="image/svg+xml; charset=utf-8"
     )
     response["Content-Disposition"] = (
         f'inline; filename="network-{picked.region.code}-{picked.round.pk}.svg"'

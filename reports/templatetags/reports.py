@@ -1,6 +1,7 @@
 from django import template
 
 from accounts.scoping import can_read_details
+from reports.filenames import rembuk_filename, review_filename
 
 register = template.Library()
 
@@ -11,3 +12,10 @@ def may_export(context, region) -> bool:
     access is read once per request and kept on the user)."""
     request = context.get("request")
     return request is not None and can_read_details(request.user, region)
+
+
+@register.simple_tag
+def pack_filename(region, round_, kind: str) -> str:
+    """The name a pack downloads under (``reports.filenames``): kind "rembuk" or "review"."""
+    names = {"rembuk": rembuk_filename, "review": review_filename}
+    return names[kind](region, round_)

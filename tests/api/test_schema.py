@@ -31,8 +31,13 @@ def test_the_schema_is_valid_openapi_3(viewer):
         "/api/v1/pair-assessments/{id}/",
         "/api/v1/imports/{kind}/",
         "/api/v1/exports/{kind}/",
+        "/api/v1/documents/",
+        "/api/v1/documents/{id}/",
+        "/api/v1/documents/{id}/file/",
     ]:
         assert path in paths
+    upload = schema["paths"]["/api/v1/documents/"]["post"]["requestBody"]["content"]
+    assert list(upload) == ["multipart/form-data"]
 
 
 def test_the_schema_documents_the_error_responses(viewer):

@@ -21,7 +21,7 @@ def test_a_planner_creates_an_action_from_a_gap_and_marks_it_done(
     dinkes, puskesmas, *_ = actors
     log_in(page, live_server, "perencana", "pw-perencana")
     page.goto(f"{live_server.url}/regions/72.10/actors/{puskesmas.pk}/?round={open_round.pk}")
-    page.get_by_role("link", name="Buat RTL").first.click()
+    page.get_by_role("link", name="Buat RTL", exact=True).first.click()
     expect(page.locator("h1")).to_contain_text("Tindak lanjut baru")
     page.select_option("#id_mechanism", "joint_planning_meeting")
     page.select_option("#id_owner", str(puskesmas.pk))

@@ -89,7 +89,7 @@ def test_a_planner_filters_focuses_and_recolours_the_network(
 
     # On screen the explorer stands in for the drawn map, which stays for paper.
     expect(page.locator("#network-print-figure")).to_be_hidden()
-    assert page.locator("#network-print-figure svg").count() == 1
+    assert page.locator("#network-print-figure img").count() == 1
     assert (count(page, "visibleNodes"), count(page, "visibleEdges")) == (6, 7)
     expect(page.locator("#explorer-status")).to_contain_text("6")
     # Cytoscape drew into its canvas (its container rule came from network.css).
@@ -181,6 +181,10 @@ def test_a_planner_filters_focuses_and_recolours_the_network(
     page.emulate_media(media="print")
     expect(page.locator("#network-explorer")).to_be_hidden()
     expect(page.locator("#network-print-figure")).to_be_visible()
+    # The drawing is an image of the SVG: loaded, with its size, ready for paper.
+    assert (
+        page.locator("#network-print-figure img").evaluate("i => i.complete && i.naturalWidth") > 0
+    )
     page.emulate_media(media="screen")
 
     assert problems == []

@@ -4,10 +4,11 @@ refusal wrote nothing."""
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import RoundStatus
-from followup.models import FollowUpAction
-from followup.services import action_create
+from followup.models import ActionStatus, FollowUpAction
+from followup.services import action_create, action_update, document_upload
 from tests.factories import ActorFactory, RoundFactory, score
 from tests.security.conftest import far_district, far_province, users, world  # noqa: F401
 
@@ -103,3 +104,77 @@ def checked(admin_user, last_year, open_round, actors, health, planning):
             due_date=date(2026, 12, 31),
         ),
     }
+
+
+# Documents of every subject (tests of the aksi page, the region's documents, the API) ----
+
+
+def pdf_file(name="notulen.pdf"):
+    from tests.followup.test_documents import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes())
+
+
+def make_action(user, round_, actors, *, aksi=3, due=date(2027, 3, 31), **changes):
+    dinkes, _pkm, bappeda, _disdik = actors
+    return action_create(
+        user=user,
+        round=round_,
+        actor_a=dinkes,
+        actor_b=bappeda,
+        target_level=3,
+        mechanism="joint_planning_meeting",
+        owner=bappeda,
+        aksi=aksi,
+        due_date=due,
+        **changes,
+    )
+
+
+@pytest.fixture
+def filed(admin_user, open_round, actors):
+    """Aksi 3 with an action and its minutes; aksi 1 with a document of its own and an
+    overdue action; a pair document under aksi 6 and one under no aksi."""
+    dinkes, pkm, bappeda, _disdik = actors
+    rembuk = make_action(admin_user, open_round, actors, aksi=3)
+    late = make_action(admin_user, open_round, actors, aksi=1, due=date(2026, 11, 1))
+    done = make_action(admin_user, open_round, actors, aksi=8)
+    action_update(action=done, user=admin_user, status=ActionStatus.DONE)
+    return {
+        "rembuk": rembuk,
+        "late": late,
+        "done": done,
+        "minutes": document_upload(
+            user=admin_user, file=pdf_file("notulen-rembuk.pdf"), title="Notulen", action=rembuk
+        ),
+        "analysis": document_upload(
+            user=admin_user,
+            file=SimpleUploadedFile("analisis.png", png()),
+            title="Analisis situasi 2026",
+            region=open_round.region,
+            round=open_round,
+            aksi=1,
+        ),
+        "pair": document_upload(
+            user=admin_user,
+            file=pdf_file("mou.pdf"),
+            title="MoU data gizi",
+            round=open_round,
+            actor_a=bappeda,
+            actor_b=dinkes,
+            aksi=6,
+        ),
+        "unfiled": document_upload(
+            user=admin_user,
+            file=pdf_file("foto.pdf"),
+            round=open_round,
+            actor_a=dinkes,
+            actor_b=pkm,
+        ),
+    }
+
+
+def png() -> bytes:
+    from tests.followup.test_documents import PNG
+
+    return PNG

@@ -1,15 +1,24 @@
 """The demo's follow-up actions: Sigi's 2025 round in every status, some done and followed
 by an improved pair in 2026, some overdue on the tests' date."""
 
+import io
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfReader
 
 from assessments.models import AssessmentRound, RoundStatus
-from followup.models import ActionStatus, FollowUpAction
-from followup.selectors import action_progress, action_results, improvement_with_actions
+from followup.models import ActionStatus, EvidenceDocument, FollowUpAction
+from followup.selectors import (
+    action_progress,
+    action_results,
+    aksi_overview,
+    improvement_with_actions,
+)
 
 
 @pytest.mark.django_db
@@ -64,3 +73,38 @@ def test_the_demo_s_open_round_has_its_summary():
     call_command("seed_demo", stdout=StringIO())
     for round_ in AssessmentRound.objects.select_related("summary"):
         assert round_.summary.assessed == round_.assessments.count() > 0, round_.name
+
+
+@pytest.mark.django_db
+def test_the_demo_files_evidence_for_actions_a_pair_and_an_aksi(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=StringIO())
+    documents = list(EvidenceDocument.objects.select_related("action", "round"))
+    kinds = sorted((document.subject_kind, document.kind) for document in documents)
+    assert kinds == [("action", "pdf"), ("action", "png"), ("aksi", "pdf"), ("pair", "pdf")]
+    assert {document.region.code for document in documents} == {"72.10"}
+    for document in documents:
+        with document.file.open("rb") as stored:
+            content = stored.read()
+        assert len(content) == document.size
+        if document.kind == "pdf":
+            reader = PdfReader(io.BytesIO(content))
+            assert len(reader.pages) == 1
+            assert reader.metadata.title in reader.pages[0].extract_text()
+        else:
+            assert Image.open(io.BytesIO(content)).size == (48, 32)
+    # The action documents prove done actions; the pair's is of a pair scored 3 or more.
+    assert all(d.action.status == ActionStatus.DONE for d in documents if d.action_id)
+    pair = next(d for d in documents if d.subject_kind == "pair")
+    assert pair.round.assessments.get(actor_a=pair.actor_a, actor_b=pair.actor_b).level >= 3
+
+    # The aksi page of the open round has something under aksi 1 and 2.
+    admin = get_user_model().objects.get(username="admin")
+    later = AssessmentRound.objects.get(region__code="72.10", status=RoundStatus.OPEN)
+    overview = aksi_overview(later.region, later, admin)
+    assert [d.subject_kind for d in overview.entry(1).documents] == ["aksi"]
+    assert [d.subject_kind for d in overview.entry(2).documents] == ["pair"]
+
+    # Seeding again keeps them as they are.
+    call_command("seed_demo", stdout=StringIO())
+    assert EvidenceDocument.objects.count() == 4

@@ -23,6 +23,11 @@ DOC_SIGI     = (200, 200, 403, 200, 403, 403, 302)  # documents: not for viewers
 NOT_IN_PALU  = (404, 403, 404, 404, 403, 403, 302)  # a Sigi action under Palu's code
 API_ANY      = (200, 200, 200, 200, 200, 403, 401)
 API_SIGI     = (200, 200, 404, 200, 200, 403, 401)
+READ_PALU    = (200, 403, 200, 200, 403, 403, 302)
+API_DOCS     = (200, 200, 200, 200, 403, 403, 401)  # Palu's scorer: an empty list
+API_DOC_SIGI = (200, 200, 404, 200, 403, 403, 401)
+EXPORT_SIGI  = (200, 200, 403, 200, 403, 403, 302)  # the packs: as the reports
+NOT_OURS     = (403, 403, 403, 403, 403, 403, 302)  # a region no persona reaches
 
 TABLE = {
     "/regions/72.10/actions/":                            READ_SIGI,
@@ -33,12 +38,34 @@ TABLE = {
     "/regions/72.10/actions/{action}/documents/{document}/": DOC_SIGI,
     "/regions/72.71/actions/{action}/":                   NOT_IN_PALU,
     "/regions/72.71/actions/{action}/documents/{document}/": NOT_IN_PALU,
+    "/regions/72.10/aksi/":                               READ_SIGI,
+    "/regions/72.10/aksi/?round={round}":                 READ_SIGI,
+    "/regions/72.71/aksi/":                               READ_PALU,
+    "/regions/72.10/documents/{document}/":               DOC_SIGI,
+    "/regions/72.10/documents/{pair_document}/":          DOC_SIGI,
+    "/regions/72.10/documents/{aksi_document}/":          DOC_SIGI,
+    "/regions/72.71/documents/{pair_document}/":          NOT_IN_PALU,
+    "/regions/72.10/rembuk-stunting.pdf":                 EXPORT_SIGI,
+    "/regions/72.10/rembuk-stunting.pdf?round={round}":   EXPORT_SIGI,
+    "/regions/72.10/performance-review.zip?round={round}": EXPORT_SIGI,
+    "/regions/72.71/performance-review.zip?round={round}": NOT_IN_PALU,  # Sigi's round
+    "/regions/73.01/rembuk-stunting.pdf":                 NOT_OURS,
+    "/regions/73.01/performance-review.zip":              NOT_OURS,
     "/api/v1/actions/":                                   API_ANY,
+    "/api/v1/documents/":                                 API_DOCS,
+    "/api/v1/documents/{pair_document}/":                 API_DOC_SIGI,
+    "/api/v1/documents/{aksi_document}/file/":            API_DOC_SIGI,
     "/api/v1/actions/{action}/":                          API_SIGI,
 }
 # fmt: on
 
-SIGI_DATA = ["Rapat perencanaan TPPS Sigi", "notulen-sigi.pdf", "Dinas Kesehatan Kabupaten Sigi"]
+SIGI_DATA = [
+    "Rapat perencanaan TPPS Sigi",
+    "notulen-sigi.pdf",
+    "Dinas Kesehatan Kabupaten Sigi",
+    "MoU berbagi data gizi",
+    "Analisis situasi Sigi",
+]
 
 
 def pdf() -> bytes:
@@ -70,12 +97,30 @@ def sigi(world, users, settings, tmp_path):
         user=users["admin"],
         file=SimpleUploadedFile("notulen-sigi.pdf", pdf()),
     )
+    pair_document = document_upload(
+        user=users["admin"],
+        file=SimpleUploadedFile("mou-sigi.pdf", pdf()),
+        title="MoU berbagi data gizi",
+        round=world["round"],
+        actor_a=a,
+        actor_b=b,
+        aksi=6,
+    )
+    aksi_document = document_upload(
+        user=users["admin"],
+        file=SimpleUploadedFile("analisis-sigi.pdf", pdf()),
+        title="Analisis situasi Sigi",
+        region=world["round"].region,
+        aksi=1,
+    )
     return {
         "a": a.pk,
         "b": b.pk,
         "round": world["round"].pk,
         "action": action.pk,
         "document": document.pk,
+        "pair_document": pair_document.pk,
+        "aksi_document": aksi_document.pk,
     }
 
 
@@ -101,11 +146,15 @@ def test_every_follow_up_url_answers_each_persona_as_the_table_says(sigi, users,
 # What each persona may write: (method, URL, data) -> status per persona.
 # fmt: off
 ADMINS_ONLY = (302, 403, 403, 403, 403, 403, 302)
+NOT_PALUS   = (404, 403, 404, 404, 403, 403, 302)  # a Sigi document under Palu's code
 WRITES = {
     ("post", "/regions/72.10/actions/{action}/", "status"): (302, 302, 403, 302, 403, 403, 302),
     ("post", "/regions/72.71/actions/{action}/", "status"): (404, 403, 404, 404, 403, 403, 302),
     ("post", "/regions/72.10/actions/{action}/documents/{document}/delete/", ""): ADMINS_ONLY,
     ("post", "/regions/72.10/actions/{action}/delete/", ""): ADMINS_ONLY,
+    ("post", "/regions/72.10/documents/{aksi_document}/delete/", ""): ADMINS_ONLY,
+    ("post", "/regions/72.71/documents/{aksi_document}/delete/", ""): NOT_PALUS,
+    ("delete", "/api/v1/documents/{pair_document}/", ""): (204, 403, 403, 403, 403, 403, 401),
     ("patch", "/api/v1/actions/{action}/", "status"): (200, 200, 404, 200, 403, 403, 401),
     ("delete", "/api/v1/actions/{action}/", ""): (204, 403, 403, 403, 403, 403, 401),
 }
@@ -145,3 +194,41 @@ def test_each_write_answers_each_persona_as_the_table_says(sigi, users, persona,
     )
     # Only an accepted write changes anything.
     assert changed == (expected in (200, 204) or (expected == 302 and user is not None))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_viewers_and_outsiders_see_no_document_on_the_aksi_page(sigi, users, persona):
+    response = page_client(users[persona]).get("/regions/72.10/aksi/")
+    body = response.content.decode()
+    for secret in SIGI_DATA[1:2] + SIGI_DATA[3:]:
+        assert (secret in body) == (persona in ("admin", "scorer", "planner")), secret
+
+
+# Who may add a document: (URL, data) -> status per persona.
+# fmt: off
+UPLOADS = {
+    ("/rounds/{round}/pairs/{a}-{b}/documents/", "pair"):   (302, 302, 403, 302, 403, 403, 302),
+    ("/regions/72.10/aksi/2/documents/", "aksi"):           (302, 302, 403, 302, 403, 403, 302),
+    ("/regions/72.71/aksi/2/documents/", "aksi"):           (302, 403, 302, 302, 403, 403, 302),
+    ("/api/v1/documents/", "api"):                          (201, 201, 400, 201, 403, 403, 401),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("upload", list(UPLOADS), ids=lambda upload: upload[0])
+def test_each_upload_answers_each_persona_as_the_table_says(sigi, users, persona, upload):
+    template, kind = upload
+    user = users[persona]
+    url = template.format(**sigi)
+    before = EvidenceDocument.objects.count()
+    data = {"title": "Daftar hadir", "file": SimpleUploadedFile("hadir.pdf", pdf())}
+    if kind == "api":
+        data.update(region="72.10", aksi=3)
+        response = api_client(user).post(url, data, format="multipart")
+    else:
+        response = page_client(user).post(url, data)
+    expected = UPLOADS[upload][PERSONAS.index(persona)]
+    assert response.status_code == expected, (persona, url, response.content[:300])
+    stored = EvidenceDocument.objects.count() - before
+    assert stored == (1 if expected in (201,) or (expected == 302 and user is not None) else 0)

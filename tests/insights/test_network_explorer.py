@@ -17,15 +17,18 @@ def page(client, region, round_):
     return client.get(f"/regions/{region.code}/network/?round={round_.pk}")
 
 
+def data_url(response) -> str:
+    found = re.search(r'id="network-explorer"[^>]*\bdata-src="([^"]+)"', response.content.decode())
+    assert found, "the page names no explorer data"
+    return found.group(1).replace("&amp;", "&")
+
+
 def explorer_json(response) -> dict:
-    """The data as the browser reads them: parsed from the page, not from the context."""
-    found = re.search(
-        r'<script id="network-data" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert found, "the page carries no explorer data"
-    return json.loads(found.group(1))
+    """The data as the browser reads them: fetched from the URL the page names."""
+    fetched = response.client.get(data_url(response))
+    assert fetched.status_code == 200
+    assert fetched["Content-Type"] == "application/json"
+    return json.loads(fetched.content)
 
 
 @pytest.fixture
@@ -43,7 +46,10 @@ def test_the_page_carries_the_nodes_and_links_as_json(viewer_client, path_round,
     response = page(viewer_client, district, path_round)
     assert response.status_code == 200
     data = explorer_json(response)
-    assert data == response.context["explorer"]
+    assert data_url(response) == f"/regions/72.10/network.json?round={path_round.pk}"
+    # The page's controls are drawn from the same legend as the data.
+    for part in ("sectors", "government_levels", "link_levels"):
+        assert data[part] == response.context["explorer"][part]
 
     nodes = {node["id"]: node for node in data["nodes"]}
     # The matrix order: health first.
@@ -89,12 +95,13 @@ def test_the_explorer_and_its_script_are_on_the_page_and_the_drawing_stays(
     assert "/static/vendor/cytoscape/cytoscape.min.js" in html
     assert "/static/js/network.js" in html
     assert 'id="__________cytoscape_stylesheet"' in html  # no <style> from Cytoscape
-    # The drawn map stays for paper and for browsers without script.
+    # The drawn map stays for paper and for browsers without script, as an image of the
+    # SVG (fetched once and cached), not hundreds of KiB of markup in the page.
     figure = re.search(r'id="network-print-figure".*?</figure>', html, re.S).group(0)
-    assert "<svg" in figure
-    # No inline script: the data are JSON, which the browser does not run.
-    scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
-    assert scripts == [' id="network-data" type="application/json"']
+    assert f'<img src="/regions/72.10/network.svg?round={path_round.pk}"' in figure
+    assert "<svg" not in html.replace('<svg class="swatch-dot"', "").replace("<svg width", "")
+    # No inline script, and no data in the page: the script fetches them.
+    assert re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html) == []
 
 
 def test_names_cannot_break_out_of_the_json(viewer_client, open_round, district, health, actors):
@@ -133,7 +140,7 @@ def test_a_region_without_a_round_has_no_explorer(viewer_client, district):
     response = viewer_client.get(f"/regions/{district.code}/network/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "network-data" not in html and "cytoscape" not in html
+    assert "network.json" not in html and "cytoscape" not in html
 
 
 def test_the_queries_do_not_grow_with_the_actors(
@@ -156,3 +163,36 @@ def test_the_queries_do_not_grow_with_the_actors(
 
     assert (small_nodes, large_nodes) == (4, 16)
     assert large == small
+
+
+def test_the_data_are_cached_revalidated_and_follow_every_change(
+    viewer_client, path_round, district, actors
+):
+    """The JSON is built once for each state of the round; the browser revalidates it with
+    its ETag (304, no body); a new level is a new state, never served stale."""
+    from django.core.cache import cache
+
+    cache.clear()
+    url = f"/regions/72.10/network.json?round={path_round.pk}"
+    first = viewer_client.get(url)
+    assert first.status_code == 200 and first["Cache-Control"] == "private, no-cache"
+    etag = first["ETag"]
+    again = viewer_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    a, b, c, d = actors
+    score(path_round, c, d, 4)
+    changed = viewer_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    links = json.loads(changed.content)["links"]
+    assert {"a": min(c.pk, d.pk), "b": max(c.pk, d.pk), "level": 4} in links
+
+
+def test_the_data_are_refused_as_the_page_is(
+    client, other_scorer_client, viewer_client, path_round, other_round, district
+):
+    url = f"/regions/72.10/network.json?round={path_round.pk}"
+    assert other_scorer_client.get(url).status_code == 403
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    elsewhere = f"/regions/72.10/network.json?round={other_round.pk}"
+    assert viewer_client.get(elsewhere).status_code == 404

@@ -178,9 +178,11 @@ REQUEST_QUERIES = 6
 # both rounds counted by their two levels); 12 the vocabularies, read once for the labels
 # of the by-level table and of the pair rows; 13 the levels' main roles and 14 the
 # mechanisms and factors of the by-level table; 15–16 the pair rows (the round's actors,
-# the pairs); 17 the partners' views of the pairs (the XLSX's Pairs sheet); 18 the round's
-# follow-up actions (none to check: no later round).
-REPORT_QUERIES = 12
+# the pairs); 17 the partners' views of the pairs and 18 their latest reconciliations (the
+# XLSX's Pairs sheet); 19 the round's follow-up actions (none to check: no later round);
+# 20 the partners' answers as a directed network (in- and out-degree, reciprocity: the
+# network sheet); 21 the partners' response (answered / invited: the key figures).
+REPORT_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [10, 40])

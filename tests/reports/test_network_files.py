@@ -324,8 +324,9 @@ def test_downloading_writes_nothing(planner_client, viewer_client, district, sco
 # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 visible rounds
 REQUEST_QUERIES = 6
 # 7–8 the round's actors and levels (the matrix, from which the network is computed),
-# 9 the mechanisms and factors of the links, 10 the vocabularies for their labels.
-NETWORK_QUERIES = 4
+# 9 the partners' answers (in- and out-degree), 10 the mechanisms and factors of the
+# links, 11 the vocabularies for their labels.
+NETWORK_QUERIES = 5
 
 
 @pytest.mark.parametrize("count", [8, 30])
@@ -364,3 +365,44 @@ def test_the_viewer_gets_no_network_links(viewer_client, district, scored_round)
 def test_a_region_without_rounds_offers_no_network_files(planner_client, district):
     html = english(planner_client, f"/regions/{district.code}/").content.decode()
     assert "network.gexf" not in html
+
+
+# The partners' answers (issue 15) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_the_nodes_carry_the_partners_in_and_out_degree(
+    planner_client, district, partner_answers, actors, forum, fmt
+):
+    """``partner_answers``: Dinkes names Puskesmas, which says they do not work together;
+    Disdik does not know Puskesmas; Bappeda's link is revoked. Unknown is left out of the
+    file, never written as 0."""
+    a, b, c, d = actors
+    graph = read_graph(english(planner_client, network_url(district, fmt)), fmt)
+    dinkes, puskesmas = graph.nodes[str(a.pk)], graph.nodes[str(b.pk)]
+    assert (dinkes["out_degree"], dinkes["out_answers"], dinkes["named_back"]) == (1, 1, 0)
+    assert (dinkes["in_degree"], dinkes["in_answers"]) == (0, 1)  # Puskesmas said no
+    assert (puskesmas["in_degree"], puskesmas["out_degree"]) == (1, 0)
+    # Disdik only said "I don't know"; nobody answered about Bappeda, Disdik or the Forum.
+    for silent in (c, d, forum):
+        assert "in_degree" not in graph.nodes[str(silent.pk)]
+        assert "out_degree" not in graph.nodes[str(silent.pk)]
+    if fmt == "graphml":
+        assert graph.graph["reciprocity"] == 0.0  # the one tie that can be checked: one-sided
+        assert (graph.graph["partner_respondents"], graph.graph["partner_invited"]) == (2, 3)
+        assert graph.graph["partner_members"] == 5
+
+
+def test_the_node_list_has_the_partners_columns(
+    planner_client, district, partner_answers, actors, forum
+):
+    a, b, c, d = actors
+    rows = {
+        row["Id"]: row for row in read_csv(english(planner_client, network_url(district, "nodes")))
+    }
+    dinkes, disdik = rows[str(a.pk)], rows[str(d.pk)]
+    assert (dinkes["Named by (in-degree)"], dinkes["Members that answered about it"]) == ("0", "1")
+    assert (dinkes["Names (out-degree)"], dinkes["Members it answered about"]) == ("1", "1")
+    assert dinkes["Named back"] == "0"
+    assert (disdik["Named by (in-degree)"], disdik["Names (out-degree)"]) == ("", "")
+    assert disdik["Members it answered about"] == "0"

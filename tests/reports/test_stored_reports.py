@@ -56,8 +56,8 @@ def test_the_second_download_of_a_closed_round_is_read_from_storage(
     assert builds[fmt] == 1
     assert len(stored_files(previous_round)) == 1
 
-    # The session, the user, the region, its rounds, the version's eight aggregates.
-    with django_assert_max_num_queries(16):
+    # The session, the user, the region, its rounds, the version's ten aggregates.
+    with django_assert_max_num_queries(18):
         second = english(planner_client, url)
     assert second.status_code == 200
     assert builds[fmt] == 1  # not built again

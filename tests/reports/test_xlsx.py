@@ -117,6 +117,39 @@ def test_the_pairs_sheet_has_the_partners_views(planner_client, district, partne
     assert views[("Dinas Kesehatan Kabupaten Sigi", "Bappeda Kabupaten Sigi")] == (None, None)
 
 
+def test_the_pairs_sheet_has_the_latest_reconciliation(
+    planner_client, district, partner_answers, actors, scorer
+):
+    from partners.selectors import pair_views, views_version
+    from partners.services import reconcile
+
+    a, b = actors[0], actors[1]
+    for level, reason in ((3, "Rapat pertama"), (1, "=Cek ulang: SK belum ada")):
+        reconcile(
+            round=partner_answers,
+            actor_a=a,
+            actor_b=b,
+            level=level,
+            reason=reason,
+            user=scorer,
+            views_version=views_version(pair_views(partner_answers, a.pk, b.pk)),
+        )
+    sheet = workbook(english(planner_client, report_url(district, "xlsx")))["Pairs"]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    column = "Reconciliation of the partners' views"
+    assert header[-1] == column and header[-2] == "Scored at"
+    records = {
+        (record["Actor A"], record["Actor B"]): record
+        for record in (dict(zip(header, row, strict=True)) for row in rows)
+    }
+    reconciled = records[("Dinas Kesehatan Kabupaten Sigi", "Puskesmas Biromaru")]
+    assert reconciled["Level"] == 1
+    # The latest decision only, as text (never a formula), with who, when and why.
+    text = reconciled[column]
+    assert text.startswith("1, by penilai_sigi on ") and text.endswith(": =Cek ulang: SK belum ada")
+    assert records[("Dinas Kesehatan Kabupaten Sigi", "Bappeda Kabupaten Sigi")][column] is None
+
+
 def wita(moment):
     """A stored moment as the spreadsheet shows it: the site's wall-clock time (WITA)."""
     return timezone.localtime(moment).replace(tzinfo=None)
@@ -345,3 +378,25 @@ def test_every_sheet_prints_landscape_fitted_to_the_width(
     if region_kind == "district":
         assert book["Matrix"].print_title_cols == "$A:$B"
         assert book["Sectors"].print_title_cols == "$A:$B"
+
+
+def test_the_network_sheet_has_the_partners_degrees(
+    planner_client, district, partner_answers, actors
+):
+    a, b, c, d = actors
+    book = workbook(english(planner_client, report_url(district, "xlsx")))
+    rows = list(book["Network metrics"].iter_rows(values_only=True))
+    header = rows[0]
+    table = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:] if row and row[0]}
+    assert table[a.name]["Named by (in-degree)"] == 0  # Puskesmas said no
+    assert table[a.name]["Names (out-degree)"] == 1
+    assert table[b.name]["Named by (in-degree)"] == 1
+    # Disdik only said "I don't know": unknown, an empty cell, not 0.
+    assert table[d.name]["Names (out-degree)"] is None
+    assert table[d.name]["Named by (in-degree)"] is None
+    notes = [row[0] for row in rows if row and row[0] and str(row[0]).startswith("Partners'")]
+    assert notes == [
+        "Partners' answers: computed on the answers of 2 of the 5 members of the round "
+        "(3 invited). Reciprocity: 0.0 % — 0 of the 1 named ties whose other side answered "
+        "are named back; 0 more point to members that have not answered about them."
+    ]

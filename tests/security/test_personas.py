@@ -36,6 +36,7 @@ TABLE = {
     "/":                                      (200, 200, 200, 200, 200, 200, 302),
     "/regions/72.10/":                        READ_SIGI,
     "/regions/72.10/matrix/":                 READ_SIGI,
+    "/regions/72.10/matrix/?view=disagreement": READ_SIGI,
     "/regions/72.10/sectors/":                READ_SIGI,
     "/regions/72.10/levels/":                 READ_SIGI,
     "/regions/72.10/levels/?programme={prog}": READ_SIGI,
@@ -76,6 +77,8 @@ TABLE = {
     "/api/v1/pair-assessments/":              API_DETAILS,
     "/api/v1/pair-assessments/{assessment}/":  API_DETAIL_SIGI,
     "/api/v1/rounds/{round}/export/":         API_DETAIL_SIGI,
+    "/api/v1/rounds/{round}/partner-views/":  API_DETAIL_SIGI,
+    "/api/v1/rounds/{round}/reconciliations/": API_DETAIL_SIGI,
     "/api/v1/exports/actors/":                API_DETAILS,
     "/api/v1/schema/":                        API_ANY,
 }
@@ -105,7 +108,7 @@ def _ids(world) -> dict:
 def _no_pdf_layout(monkeypatch):
     """Access is decided before the PDF is laid out: skip WeasyPrint here (one real PDF is
     built in test_escaping)."""
-    monkeypatch.setattr("reports.views.build_pdf", lambda report: b"%PDF-1.7 stub")
+    monkeypatch.setattr("reports.views.build_pdf", lambda report, **options: b"%PDF-1.7 stub")
 
 
 @pytest.mark.usefixtures("_no_pdf_layout")
@@ -136,3 +139,88 @@ def test_every_url_answers_each_persona_as_the_table_says(world, users, persona)
     expected = {template: row[column] for template, row in TABLE.items()}
     wrong = {url: (got[url], expected[url]) for url in TABLE if got[url] != expected[url]}
     assert not wrong, f"{persona}: url -> (got, expected) {wrong}"
+
+
+# The partner link: a persona with no account. Its pages show its own round's roster and
+# nothing else; any other member (of another round, district or province, or inactive)
+# answers 404, as a tampered link does, naming no one.
+LINK_PAGES = {
+    "/p/{token}/":                   200,
+    "/p/{token}/m/{b}/":             200,
+    "/p/{token}/m/{a}/":             404,  # itself
+    "/p/{token}/m/{closed_only}/":   404,  # on the roster of Sigi's closed round only
+    "/p/{token}/m/{palu}/":          404,  # another district's round
+    "/p/{token}/m/{far_actor}/":     404,  # another province
+    "/p/{token}/m/{inactive}/":      404,
+    "/p/{palu_token}/m/{b}/":        404,  # Palu's link about a Sigi member
+    "/p/{revoked_token}/":           410,
+    "/p/{revoked_token}/m/{b}/":     410,
+}  # fmt: skip
+# Names from elsewhere that no page of Sigi's link may show.
+ELSEWHERE = [
+    "Dinas Kesehatan Kota Palu",
+    "Bappeda Kota Palu",
+    "Pemetaan Palu 2026",
+    "Dinas Kesehatan Selayar",
+    "Pemetaan Selayar 2026",
+    "Pemetaan Sigi 2025",
+    "Draf Sigi",
+    "Dinas Lama Sigi",
+    "Puskesmas Lama Tinggal",
+    "Rapat TPPS",  # the official note of a Sigi pair
+]
+
+
+def test_a_partner_link_shows_nothing_of_other_rounds_or_regions(world, users):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from assessments.models import RoundMember
+    from partners.services import identify, invite, revoke
+    from tests.factories import ActorFactory
+
+    cache.clear()  # the links' rate limits
+    a, b, _c, _d = world["actors"]
+    closed_only = ActorFactory(
+        name="Puskesmas Lama Tinggal",
+        sector=a.sector,
+        home_region=a.home_region,
+        join_rounds=False,
+    )
+    RoundMember.objects.create(round=world["closed"], actor=closed_only)
+    [(sigi, token)] = invite(round=world["round"], actors=[a], user=users["scorer"])
+    identify(invitation=sigi, name="Ibu Rahma", position="Kepala Bidang")
+    [(revoked, revoked_token)] = invite(round=world["round"], actors=[b], user=users["scorer"])
+    revoke(invitation=revoked, user=users["scorer"])
+    palu = world["other_actors"][0]
+    [(palu_link, palu_token)] = invite(
+        round=world["other_round"], actors=[palu], user=users["other_scorer"]
+    )
+    identify(invitation=palu_link, name="Pak Andi", position="Sekretaris")
+    ids = {
+        "token": token,
+        "revoked_token": revoked_token,
+        "palu_token": palu_token,
+        "a": a.pk,
+        "b": b.pk,
+        "closed_only": closed_only.pk,
+        "palu": palu.pk,
+        "far_actor": world["far_actor"].pk,
+        "inactive": world["inactive"].pk,
+    }
+    client = Client()
+    got = {}
+    for template in LINK_PAGES:
+        response = client.get(template.format(**ids))
+        got[template] = response.status_code
+        body = response.content.decode()
+        for name in ELSEWHERE:
+            assert name not in body, (template, name)
+        if template.startswith("/p/{palu_token}/"):
+            assert "Kabupaten Sigi" not in body and "Puskesmas Biromaru" not in body
+    wrong = {url: (got[url], status) for url, status in LINK_PAGES.items() if got[url] != status}
+    assert not wrong, f"url -> (got, expected) {wrong}"
+    # The link's own page does show its round's roster (the test would pass on an empty page
+    # otherwise).
+    home = client.get(f"/p/{token}/").content.decode()
+    assert "Puskesmas Biromaru" in home and "Pemetaan Sigi 2026" in home

@@ -35,6 +35,8 @@ class Command(DistrictBenchmark):
             ("who × how", f"/programmes/{programme.pk}/who-how/"),
             ("network", f"/regions/{code}/network/"),
             ("network SVG", f"/regions/{code}/network.svg"),
+            # The explorer's data, which the network page's script fetches.
+            ("network data (JSON)", f"/regions/{code}/network.json"),
             ("round comparison", f"/regions/{code}/compare/"),
             ("programme overlaps", f"/regions/{code}/overlaps/"),
         ]
