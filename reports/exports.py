@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from assessments.models import EVIDENCE_FIELDS, PairAssessment
+from assessments.models import EVIDENCE_FIELDS, Level, PairAssessment
 from assessments.selectors import PairRow
 from convergence.validators import xml_safe
 from partners.models import PartnerAnswer, Reconciliation
@@ -72,16 +72,47 @@ def pair_header() -> list[str]:
     return [str(label) for label in header]
 
 
-def partner_view(answer: PartnerAnswer | None) -> int | str:
-    """A partner's view of a tie: its level, “not working together”, “don't know”, or
-    empty when it gave none."""
-    if answer is None:
-        return ""
-    if answer.not_working_together:
-        return _("not working together")
-    if answer.dont_know or answer.level is None:
-        return _("don't know")
-    return int(answer.level)
+class _PairLabels:
+    """The words of a pair row, translated once for a whole list rather than per cell."""
+
+    def __init__(self):
+        self.answers = {None: "", True: _("Yes"), False: _("No")}
+        self.levels = {level: str(level.label) for level in Level}
+        self.not_working_together = _("not working together")
+        self.dont_know = _("don't know")
+        self._sectors: dict[int, str] = {}
+        self._lists: dict[tuple, str] = {}
+        self._zone = timezone.get_current_timezone()
+
+    def local(self, moment: datetime) -> datetime:
+        """``local``, the site's time zone read once for the whole list."""
+        return moment.astimezone(self._zone).replace(tzinfo=None)
+
+    def sector(self, actor) -> str:
+        found = self._sectors.get(actor.sector_id)
+        if found is None:
+            found = self._sectors[actor.sector_id] = actor.sector.name
+        return found
+
+    def joined(self, terms, codes) -> str:
+        """The labels of ``codes`` in ``terms`` (a vocabulary), joined; pairs share few
+        combinations of mechanisms or factors."""
+        key = (id(terms), *codes)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = LIST_SEPARATOR.join(terms.labels(codes))
+        return found
+
+    def partner_view(self, answer: PartnerAnswer | None) -> int | str:
+        """A partner's view of a tie: its level, “not working together”, “don't know”,
+        or empty when it gave none."""
+        if answer is None:
+            return ""
+        if answer.not_working_together:
+            return self.not_working_together
+        if answer.dont_know or answer.level is None:
+            return self.dont_know
+        return int(answer.level)
 
 
 def reconciliation_value(record: Reconciliation | None) -> str:
@@ -98,28 +129,41 @@ def reconciliation_value(record: Reconciliation | None) -> str:
     }
 
 
-def pair_values(row: PairRow, partner_views: PartnerViews | None = None) -> list:
+def pair_values(
+    row: PairRow, partner_views: PartnerViews | None = None, labels: _PairLabels | None = None
+) -> list:
     """One pair as plain values, in the order of ``pair_header``; text is not neutralised
-    here (each format does it its own way)."""
+    here (each format does it its own way). ``labels``: the words, when the caller
+    translated them once for many rows (``pair_table``)."""
+    labels = labels or _PairLabels()
     views = partner_views or {}
     a, b = row.actor_a.pk, row.actor_b.pk
+    answers = labels.answers
+    vocabularies = row.vocabularies
     return [
         row.actor_a.name,
-        row.actor_a.sector.name,
+        labels.sector(row.actor_a),
         row.actor_b.name,
-        row.actor_b.sector.name,
+        labels.sector(row.actor_b),
         int(row.level),
-        str(row.level.label),
-        partner_view(views.get((a, b))),
-        partner_view(views.get((b, a))),
-        *(answer(value) for value in row.evidence),
-        LIST_SEPARATOR.join(row.mechanism_labels),
-        LIST_SEPARATOR.join(row.facilitating_labels),
-        LIST_SEPARATOR.join(row.hindering_labels),
+        labels.levels[row.level],
+        labels.partner_view(views.get((a, b))),
+        labels.partner_view(views.get((b, a))),
+        *(answers[value] for value in row.evidence),
+        labels.joined(vocabularies.mechanisms, row.mechanisms),
+        labels.joined(vocabularies.facilitating_factors, row.facilitating_factors),
+        labels.joined(vocabularies.hindering_factors, row.hindering_factors),
         row.note,
         row.scored_by,
-        local(row.scored_at),
+        labels.local(row.scored_at),
     ]
+
+
+def pair_table(pairs: list[PairRow], partner_views: PartnerViews | None = None):
+    """Every pair's values (``pair_values``), one fresh list a row, the words translated
+    once for the whole list: what the CSV and the XLSX's pair sheet both write."""
+    labels = _PairLabels()
+    return (pair_values(row, partner_views, labels) for row in pairs)
 
 
 def _csv_text(value) -> str | int:
@@ -148,7 +192,7 @@ def build_csv(
     ``partner_views`` fills the two partners' views of each pair."""
     return csv_bytes(
         pair_header(),
-        (pair_values(row, partner_views) for row in pairs),
+        pair_table(pairs, partner_views),
         delimiter=CSV_DELIMITERS[variant],
     )
 

@@ -7,11 +7,15 @@ over the builders.
 /regions/<code>/network.gexf?round=<id>, network.graphml, network-nodes.csv, network-edges.csv
 /regions/<code>/rembuk-stunting.pdf?round=<id>&target=<0-4>   (the rembuk stunting pack)
 /regions/<code>/performance-review.zip?round=<id>             (the performance-review pack)
+
+A closed round's PDF, XLSX and CSV are built once and then read from storage while the
+round is unchanged (``reports.stored``), after the same access checks.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_read_details
@@ -39,6 +43,7 @@ from reports.network_files import (
 from reports.packs import build_rembuk_pdf, build_review_zip, rembuk_pack, review_pack
 from reports.pdf import build_pdf
 from reports.selectors import network_files, region_report
+from reports.stored import stored_report
 from reports.xlsx import build_xlsx
 
 CONTENT_TYPES = {
@@ -114,10 +119,18 @@ def region_report_file(request, code, fmt):
             )
         if round_ is None:
             raise Http404(_("This region has no assessment round yet."))
-        content = build_csv(
-            pair_rows_for_round(round=round_),
-            variant=variant,
-            partner_views=directed_views(round_),
+        content = stored_report(
+            region=region,
+            round=round_,
+            rounds=picked.rounds,
+            fmt=fmt,
+            variant={"csv": variant},
+            language=get_language(),
+            build=lambda: build_csv(
+                pair_rows_for_round(round=round_),
+                variant=variant,
+                partner_views=directed_views(round_),
+            ),
         )
         suffix = "-excel" if variant == "excel-id" else ""
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
@@ -131,14 +144,31 @@ def region_report_file(request, code, fmt):
             return _refused(request, region, str(error), status=error.status)
 
     user = request.user
-    report = region_report(
+
+    def build() -> bytes:
+        report = region_report(
+            region=region,
+            rounds=picked.rounds,
+            round=round_,
+            target=target,
+            exported_by=user.get_full_name() or user.get_username(),
+        )
+        return build_pdf(report, sector=sector) if fmt == "pdf" else build_xlsx(report)
+
+    # The file carries its exporter's name: one stored copy per user.
+    content = stored_report(
         region=region,
-        rounds=picked.rounds,
         round=round_,
-        target=target,
-        exported_by=user.get_full_name() or user.get_username(),
+        rounds=picked.rounds,
+        fmt=fmt,
+        variant={
+            "target": int(target),
+            "sector": sector.pk if sector else None,
+            "user": user.pk,
+        },
+        language=get_language(),
+        build=build,
     )
-    content = build_pdf(report, sector=sector) if fmt == "pdf" else build_xlsx(report)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     return attachment(response, report_filename(region, round_, fmt))
 

@@ -1,29 +1,33 @@
-"""The region report as an XLSX workbook (openpyxl, write-only: rows are streamed).
+"""The region report as an XLSX workbook, in constant memory: XlsxWriter in its
+constant-memory mode holds the workbook (sheets, styles, print set-up, frozen panes) and
+streams each sheet's rows to a temporary file, in order, sheet after sheet; the rows' cell
+XML is written here (``Book.cell_xml``), each distinct text escaped once.
 
 Sheets: summary, who × who matrix, pairs, sectors (a sector × sector grid, as on the
 sector page), by government level, network metrics, gaps, the round's follow-up actions
 (RTL), change since the previous round (when there is one) and, for a province, its
-districts ranked. Every sheet prints on A4
-landscape, fitted to the page's width, its header row repeated on each page.
+districts ranked. Every sheet prints on A4 landscape, fitted to the page's width, its
+header row repeated on each page.
 
-Every cell holds a value, never a formula: text that would read as one is stored as text
-(``quotePrefix``), and characters that XLSX cannot hold (control characters, U+FFFE…,
-stored before the free-text rule) are replaced by U+FFFD.
+Every cell holds a value, never a formula: each value is written as its type (text,
+number, moment), never guessed from the text, and text that would read as a formula is
+marked as text (``quotePrefix``). Characters that XLSX cannot hold (control characters,
+U+FFFE…, stored before the free-text rule) are replaced by U+FFFD.
 """
 
 import io
+import math
 import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
 
+import xlsxwriter
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name
 
 from assessments.models import Level
 from convergence.validators import xml_safe
@@ -34,119 +38,290 @@ from reports.exports import (
     local,
     looks_like_formula,
     pair_header,
-    pair_values,
+    pair_table,
     reconciliation_value,
 )
 from reports.selectors import RegionReport
 
+# Cell styles as XlsxWriter format properties; a cell's format merges them (``Book``).
+Style = dict
+
+
+def solid(colour: str) -> Style:
+    """A solid fill of ``colour`` (RRGGBB)."""
+    return {"pattern": 1, "fg_color": f"#{colour}"}
+
+
 # The matrix colours of the pages (ColorBrewer Blues); dark levels take white text.
 LEVEL_FILLS = {
-    level: PatternFill("solid", fgColor=colour)
+    level: solid(colour)
     for level, colour in {0: "F2F0F7", 1: "C6DBEF", 2: "6BAED6", 3: "2171B5", 4: "08306B"}.items()
 }
-LIGHT_TEXT = Font(color="FFFFFF")
-NOT_ASSESSED_FILL = PatternFill("lightUp", fgColor="C9CED6", bgColor="FFFFFF")
-SELF_FILL = PatternFill("solid", fgColor="3B3F47")
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="E8EBF0")
-ROTATED = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
-CENTRED = Alignment(horizontal="center")
-WRAPPED = Alignment(wrap_text=True, vertical="top")
+LIGHT_TEXT: Style = {"font_color": "#FFFFFF"}
+# Pattern 14 is "lightUp": thin diagonal hatching, as "not assessed" on the pages.
+NOT_ASSESSED_FILL: Style = {"pattern": 14, "fg_color": "#C9CED6", "bg_color": "#FFFFFF"}
+SELF_FILL = solid("3B3F47")
+BOLD: Style = {"bold": True}
+TITLE: Style = {"bold": True, "font_size": 14}
+HEADER_FILL = solid("E8EBF0")
+ROTATED: Style = {"rotation": 90, "valign": "bottom", "align": "center"}
+CENTRED: Style = {"align": "center"}
+WRAPPED: Style = {"text_wrap": True, "valign": "top"}
+QUOTED: Style = {"quote_prefix": True}
 PERCENT = "0.0%"
 DECIMAL = "0.00"
 DATETIME = "yyyy-mm-dd hh:mm"
 DATE = "yyyy-mm-dd"
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+A4 = 9
+EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 of the 1900 date system, as Excel counts
+CACHED_TEXT_LENGTH = 200  # names and labels repeat; long notes are written once
+
+
+class Cell(NamedTuple):
+    """A value with its format (the merged properties of its styles, as a sorted tuple)."""
+
+    value: object
+    style: tuple
+
+
+class Rendered(NamedTuple):
+    """A cell whose XML is made once and written many times (a level's coloured cell)."""
+
+    xml: str | None
+
+
+class Book:
+    """The workbook and its formats, one XlsxWriter ``Format`` per distinct style."""
+
+    def __init__(self, output):
+        self.workbook = xlsxwriter.Workbook(
+            output,
+            {
+                "constant_memory": True,
+                # The rows are written here (cell_xml); these guard the writer's own calls.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "nan_inf_to_errors": True,
+            },
+        )
+        self._formats: dict[tuple, object] = {}
+        self._xf_attributes: dict[tuple, str] = {}
+        self._texts: dict[str, tuple[str, bool]] = {}
+        self._sector_names: dict[int, str] = {}
+        # A plain text cell's XML by its text; each column's '<c r="B' (the row follows).
+        self.plain_texts: dict[str, str] = {}
+        self._cell_starts: list[str] = []
+
+    def format(self, style: tuple):
+        found = self._formats.get(style)
+        if found is None:
+            found = self._formats[style] = self.workbook.add_format(dict(style))
+        return found
+
+    def _xf(self, style: tuple) -> str:
+        """The cell's style attribute: its format's index among the workbook's."""
+        found = self._xf_attributes.get(style)
+        if found is None:
+            index = self.format(style)._get_xf_index() if style else 0
+            found = self._xf_attributes[style] = f' s="{index}"' if index else ""
+        return found
+
+    def sector_name(self, sector) -> str:
+        """A sector's name in the active language, looked up once per sector (the gaps and
+        the change list name two sectors a row)."""
+        found = self._sector_names.get(sector.pk)
+        if found is None:
+            found = self._sector_names[sector.pk] = sector.name
+        return found
+
+    def cell_starts(self, columns: int) -> list[str]:
+        """``<c r="A``, ``<c r="B``… for the first ``columns`` columns."""
+        starts = self._cell_starts
+        while len(starts) < columns:
+            starts.append(f'<c r="{xl_col_to_name(len(starts))}')
+        return starts
+
+    def cell_xml(self, value, style: tuple) -> str | None:
+        """A cell's XML after its reference (``<c r="B2`` comes first), or None for an
+        empty cell without a style.
+
+        The rows of a report are hundreds of thousands of cells (545,000 at 200 actors):
+        the writer's cell-by-cell calls cost about 7 µs a cell, their XML written here,
+        each distinct text escaped once (``_text``), a fraction of that. XLSX (ECMA-376)
+        sets the markup: inline strings, as the writer's constant-memory mode writes them,
+        numbers as xsd:double, moments as serial days since 1899-12-30.
+        """
+        if isinstance(value, Promise):
+            value = str(value)  # a lazy translation
+        if value is None or value == "":
+            return f"{self._xf(style)}/>" if style else None
+        if isinstance(value, str):
+            text = self._texts.get(value) or self._text(value)
+            if text[1]:  # text that would read as a formula: marked as text
+                style = tuple(sorted((*style, ("quote_prefix", True))))
+            xml = f'{self._xf(style)} t="inlineStr"><is>{text[0]}</is></c>'
+            if not style and len(value) <= CACHED_TEXT_LENGTH:
+                self.plain_texts[value] = xml
+            return xml
+        if isinstance(value, bool):
+            return f'{self._xf(style)} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int):
+            return f"{self._xf(style)}><v>{int(value)}</v></c>"
+        if isinstance(value, float | Decimal):
+            number = float(value)
+            if not math.isfinite(number):
+                return f'{self._xf(style)} t="e"><v>#NUM!</v></c>'
+            return f"{self._xf(style)}><v>{number!r}</v></c>"
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = timezone.localtime(value).replace(tzinfo=None)
+            delta = value - EXCEL_EPOCH
+            serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+            return f"{self._xf(style)}><v>{serial!r}</v></c>"
+        if isinstance(value, date):
+            return f"{self._xf(style)}><v>{(value - EXCEL_EPOCH.date()).days}</v></c>"
+        return self.cell_xml(str(value), style)
+
+    def _text(self, value: str) -> tuple[str, bool]:
+        """``value`` as an inline string's XML, and whether it would read as a formula;
+        kept for the next cell that holds the same text (names repeat in every row)."""
+        safe = xml_safe(value)
+        escaped = (
+            safe.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            # A parser reads a bare carriage return as a line feed.
+            .replace("\r", "&#13;")
+        )
+        space = ' xml:space="preserve"' if safe[0].isspace() or safe[-1].isspace() else ""
+        text = (f"<t{space}>{escaped}</t>", looks_like_formula(safe))
+        if len(value) <= CACHED_TEXT_LENGTH:
+            self._texts[value] = text
+        return text
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def _style(*styles: Style | None, number_format: str | None = None) -> tuple:
+    merged = {}
+    for style in styles:
+        if style:
+            merged.update(style)
+    if number_format is not None:
+        merged["num_format"] = number_format
+    return tuple(sorted(merged.items()))
 
 
 class Sheet:
-    """A write-only worksheet with helpers that make every value safe to store."""
+    """One worksheet, written row after row, with helpers that make every value safe to
+    store."""
 
     def __init__(
         self,
-        workbook: Workbook,
+        book: Book,
         title: str,
         widths: dict[int, float] = None,
         *,
         title_columns: str | None = None,
     ):
-        clean = _SHEET_TITLE_FORBIDDEN.sub("-", title)[:31]
-        self.ws = workbook.create_sheet(clean)
+        clean = _SHEET_TITLE_FORBIDDEN.sub("-", xml_safe(title))[:31]
+        self.book = book
+        self.ws = book.workbook.add_worksheet(clean)
+        self.row = 0
         for column, width in (widths or {}).items():
-            self.ws.column_dimensions[get_column_letter(column)].width = width
+            self.ws.set_column(column - 1, column - 1, width)
         self._print_set_up(title_columns)
-        self._level_cells: dict[int | None, object] = {}
+        self._level_cells: dict[int | None, Rendered] = {}
 
     def _print_set_up(self, title_columns: str | None) -> None:
         """A4 landscape, as wide as the page (as many pages long as needed), the first
-        row (and ``title_columns``, e.g. "A:B") repeated on every page. Set before the
-        first row: a write-only sheet writes its properties with that row."""
+        row (and ``title_columns``, e.g. "A:B") repeated on every page."""
         ws = self.ws
-        ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.gridLines = False
-        ws.print_title_rows = "1:1"
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
         if title_columns:
-            ws.print_title_cols = title_columns
+            ws.repeat_columns(title_columns)
 
     def cell(self, value, *, font=None, fill=None, number_format=None, alignment=None):
-        if isinstance(value, Promise):
-            value = str(value)  # a lazy translation
-        if isinstance(value, str):
-            value = xml_safe(value)
-        if (
-            font is None
-            and fill is None
-            and number_format is None
-            and alignment is None
-            and not (isinstance(value, str) and looks_like_formula(value))
-        ):
-            return value  # a plain value: appended as is, the fastest way
-        cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str) and looks_like_formula(value):
-            cell.data_type = "s"  # text, never a formula
-            cell.quotePrefix = True
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if number_format is not None:
-            cell.number_format = number_format
-        if alignment is not None:
-            cell.alignment = alignment
-        return cell
+        if font is None and fill is None and number_format is None and alignment is None:
+            return value  # a plain value
+        return Cell(value, _style(font, fill, alignment, number_format=number_format))
 
-    def append(self, values):
-        self.ws.append([self.cell(value) for value in values])
+    def append(self, values, *, height: float | None = None) -> None:
+        """Write ``values`` (plain values, ``Cell`` or ``Rendered``) as the next row,
+        ``height`` points high when given."""
+        book = self.book
+        row = self.row
+        number = str(row + 1)
+        starts = book.cell_starts(len(values))
+        plain_texts = book.plain_texts
+        cells = []
+        first = last = -1
+        for column, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                xml = plain_texts.get(value)
+                if xml is None:
+                    xml = book.cell_xml(value, ())
+            elif kind is Rendered:
+                xml = value.xml
+            elif kind is Cell:
+                xml = book.cell_xml(value.value, value.style)
+            elif value is None:
+                continue
+            else:
+                xml = book.cell_xml(value, ())
+            if xml is None:
+                continue
+            if first < 0:
+                first = column
+            last = column
+            cells.append(f'{starts[column]}{number}"{xml}')
+        self.row = row + 1
+        if not cells and height is None:
+            return
+        ws = self.ws
+        # The writer's own bookkeeping: the sheet's used range (its <dimension>).
+        ws._check_dimensions(row, max(first, 0))
+        ws._check_dimensions(row, max(last, 0))
+        size = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+        ws.row_data_fh.write(f'<row r="{number}"{size}>{"".join(cells)}</row>')
 
     def header(self, values, *, freeze: str | None = "A2", alignment=None):
         if freeze:
-            self.ws.freeze_panes = freeze
-        self.ws.append(
+            self.ws.freeze_panes(freeze)
+        self.append(
             [self.cell(value, font=BOLD, fill=HEADER_FILL, alignment=alignment) for value in values]
         )
 
-    def level(self, value: int | None):
-        """A level cell: the number on its colour; blank and hatched when not assessed.
+    def rendered(self, value, **styles) -> Rendered:
+        """A cell written many times, its XML made once."""
+        cell = self.cell(value, **styles)
+        if type(cell) is Cell:
+            return Rendered(self.book.cell_xml(cell.value, cell.style))
+        return Rendered(self.book.cell_xml(cell, ()))
 
-        One styled cell per level serves every row: a write-only sheet writes each cell as
-        it is appended, and replaces a styled cell before writing the next value.
-        """
+    def level(self, value: int | None) -> Rendered:
+        """A level cell: the number on its colour; blank and hatched when not assessed."""
         key = None if value is None else int(value)
-        if key not in self._level_cells:
+        found = self._level_cells.get(key)
+        if found is None:
             if key is None:
-                self._level_cells[key] = self.cell(None, fill=NOT_ASSESSED_FILL)
+                found = self.rendered(None, fill=NOT_ASSESSED_FILL)
             else:
-                self._level_cells[key] = self.cell(
+                found = self.rendered(
                     key,
                     fill=LEVEL_FILLS[key],
                     font=LIGHT_TEXT if key >= 3 else None,
                     alignment=CENTRED,
                 )
-        return self._level_cells[key]
+            self._level_cells[key] = found
+        return found
 
 
 def _percent(value: float | None) -> float | None:
@@ -159,31 +334,31 @@ def _tallies(items) -> str:
 
 
 def build_xlsx(report: RegionReport) -> bytes:
-    workbook = Workbook(write_only=True)
-    _summary(workbook, report)
+    buffer = io.BytesIO()
+    book = Book(buffer)
+    _summary(book, report)
     content = report.content
     if content is not None:
-        _matrix(workbook, report)
-        _pairs(workbook, report)
-        _sectors(workbook, report)
-        _by_level(workbook, report)
-        _network(workbook, report)
-        _gaps(workbook, report)
-        _actions(workbook, report)
+        _matrix(book, report)
+        _pairs(book, report)
+        _sectors(book, report)
+        _by_level(book, report)
+        _network(book, report)
+        _gaps(book, report)
+        _actions(book, report)
         if content.comparison is not None:
-            _change(workbook, report)
+            _change(book, report)
     if report.ranking is not None:
-        _districts(workbook, report)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        _districts(book, report)
+    book.close()
     return buffer.getvalue()
 
 
-def _summary(workbook, report: RegionReport) -> None:
-    sheet = Sheet(workbook, _("Summary"), {1: 42, 2: 48, 3: 14, 4: 60})
+def _summary(book: Book, report: RegionReport) -> None:
+    sheet = Sheet(book, _("Summary"), {1: 42, 2: 48, 3: 14, 4: 60})
     round_ = report.round
     region = report.region
-    sheet.ws.append([sheet.cell(_("Convergence report"), font=Font(bold=True, size=14))])
+    sheet.append([sheet.cell(_("Convergence report"), font=TITLE)])
     rows = [
         (_("Region"), region.name, None),
         (_("Kemendagri code"), region.code, None),
@@ -206,9 +381,7 @@ def _summary(workbook, report: RegionReport) -> None:
         (_("Exported at"), local(report.exported_at), DATETIME),
     ]
     for label, value, number_format in rows:
-        sheet.ws.append(
-            [sheet.cell(label, font=BOLD), sheet.cell(value, number_format=number_format)]
-        )
+        sheet.append([sheet.cell(label, font=BOLD), sheet.cell(value, number_format=number_format)])
     current = report.dashboard.current
     if current is None:
         sheet.append([])
@@ -217,7 +390,7 @@ def _summary(workbook, report: RegionReport) -> None:
 
     summary = current.summary
     sheet.append([])
-    sheet.ws.append([sheet.cell(_("Key figures"), font=BOLD)])
+    sheet.append([sheet.cell(_("Key figures"), font=BOLD)])
     figures = [
         (_("Actors"), current.actor_count, None),
         (_("Possible pairs"), summary.possible, None),
@@ -230,17 +403,17 @@ def _summary(workbook, report: RegionReport) -> None:
         (_("Density among the assessed pairs"), report.content.network.density, PERCENT),
     ]
     for label, value, number_format in figures:
-        sheet.ws.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
+        sheet.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
 
     sheet.append([])
-    sheet.ws.append(
+    sheet.append(
         [
             sheet.cell(value, font=BOLD, fill=HEADER_FILL)
             for value in (_("Level"), _("Level name"), _("Pairs"), _("Share"))
         ]
     )
     for bar in report.dashboard.distribution:
-        sheet.ws.append(
+        sheet.append(
             [
                 sheet.level(bar.level) if bar.level is not None else sheet.cell("·"),
                 sheet.cell(str(bar.label)),
@@ -264,26 +437,26 @@ def _summary(workbook, report: RegionReport) -> None:
 
     gaps = report.content.gaps
     sheet.append([])
-    sheet.ws.append([sheet.cell(_("Gaps"), font=BOLD)])
+    sheet.append([sheet.cell(_("Gaps"), font=BOLD)])
     sheet.append([_("Target level"), f"{gaps.target.value} {gaps.target.label}"])
     sheet.append([_("Pairs assessed below the target"), len(gaps.gaps)])
     sheet.append([_("Pairs at the target or above"), gaps.reaching_target])
     sheet.append([_("Not assessed"), gaps.not_assessed])
 
     sheet.append([])
-    sheet.ws.append([sheet.cell(_("Degrees of convergence (Kim et al. 2017)"), font=BOLD)])
+    sheet.append([sheet.cell(_("Degrees of convergence (Kim et al. 2017)"), font=BOLD)])
     for level in Level:
-        sheet.ws.append(
+        sheet.append(
             [sheet.level(level.value), sheet.cell(str(level.label)), None, str(level.definition)]
         )
-    sheet.ws.append([sheet.level(None), _("Not assessed"), None, _("Never counted as 0.")])
+    sheet.append([sheet.level(None), _("Not assessed"), None, _("Never counted as 0.")])
 
 
 def _summary_change(sheet: Sheet, report: RegionReport) -> None:
     """The change since the previous round, like for like, and what is counted beside it."""
     change = report.dashboard.change
     sheet.append([])
-    sheet.ws.append([sheet.cell(_("Change since the previous round"), font=BOLD)])
+    sheet.append([sheet.cell(_("Change since the previous round"), font=BOLD)])
     if change is None:
         sheet.append([_("There is no earlier round of this region to compare this round with.")])
         return
@@ -316,29 +489,28 @@ def _summary_change(sheet: Sheet, report: RegionReport) -> None:
         (not_rescored, change.not_rescored, None),
         (_("Coverage, percentage points"), report.dashboard.coverage_points, signed),
     ):
-        sheet.ws.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
+        sheet.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
 
 
-def _matrix(workbook, report: RegionReport) -> None:
+def _matrix(book: Book, report: RegionReport) -> None:
     matrix = report.content.matrix
     actors = matrix.actors
     widths = {1: 40, 2: 22} | {index + 3: 4.5 for index in range(len(actors))}
-    sheet = Sheet(workbook, _("Matrix"), widths, title_columns="A:B")
-    sheet.ws.row_dimensions[1].height = 160
-    # Set before the first row: a write-only sheet writes its view with that row.
-    sheet.ws.freeze_panes = "C2"
+    sheet = Sheet(book, _("Matrix"), widths, title_columns="A:B")
+    sheet.ws.freeze_panes("C2")
     # Actor names head the columns too, reading bottom-up as on the page.
-    sheet.ws.append(
+    sheet.append(
         [
             sheet.cell(_("Actor"), font=BOLD, fill=HEADER_FILL),
             sheet.cell(_("Sector"), font=BOLD, fill=HEADER_FILL),
             *(sheet.cell(actor.name, font=BOLD, alignment=ROTATED) for actor in actors),
-        ]
+        ],
+        height=160,
     )
     levels = matrix.levels
-    self_cell = sheet.cell(None, fill=SELF_FILL)
+    self_cell = sheet.rendered(None, fill=SELF_FILL)
     for row in actors:
-        cells = [sheet.cell(row.name, font=BOLD), sheet.cell(row.sector.name)]
+        cells = [sheet.cell(row.name, font=BOLD), sheet.cell(book.sector_name(row.sector))]
         row_id = row.pk
         for column in actors:
             column_id = column.pk
@@ -347,14 +519,14 @@ def _matrix(workbook, report: RegionReport) -> None:
                 continue
             key = (row_id, column_id) if row_id < column_id else (column_id, row_id)
             cells.append(sheet.level(levels.get(key)))
-        sheet.ws.append(cells)
+        sheet.append(cells)
 
 
-def _pairs(workbook, report: RegionReport) -> None:
+def _pairs(book: Book, report: RegionReport) -> None:
     # The pair list, then the latest reconciliation of the partners' views of each pair.
     header = [*pair_header(), _("Reconciliation of the partners' views")]
     sheet = Sheet(
-        workbook,
+        book,
         _("Pairs"),
         {1: 36, 2: 20, 3: 36, 4: 20, 5: 7, 6: 14, 7: 14, 8: 14, 9: 14, 10: 14, 11: 14, 12: 14}
         | {13: 36, 14: 36, 15: 36, 16: 40, 17: 20, 18: 17, 19: 40},
@@ -362,24 +534,25 @@ def _pairs(workbook, report: RegionReport) -> None:
     sheet.header(header, freeze="A2", alignment=WRAPPED)
     level_column = 4
     date_column = len(header) - 2
-    reconciliations = report.content.reconciliations
-    for row in report.content.pairs:
-        values = pair_values(row, report.content.partner_views)
+    content = report.content
+    reconciliations = content.reconciliations
+    for row, values in zip(
+        content.pairs, pair_table(content.pairs, content.partner_views), strict=True
+    ):
+        values[level_column] = sheet.level(values[level_column])
+        values[date_column] = sheet.cell(values[date_column], number_format=DATETIME)
         values.append(reconciliation_value(reconciliations.get((row.actor_a.pk, row.actor_b.pk))))
-        cells = [sheet.cell(value) for value in values]
-        cells[level_column] = sheet.level(values[level_column])
-        cells[date_column] = sheet.cell(values[date_column], number_format=DATETIME)
-        sheet.ws.append(cells)
-    sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(report.content.pairs) + 1}"
+        sheet.append(values)
+    sheet.ws.autofilter(0, 0, len(content.pairs), len(header) - 1)
 
 
-def _sectors(workbook, report: RegionReport) -> None:
+def _sectors(book: Book, report: RegionReport) -> None:
     """The sector × sector grid of the sector page, one block a measure (mean level,
     highest level, coverage, pairs assessed / possible), then health ↔ non-health."""
     matrix = report.content.sectors
     sectors = matrix.sectors
     widths = {1: 34, 2: 9} | {index + 3: 14 for index in range(max(len(sectors), 5))}
-    sheet = Sheet(workbook, _("Sectors"), widths, title_columns="A:B")
+    sheet = Sheet(book, _("Sectors"), widths, title_columns="A:B")
     sheet.header(
         [_("Sector"), _("Actors"), *(sector.name for sector in sectors)],
         freeze="C2",
@@ -392,9 +565,9 @@ def _sectors(workbook, report: RegionReport) -> None:
         (_("Pairs assessed / pairs possible"), _counts_cell),
     )
     for title, cell_for in blocks:
-        sheet.ws.append([sheet.cell(title, font=BOLD)])
+        sheet.append([sheet.cell(title, font=BOLD)])
         for row in matrix.rows:
-            sheet.ws.append(
+            sheet.append(
                 [
                     sheet.cell(row.sector.name, font=BOLD),
                     sheet.cell(row.actor_count),
@@ -413,8 +586,8 @@ def _sectors(workbook, report: RegionReport) -> None:
 
     health = matrix.health
     sheet.append([])
-    sheet.ws.append([sheet.cell(_("Health ↔ non-health"), font=BOLD)])
-    sheet.ws.append(
+    sheet.append([sheet.cell(_("Health ↔ non-health"), font=BOLD)])
+    sheet.append(
         [
             sheet.cell(value, font=BOLD, fill=HEADER_FILL, alignment=WRAPPED)
             for value in (
@@ -475,7 +648,7 @@ def _counts_cell(sheet: Sheet, summary):
 
 
 def _summary_row(sheet: Sheet, labels: list, summary) -> None:
-    sheet.ws.append(
+    sheet.append(
         [
             *(sheet.cell(label) for label in labels),
             sheet.cell(summary.possible),
@@ -487,13 +660,13 @@ def _summary_row(sheet: Sheet, labels: list, summary) -> None:
     )
 
 
-def _by_level(workbook, report: RegionReport) -> None:
+def _by_level(book: Book, report: RegionReport) -> None:
     """Kim et al.'s Table 2: each government level (its main role, its actors, the
     convergence among them), and the convergence between levels, in the page's order."""
     table = report.content.by_level
     level_columns = {index + 10: 10 for index in range(len(Level))}
     sheet = Sheet(
-        workbook,
+        book,
         _("By level"),
         {1: 34, 2: 16, 3: 50, 4: 9, 5: 50, 6: 12, 7: 12, 8: 10, 9: 10}
         | level_columns
@@ -538,7 +711,7 @@ def _by_level(workbook, report: RegionReport) -> None:
                 sheet.cell(len(entry.actors)),
                 sheet.cell(LIST_SEPARATOR.join(item.actor.name for item in entry.actors)),
             ]
-        sheet.ws.append(
+        sheet.append(
             [
                 *first,
                 sheet.cell(entry.summary.possible),
@@ -563,10 +736,10 @@ def _by_level(workbook, report: RegionReport) -> None:
     )
 
 
-def _network(workbook, report: RegionReport) -> None:
+def _network(book: Book, report: RegionReport) -> None:
     network = report.content.network
     sheet = Sheet(
-        workbook,
+        book,
         _("Network metrics"),
         {1: 40, 2: 24, 3: 10, 4: 12, 5: 12, 6: 12, 7: 12, 8: 10, 9: 14, 10: 14},
     )
@@ -585,12 +758,9 @@ def _network(workbook, report: RegionReport) -> None:
         ],
         alignment=WRAPPED,
     )
-    fills = {
-        group.sector.pk: PatternFill("solid", fgColor=group.colour.lstrip("#").upper())
-        for group in network.sectors
-    }
+    fills = {group.sector.pk: solid(group.colour.lstrip("#").upper()) for group in network.sectors}
     for node in network.nodes:
-        sheet.ws.append(
+        sheet.append(
             [
                 sheet.cell(node.actor.name),
                 sheet.cell(node.sector.name, fill=fills.get(node.sector.pk)),
@@ -629,9 +799,9 @@ def _network(workbook, report: RegionReport) -> None:
         sheet.append([definition])
 
 
-def _gaps(workbook, report: RegionReport) -> None:
+def _gaps(book: Book, report: RegionReport) -> None:
     gaps = report.content.gaps
-    sheet = Sheet(workbook, _("Gaps"), {1: 36, 2: 22, 3: 36, 4: 22, 5: 7, 6: 14, 7: 12, 8: 12})
+    sheet = Sheet(book, _("Gaps"), {1: 36, 2: 22, 3: 36, 4: 22, 5: 7, 6: 14, 7: 12, 8: 12})
     sheet.header(
         [
             _("Actor A"),
@@ -646,12 +816,12 @@ def _gaps(workbook, report: RegionReport) -> None:
         alignment=WRAPPED,
     )
     for gap in gaps.gaps:
-        sheet.ws.append(
+        sheet.append(
             [
                 sheet.cell(gap.actor_a.name),
-                sheet.cell(gap.actor_a.sector.name),
+                sheet.cell(book.sector_name(gap.actor_a.sector)),
                 sheet.cell(gap.actor_b.name),
-                sheet.cell(gap.actor_b.sector.name),
+                sheet.cell(book.sector_name(gap.actor_b.sector)),
                 sheet.level(gap.level),
                 sheet.cell(str(gap.level.label)),
                 sheet.cell(int(gap.target)),
@@ -660,14 +830,14 @@ def _gaps(workbook, report: RegionReport) -> None:
         )
 
 
-def _actions(workbook, report: RegionReport) -> None:
+def _actions(book: Book, report: RegionReport) -> None:
     """The round's follow-up actions (RTL), soonest due first, each with its subject's
     level in the next round against its target (blank while there is no next round)."""
     content = report.content
     today = timezone.localdate(report.exported_at)
     mechanisms = content.vocabularies.mechanisms
     sheet = Sheet(
-        workbook,
+        book,
         _("Actions (RTL)"),
         {1: 44, 2: 30, 3: 26, 4: 8, 5: 32, 6: 12, 7: 14, 8: 10, 9: 22, 10: 10, 11: 14},
         title_columns="A:A",
@@ -690,7 +860,7 @@ def _actions(workbook, report: RegionReport) -> None:
     )
     for row in content.actions:
         action = row.action
-        sheet.ws.append(
+        sheet.append(
             [
                 sheet.cell(action.subject_label),
                 sheet.cell(f"{action.aksi}. {action.get_aksi_display()}"),
@@ -719,9 +889,9 @@ def _actions(workbook, report: RegionReport) -> None:
     )
 
 
-def _change(workbook, report: RegionReport) -> None:
+def _change(book: Book, report: RegionReport) -> None:
     comparison = report.content.comparison
-    sheet = Sheet(workbook, _("Change"), {1: 20, 2: 36, 3: 22, 4: 36, 5: 22, 6: 12, 7: 12, 8: 9})
+    sheet = Sheet(book, _("Change"), {1: 20, 2: 36, 3: 22, 4: 36, 5: 22, 6: 12, 7: 12, 8: 9})
     sheet.header(
         [
             _("Change"),
@@ -738,13 +908,13 @@ def _change(workbook, report: RegionReport) -> None:
     for kind, pairs in comparison.groups:
         label = str(kind.label)
         for pair in pairs:
-            sheet.ws.append(
+            sheet.append(
                 [
                     sheet.cell(label),
                     sheet.cell(pair.actor_a.name),
-                    sheet.cell(pair.actor_a.sector.name),
+                    sheet.cell(book.sector_name(pair.actor_a.sector)),
                     sheet.cell(pair.actor_b.name),
-                    sheet.cell(pair.actor_b.sector.name),
+                    sheet.cell(book.sector_name(pair.actor_b.sector)),
                     sheet.level(pair.previous),
                     sheet.level(pair.current),
                     sheet.cell(pair.change, number_format="+0;-0;0"),
@@ -752,10 +922,10 @@ def _change(workbook, report: RegionReport) -> None:
             )
 
 
-def _districts(workbook, report: RegionReport) -> None:
+def _districts(book: Book, report: RegionReport) -> None:
     ranking = report.ranking
     sheet = Sheet(
-        workbook,
+        book,
         _("Districts"),
         {1: 8, 2: 32, 3: 10, 4: 40, 5: 10, 6: 14, 7: 12, 8: 12, 9: 12, 10: 12, 11: 10}
         | {12: 14, 13: 12, 14: 30},
@@ -788,7 +958,7 @@ def _districts(workbook, report: RegionReport) -> None:
             ranked = _("No round yet.")
         else:
             ranked = _("Not enough scored to rank")
-        sheet.ws.append(
+        sheet.append(
             [
                 sheet.cell(standing.rank),
                 sheet.cell(standing.district.name),

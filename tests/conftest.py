@@ -108,10 +108,11 @@ def _seeded_vocabularies(request):
 
 
 @pytest.fixture(autouse=True)
-def _media_outside_the_checkout(settings, tmp_path_factory):
-    """No test writes files into the checkout's media folder (the demo's evidence
-    documents, uploads): a test that reads them back sets its own folder."""
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+def _media_of_its_own(settings, tmp_path):
+    """Files a test stores (a closed round's reports, uploads, the demo's evidence
+    documents) go to a folder of its own, outside the checkout: a stored report of another
+    test's round of the same id is never read back. A test that reads them sets its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

@@ -1,32 +1,52 @@
 """Time the PDF and XLSX (and CSV) reports of the largest demo district and of a synthetic
-fully scored district of N actors (default 100).
+fully scored district of N actors (default 100), each against a floor, and a closed
+round's second download (read from storage).
 
     python manage.py bench_reports [--actors 100] [--runs 1]
 
 Everything happens inside a transaction that is rolled back: the demo is loaded (it is
 idempotent, and its new passwords are thrown away with the rest), the synthetic district
-with two fully scored rounds is built (``benchmarks.synthetic``), each report is downloaded
-through Django's test client (the whole request), and the median time, query count and
-size are printed.
+with two fully scored rounds (2025 closed, 2026 open) is built (``benchmarks.synthetic``),
+each report is downloaded through Django's test client (the whole request), and the
+median time, query count and size are printed. Stored reports go to a temporary
+MEDIA_ROOT, removed at the end.
+
+Floors: for a file built from the round, the round's pairs with both actors' names read
+with a raw cursor and written as CSV with the standard library (the least any file of the
+pairs costs); for a stored file, reading its bytes back from storage.
 """
 
+import csv
 import io
+import statistics
+import tempfile
+import time
 
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import override_settings
 
+from actors.models import Actor
 from assessments.models import AssessmentRound, PairAssessment, RoundMember
 from benchmarks import synthetic
 from benchmarks.commands import DistrictBenchmark
 from benchmarks.timing import logged_in_client, time_page
 from demo.actors import DEMO_DISTRICTS
+from reports import stored
+
+XLSX_TARGET_S, STORED_TARGET_S = 3.0, 0.2
 
 
 class Command(DistrictBenchmark):
     help = "Time the PDF, XLSX and CSV reports of the largest demo district and of N actors."
 
     def run(self, count, runs):
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            self._run(count, runs)
+
+    def _run(self, count, runs):
         call_command("seed_demo", stdout=io.StringIO())
         builder = synthetic.Builder(seed=count)
         district = builder.district(count)
@@ -40,23 +60,94 @@ class Command(DistrictBenchmark):
         self.stdout.write(f"{connection.vendor}, median of {runs} run(s), whole request\n")
         self.stdout.write(
             f"{'district':<34}{'actors':>7}{'pairs':>7}{'format':>7}{'seconds':>9}"
-            f"{'queries':>9}{'KiB':>8}{'pages':>7}"
+            f"{'queries':>9}{'KiB':>8}{'pages':>7}{'floor s':>9}{'× floor':>9}"
         )
+        results = {}
         for round_ in (demo, district.rounds[0]):
             region = round_.region
             actors = RoundMember.objects.filter(round=round_).count()
             pairs = PairAssessment.objects.filter(round=round_).count()
+            floor = _floor(lambda round_=round_: _pairs_as_csv(round_), runs)
+            name = f"{region.code} {region.name}"[:33]
             for fmt in ("pdf", "xlsx", "csv"):
                 url = f"/regions/{region.code}/report.{fmt}?round={round_.pk}"
                 item = time_page(client, fmt, url, runs=runs, warm=False)
                 if item.status != 200:
                     raise CommandError(f"{url} answered {item.status}.")
+                results[(round_.pk, fmt)] = item
                 pages = _page_count(item.content) if fmt == "pdf" else ""
-                name = f"{region.code} {region.name}"[:33]
                 self.stdout.write(
                     f"{name:<34}{actors:>7}{pairs:>7}{fmt:>7}{item.median_ms / 1000:>9.2f}"
-                    f"{item.queries:>9}{item.kib:>8.0f}{pages:>7}"
+                    f"{item.queries:>9}{item.kib:>8.0f}{pages:>7}{floor / 1000:>9.3f}"
+                    f"{item.median_ms / floor:>9.1f}"
                 )
+
+        # The closed 2025 round: the first download builds and stores, the next reads.
+        closed = district.rounds[1]
+        region = closed.region
+        self.stdout.write(f"\nClosed round {closed.name} ({count} actors), second download")
+        self.stdout.write(
+            f"{'format':<8}{'first s':>9}{'second s':>10}{'queries':>9}{'KiB':>8}"
+            f"{'floor s':>9}{'× floor':>9}"
+        )
+        for fmt in ("pdf", "xlsx", "csv"):
+            url = f"/regions/{region.code}/report.{fmt}?round={closed.pk}"
+            first = time_page(client, fmt, url, runs=1, warm=False)
+            second = time_page(client, fmt, url, runs=max(runs, 3), warm=False)
+            if first.status != 200 or second.content != first.content:
+                raise CommandError(f"{url}: the stored file is not the one first sent.")
+            floor = _floor(lambda fmt=fmt: _read_stored(closed, fmt), max(runs, 3))
+            results[("stored", fmt)] = second
+            self.stdout.write(
+                f"{fmt:<8}{first.median_ms / 1000:>9.2f}{second.median_ms / 1000:>10.3f}"
+                f"{second.queries:>9}{second.kib:>8.0f}{floor / 1000:>9.4f}"
+                f"{second.median_ms / floor:>9.1f}"
+            )
+
+        xlsx = results[(district.rounds[0].pk, "xlsx")].median_ms / 1000
+        slowest = max(results[("stored", fmt)].median_ms for fmt in ("pdf", "xlsx", "csv")) / 1000
+        self.stdout.write("\nTargets")
+        self.stdout.write(
+            f"{'PASS' if xlsx <= XLSX_TARGET_S else 'FAIL'}  XLSX of {count} actors within "
+            f"{XLSX_TARGET_S:.0f} s: {xlsx:.2f} s"
+        )
+        self.stdout.write(
+            f"{'PASS' if slowest < STORED_TARGET_S else 'FAIL'}  a closed round's second "
+            f"download under {STORED_TARGET_S} s: slowest {slowest:.3f} s"
+        )
+
+
+def _floor(work, runs: int) -> float:
+    """The median milliseconds of ``work`` after one unmeasured run."""
+    work()
+    times = []
+    for _ in range(max(runs, 3)):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _pairs_as_csv(round_) -> bytes:
+    """The round's pairs, both actors named, through a raw cursor, as CSV."""
+    pairs, actors = PairAssessment._meta.db_table, Actor._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.name, b.name, p.level, p.mechanisms, p.note, p.scored_at FROM {pairs} p "
+            f"JOIN {actors} a ON a.id = p.actor_a_id JOIN {actors} b ON b.id = p.actor_b_id "
+            f"WHERE p.round_id = %s ORDER BY p.actor_a_id, p.actor_b_id",
+            [round_.pk],
+        )
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(cursor.fetchall())
+    return buffer.getvalue().encode()
+
+
+def _read_stored(round_, fmt: str) -> bytes:
+    folder = f"{stored.FOLDER}/round-{round_.pk}"
+    (name,) = [name for name in default_storage.listdir(folder)[1] if name.endswith(fmt)]
+    with default_storage.open(f"{folder}/{name}", "rb") as kept:
+        return kept.read()
 
 
 def _page_count(pdf: bytes) -> int | str:
