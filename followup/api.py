@@ -570,10 +570,13 @@ class DocumentFilter(django_filters.FilterSet):
         method="filter_subject",
         help_text=_("action, pair or aksi."),
     )
-    actor = django_filters.ModelChoiceFilter(
-        queryset=Actor.objects.all(),
-        method="filter_actor",
-        help_text=_("The documents of the pairs this actor is part of."),
+    # An actor's id (the method filters, so the schema is told the type).
+    actor = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            queryset=Actor.objects.all(),
+            method="filter_actor",
+            help_text=_("The documents of the pairs this actor is part of."),
+        )
     )
 
     class Meta:
