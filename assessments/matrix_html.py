@@ -2,18 +2,32 @@
 
 A 100-actor matrix has 10,000 cells; Django's template language takes ~160 ms to loop
 over them, a string join ~2 ms. Only integers and pre-escaped names go into the markup.
+
+``official_matrix``: the matrix page's official view, built from the levels once for each
+state of the round and then read from the cache (Django's ``CACHES``).
 """
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from actors.models import Sector
-from assessments.models import Level
-from assessments.selectors import Matrix
+from assessments.models import AssessmentRound, Level
+from assessments.selectors import (
+    Matrix,
+    next_unscored_pair,
+    only_actors_with_unscored_pairs,
+    round_actors,
+    round_levels,
+    round_state_key,
+    round_version,
+)
 
 
 def cell_id(actor_a_id: int, actor_b_id: int) -> str:
@@ -154,3 +168,116 @@ def render_matrix(
             parts.append("</tr>")
     parts.append("</tbody></table>")
     return mark_safe("".join(parts))
+
+
+# A built matrix is named by the round's state (``round_state_key``): a changed level, roster,
+# actor or sector is a new name, never a stale page; the old entries expire.
+MATRIX_TIMEOUT = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    """What the matrix page shows of a matrix: the actors of the filters (``matrix``), those
+    shown (``shown``: all of them, or those with a pair left to score), the sectors'
+    abbreviations, the count of pairs assessed, whether every pair is, and the markup of
+    the official view (None when another view draws the cells).
+
+    From the cache (``official_matrix``) ``matrix`` and ``shown`` hold no levels: what the
+    page shows of them is in the other fields."""
+
+    matrix: Matrix
+    shown: Matrix
+    abbreviations: dict[int, str]
+    assessed: int
+    all_scored: bool
+    html: SafeString | None
+
+    @property
+    def sector_key(self) -> list[tuple[str, Sector]]:
+        return [(self.abbreviations[sector.pk], sector) for sector, _m in self.shown.sector_groups]
+
+
+def matrix_page(
+    matrix: Matrix, *, unscored: bool, pair_url_template: str | None, with_html: bool
+) -> MatrixPage:
+    """The page's figures of ``matrix`` (levels read), and its official view's markup when
+    ``with_html``; ``pair_url_template`` (``"/…/{}-{}/"``, when the user scores) links each
+    cell. "unscored" only hides the actors that have nothing left to score: the count is
+    of every pair of the matrix. No query."""
+    shown = only_actors_with_unscored_pairs(matrix) if unscored else matrix
+    abbreviations = sector_abbreviations(sector for sector, _members in shown.sector_groups)
+    pair_url = pair_url_template.format if pair_url_template else None
+    return MatrixPage(
+        matrix=matrix,
+        shown=shown,
+        abbreviations=abbreviations,
+        assessed=len(matrix.levels),
+        all_scored=next_unscored_pair(matrix) is None,
+        html=(
+            render_matrix(shown, pair_url=pair_url, abbreviations=abbreviations)
+            if with_html
+            else None
+        ),
+    )
+
+
+def official_matrix(
+    *,
+    round: AssessmentRound,
+    sector_ids=(),
+    government_level=None,
+    programme=None,
+    unscored: bool = False,
+    pair_url_template: str | None = None,
+) -> MatrixPage:
+    """The matrix page's official view of ``round`` today, within the filters.
+
+    Two queries when this state of the round was built before (the roster with its
+    sectors, the round's version): the levels are not read and the markup not rebuilt.
+    Three when it was not (and the levels). The cache key is the round's state
+    (``round_state_key``: its version, the actors as it reads them, the language), the
+    filters, "unscored" and the cells' link (a scorer's markup links the pairs, a
+    reader's does not)."""
+    actors = round_actors(
+        round=round, sector_ids=sector_ids, government_level=government_level, programme=programme
+    )
+    version = round_version(round)
+    key = None
+    if version is not None:
+        filters = (sorted(sector_ids), government_level, programme.pk if programme else None)
+        key = (
+            f"matrix:v1:{round_state_key(round, version, actors)}:"
+            + hashlib.sha256(repr((filters, unscored, pair_url_template)).encode()).hexdigest()
+        )
+        stored = cache.get(key)
+        if stored is not None:
+            shown_ids = set(stored["shown"])
+            return MatrixPage(
+                matrix=Matrix(round=round, actors=actors),
+                shown=Matrix(
+                    round=round, actors=[actor for actor in actors if actor.pk in shown_ids]
+                ),
+                abbreviations=stored["abbreviations"],
+                assessed=stored["assessed"],
+                all_scored=stored["all_scored"],
+                html=mark_safe(stored["html"]),
+            )
+    page = matrix_page(
+        Matrix(round=round, actors=actors, levels=round_levels(round=round, actors=actors)),
+        unscored=unscored,
+        pair_url_template=pair_url_template,
+        with_html=True,
+    )
+    if key:
+        cache.set(
+            key,
+            {
+                "shown": [actor.pk for actor in page.shown.actors],
+                "abbreviations": page.abbreviations,
+                "assessed": page.assessed,
+                "all_scored": page.all_scored,
+                "html": str(page.html),
+            },
+            MATRIX_TIMEOUT,
+        )
+    return page

@@ -1,5 +1,6 @@
 """Reads shared by the pages, the API and the reports. Each issues a fixed number of queries."""
 
+import hashlib
 from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -8,6 +9,7 @@ from datetime import date, datetime, time
 from itertools import groupby
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from actors.models import Actor, Sector
 from actors.selectors import Vocabularies, read_vocabularies
@@ -17,6 +19,7 @@ from assessments.models import (
     Level,
     PairAssessment,
     RoundMember,
+    RoundSummary,
     frozen_actor,
 )
 
@@ -188,6 +191,38 @@ def _read_matrix(round, sector_ids, government_level, programme, as_of) -> Matri
     )
     levels = round_levels(round=round, actors=actors, as_of=as_of)
     return Matrix(round=round, actors=actors, levels=levels)
+
+
+def round_version(round: AssessmentRound) -> int | None:
+    """The version of the round's summary (``RoundSummary.version``: every write to its
+    pairs or roster moves it on); None for a round never written. One query."""
+    return RoundSummary.objects.filter(round_id=round.pk).values_list("version", flat=True).first()
+
+
+def round_state_key(round: AssessmentRound, version: int, actors: list[Actor]) -> str:
+    """A name for the round as it stands, for what is built from it and cached (the
+    network's measures, the matrix's markup): its ``version`` (its levels and roster) and
+    what the version does not follow: the actors as the round reads them (names, sectors,
+    levels, kinds: an open round reads them live) and the language. No query."""
+    digest = hashlib.sha256()
+    digest.update(repr((round.name, get_language())).encode())
+    for actor in actors:
+        sector = actor.sector
+        digest.update(
+            repr(
+                (
+                    actor.pk,
+                    actor.name,
+                    actor.short_name,
+                    actor.government_level,
+                    actor.kind,
+                    sector.pk,
+                    sector.name,
+                    sector.is_health,
+                )
+            ).encode()
+        )
+    return f"{round.pk}:{version}:{digest.hexdigest()}"
 
 
 def round_levels(*, round: AssessmentRound, actors, as_of=None) -> dict[tuple[int, int], int]:

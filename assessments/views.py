@@ -22,16 +22,14 @@ from assessments.forms import MatrixPageFilterForm, PairScoreForm, add_service_e
 from assessments.matrix_html import (
     level_cell,
     level_names,
-    render_matrix,
-    sector_abbreviations,
+    matrix_page,
+    official_matrix,
 )
 from assessments.models import PairAssessment, level_legend
 from assessments.selectors import (
     end_of_day,
     matrix_for_round,
     next_pair_to_score,
-    next_unscored_pair,
-    only_actors_with_unscored_pairs,
 )
 from assessments.services import (
     CHOICE_LIST_FIELDS,
@@ -63,45 +61,53 @@ def region_matrix(request, code):
         return render(request, "assessments/matrix.html", context, status=400)
     chosen = filters.cleaned_data if filters.is_bound else {}
     as_of = chosen.get("as_of")
-    matrix = matrix_for_round(
-        round=round_, **filters.matrix_filters(), as_of=end_of_day(as_of) if as_of else None
-    )
     # The past is read, not scored.
     scoring = round_.is_open and as_of is None and can_score(request.user, region)
-    pair_url = pair_url_template = None
+    pair_url_template = None
     if scoring:
         pair_url_template = reverse("assessments:pair", args=[round_.pk, 0, 0]).replace(
             "/0-0/", "/{}-{}/"
         )
-        pair_url = pair_url_template.format
-    # The count is of every pair of the filtered matrix; "unscored" only hides the actors
-    # that have nothing left to score.
-    shown = only_actors_with_unscored_pairs(matrix) if chosen.get("unscored") else matrix
-    abbreviations = sector_abbreviations(sector for sector, _members in shown.sector_groups)
     # The partners' views are details of pairs (not for viewers), and of the present only.
     switchable = as_of is None and can_read_details(request.user, region)
     view = request.GET.get("view") if switchable else None
     view = view if view in MATRIX_VIEWS else MATRIX_VIEWS[0]
+    unscored = chosen.get("unscored", False)
+    if view == "official" and as_of is None:
+        # Built once for each state of the round, then read from the cache.
+        page = official_matrix(
+            round=round_,
+            **filters.matrix_filters(),
+            unscored=unscored,
+            pair_url_template=pair_url_template,
+        )
+    else:
+        # The partners app draws the partners' views' cells, from the template.
+        page = matrix_page(
+            matrix_for_round(
+                round=round_,
+                **filters.matrix_filters(),
+                as_of=end_of_day(as_of) if as_of else None,
+            ),
+            unscored=unscored,
+            pair_url_template=pair_url_template,
+            with_html=view == "official",
+        )
     context.update(
-        matrix=matrix,
-        shown=shown,
+        matrix=page.matrix,
+        shown=page.shown,
         view=view,
         view_links=_view_links(request, view) if switchable else [],
-        abbreviations=abbreviations,
+        abbreviations=page.abbreviations,
         pair_url_template=pair_url_template,
-        # The partners' views are drawn by the partners app, from the template.
-        matrix_html=(
-            render_matrix(shown, pair_url=pair_url, abbreviations=abbreviations)
-            if view == "official"
-            else None
-        ),
-        sector_key=[(abbreviations[sector.pk], sector) for sector, _members in shown.sector_groups],
+        matrix_html=page.html,
+        sector_key=page.sector_key,
         scoring=scoring,
-        assessed=len(matrix.levels),
-        all_scored=next_unscored_pair(matrix) is None,
+        assessed=page.assessed,
+        all_scored=page.all_scored,
         scope=filters.scope(),
         scope_query=urlencode(filters.scope()),
-        unscored=chosen.get("unscored", False),
+        unscored=unscored,
     )
     return render(request, "assessments/matrix.html", context)
 

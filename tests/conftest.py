@@ -116,6 +116,16 @@ def _media_of_its_own(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (locmem, shared by the process): the pages'
+    cached parts are named by rounds' ids and versions, and a rolled-back test's ids come
+    back in the next one on SQLite."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

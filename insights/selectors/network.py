@@ -36,16 +36,17 @@ from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, GovernmentLevel, Sector
-from assessments.models import AssessmentRound, Level, RoundSummary
+from assessments.models import AssessmentRound, Level
 from assessments.selectors import (
     LevelSummary,
     Matrix,
     round_actors,
     round_levels,
+    round_state_key,
+    round_version,
     summarize_levels,
 )
 from convergence.validators import xml_safe
@@ -359,9 +360,7 @@ def network_for_round(*, round: AssessmentRound) -> Network:
     (the roster with the sectors, the round's version, the partners' answers), four when it
     has (and the levels of the round): the measures are cached under ``cache_key``."""
     actors = round_actors(round=round)
-    version = (
-        RoundSummary.objects.filter(round_id=round.pk).values_list("version", flat=True).first()
-    )
+    version = round_version(round)
     key = None if version is None else network_cache_key(round, version, actors)
     measured = cache.get(key) if key else None
     if measured is None:
@@ -378,28 +377,9 @@ def network_for_round(*, round: AssessmentRound) -> Network:
 
 
 def network_cache_key(round: AssessmentRound, version: int, actors: list[Actor]) -> str:
-    """What the network of ``round`` and its drawings depend on besides its levels and
-    roster, which its summary's ``version`` follows: the actors as the round reads them
-    (names, sectors, levels, kinds: an open round reads them live) and the language."""
-    digest = hashlib.sha256()
-    digest.update(repr((round.name, get_language())).encode())
-    for actor in actors:
-        sector = actor.sector
-        digest.update(
-            repr(
-                (
-                    actor.pk,
-                    actor.name,
-                    actor.short_name,
-                    actor.government_level,
-                    actor.kind,
-                    sector.pk,
-                    sector.name,
-                    sector.is_health,
-                )
-            ).encode()
-        )
-    return f"network:v2:{round.pk}:{version}:{digest.hexdigest()}"
+    """The network's name in the cache: ``round_state_key`` (the round's version, its
+    actors as it reads them and the language)."""
+    return f"network:v2:{round_state_key(round, version, actors)}"
 
 
 def network_from_matrix(*, matrix: Matrix, partners: PartnerTies | None = None) -> Network:

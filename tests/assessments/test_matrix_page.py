@@ -182,8 +182,8 @@ def test_the_matrix_issues_a_fixed_number_of_queries(
         score(open_round, actors[index], actors[index + 1], index % 5)
     scorer_client.get(matrix_url(district))  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors with
-    # sectors, 8 levels of the round, 9 sectors (filter), 10 programmes (filter)
+    # 7 actors with sectors, 8 the round's version (the levels and the markup come from the
+    # cache: test_matrix_cache), 9 sectors (filter), 10 programmes (filter)
     with django_assert_num_queries(10):
         response = scorer_client.get(matrix_url(district))
     assert response.status_code == 200

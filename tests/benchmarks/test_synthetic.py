@@ -1,6 +1,7 @@
 """The benchmarks' one builder of synthetic data: rounds that the pages can read (with
 their rosters), and a removal that touches nothing real."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -109,6 +110,15 @@ def test_bench_pages_answers_every_page_and_leaves_nothing_behind(real_data):
     statuses = {row[0]: row[1] for row in rows if len(row) == 6 and row[1].isdigit()}
     assert len(statuses) == 10  # nine pages and the network page's data (JSON)
     assert set(statuses.values()) == {"200"}, statuses
+    # Each round's matrix: built on its first view, then from the cache without the levels.
+    matrices = re.findall(
+        r"^matrix \((.+) round\): first view [\d.]+ ms \((\d+) queries\), then [\d.]+ ms "
+        r"\((\d+) queries\); raw build of its markup [\d.]+ ms: [\d.]+x",
+        out.getvalue(),
+        re.M,
+    )
+    assert len(matrices) == 2, out.getvalue()
+    assert all(int(again) == int(first) - 1 for _status, first, again in matrices), matrices
     assert snapshot() == before
 
 

@@ -256,3 +256,20 @@ def test_the_admin_reads_reconciliations_in_its_jurisdiction_only(
     listing = palu.get("/admin/partners/reconciliation/")
     assert listing.status_code == 200 and "Puskesmas Biromaru" not in listing.content.decode()
     assert palu.get(f"/admin/partners/reconciliation/{record.pk}/change/").status_code in (302, 404)
+
+
+def test_a_reconciliation_shows_at_once_on_the_cached_matrix(
+    disagreement, actors, open_round, scorer, scorer_client
+):
+    """The matrix's official view is cached per state of the round; a reconciliation moves
+    the state on (through the scoring service)."""
+    import re
+
+    score(open_round, actors[0], actors[1], 0)
+    url = f"/regions/{open_round.region.code}/matrix/"
+    first, second = sorted(actors[:2], key=lambda actor: actor.pk)
+    cell = re.compile(rf'<td id="c{first.pk}-{second.pk}" class="(\w+)">')
+    assert cell.search(scorer_client.get(url).content.decode())[1] == "l0"
+    assert cell.search(scorer_client.get(url).content.decode())[1] == "l0"  # from the cache
+    decide(open_round, actors, scorer)
+    assert cell.search(scorer_client.get(url).content.decode())[1] == "l2"

@@ -1,6 +1,7 @@
 """Throughput of the matrix page under load: gunicorn (2 workers) and wrk, on this machine.
 
     python manage.py bench_load [--actors 50] [--connections 16] [--duration 20]
+                                [--timeout 2]
 
 Builds a district of N actors with a closed, fully scored round (``benchmarks.synthetic``)
 in the configured database, starts gunicorn on a free loopback port with DEBUG off, runs
@@ -78,8 +79,11 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--duration", type=int, default=20)
         parser.add_argument("--workers", type=int, default=2)
+        # wrk counts a request unanswered after this many seconds as an error (its own
+        # default: 2 s).
+        parser.add_argument("--timeout", type=int, default=2)
 
-    def handle(self, *args, actors, connections, duration, workers, **options):
+    def handle(self, *args, actors, connections, duration, workers, timeout, **options):
         wrk = shutil.which("wrk")
         if not wrk:
             raise CommandError("wrk is not installed (apt-get install wrk).")
@@ -95,7 +99,8 @@ class Command(BaseCommand):
                 matrix = f"{base}/regions/{district.code}/matrix/"
                 self.check_matrix(matrix, cookie)
                 self.stdout.write(
-                    f"gunicorn {workers} workers, wrk {connections} connections × {duration} s, "
+                    f"gunicorn {workers} workers, wrk {connections} connections × {duration} s "
+                    f"(time-out {timeout} s), "
                     f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
                     f"{actors}-actor matrix ({actors * (actors - 1) // 2} pairs)"
                 )
@@ -113,6 +118,7 @@ class Command(BaseCommand):
                             f"-c{connections}",
                             f"-d{duration}s",
                             "--latency",
+                            f"--timeout={timeout}s",
                             *headers,
                             url,
                         ],

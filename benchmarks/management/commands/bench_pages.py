@@ -6,11 +6,23 @@ Builds the district (``benchmarks.synthetic``), a programme and two rounds with 
 rosters and every pair scored — 2025 closed, 2026 open — inside a transaction, renders each
 page through Django's test client (the whole request: middleware, views, templates), prints
 the median server time, the query count and the size, then rolls everything back.
+
+The matrix of each round (open, closed) is timed three ways: its first view (the cache
+emptied: the levels read and the markup built), a repeat view (the official view from the
+cache), and the raw build of the same markup (``render_matrix`` on the matrix already read:
+no request, no query), the floor a page that builds it on every view cannot go under.
 """
+
+import statistics
+import time
 
 from django.core.cache import cache
 from django.db import connection
+from django.urls import reverse
 
+from assessments.matrix_html import render_matrix, sector_abbreviations
+from assessments.models import AssessmentRound
+from assessments.selectors import matrix_for_round
 from benchmarks import synthetic
 from benchmarks.commands import DistrictBenchmark
 from benchmarks.timing import logged_in_client, time_page
@@ -68,3 +80,33 @@ class Command(DistrictBenchmark):
             f"{timed['network'].median_ms / timed['dashboard'].median_ms:.2f}x the dashboard "
             "(target: at most 1.5x)"
         )
+        for round_ in AssessmentRound.objects.filter(region=district.region).order_by("-pk"):
+            url = f"/regions/{code}/matrix/?round={round_.pk}"
+            cache.clear()
+            first = time_page(client, "matrix", url, runs=1, warm=False)
+            again = time_page(client, "matrix", url, runs=runs)
+            raw = raw_build_ms(round_, runs=runs)
+            target = 1.5 if round_.is_open else 1.3
+            self.stdout.write(
+                f"matrix ({round_.get_status_display()} round): first view "
+                f"{first.median_ms:.1f} ms ({first.queries} queries), then "
+                f"{again.median_ms:.1f} ms ({again.queries} queries); raw build of its markup "
+                f"{raw:.1f} ms: {again.median_ms / raw:.2f}x (target: at most {target}x)"
+            )
+
+
+def raw_build_ms(round_: AssessmentRound, *, runs: int) -> float:
+    """The median time of building the matrix's markup from the matrix already read, with
+    the cells linked as for the benchmark's user (a scorer of an open round)."""
+    matrix = matrix_for_round(round=round_)
+    pair_url = None
+    if round_.is_open:
+        template = reverse("assessments:pair", args=[round_.pk, 0, 0]).replace("/0-0/", "/{}-{}/")
+        pair_url = template.format
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        abbreviations = sector_abbreviations(sector for sector, _m in matrix.sector_groups)
+        render_matrix(matrix, pair_url=pair_url, abbreviations=abbreviations)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
