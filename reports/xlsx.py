@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from xlsxwriter.utility import xl_col_to_name
 
 from assessments.models import Level
@@ -404,6 +405,26 @@ def _summary(book: Book, report: RegionReport) -> None:
     ]
     for label, value, number_format in figures:
         sheet.append([sheet.cell(label), sheet.cell(value, number_format=number_format)])
+    response = report.content.partner_response
+    if response is not None and response.invited:
+        sheet.append(
+            [
+                sheet.cell(_("Partners' response")),
+                sheet.cell(response.answered / response.invited, number_format=PERCENT),
+                sheet.cell(
+                    ngettext(
+                        "%(answered)s of %(counter)s invited partner answered the partners' "
+                        "form about their own ties; their answers are kept apart from the "
+                        "official levels.",
+                        "%(answered)s of %(counter)s invited partners answered the partners' "
+                        "form about their own ties; their answers are kept apart from the "
+                        "official levels.",
+                        response.invited,
+                    )
+                    % {"answered": response.answered, "counter": response.invited}
+                ),
+            ]
+        )
 
     sheet.append([])
     sheet.append(

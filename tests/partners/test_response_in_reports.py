@@ -3,6 +3,7 @@ and leave it out of a round where nobody was invited."""
 
 import io
 
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from partners.services import answer_save
@@ -29,3 +30,24 @@ def test_a_round_without_invitations_has_no_response_line(planner_client, distri
     text = pdf_text(planner_client, district)
     assert "Key figures" in text
     assert "Partners' response" not in text
+
+
+def summary_rows(client, region) -> dict:
+    response = english(client, report_url(region, "xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+
+
+def test_the_xlsx_gives_the_response_rate(planner_client, district, open_round, actors, links):
+    answer_save(invitation=links[0][0], other_actor=actors[1], answers=level_answer(2))
+    rows = summary_rows(planner_client, district)
+    share, words = rows["Partners' response"][:2]
+    assert share == 0.25
+    assert words.startswith("1 of 4 invited partners answered the partners' form")
+
+
+def test_the_xlsx_has_no_response_row_without_invitations(planner_client, district, open_round):
+    rows = summary_rows(planner_client, district)
+    assert "Key figures" in rows
+    assert "Partners' response" not in rows
