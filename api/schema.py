@@ -31,12 +31,19 @@ ERROR_RESPONSES = {
     "403": "The user's role does not allow this.",
     "404": "Not found, or outside the user's jurisdiction.",
 }
+# Operations that read a body also refuse one of a media type they do not read (a broken
+# multipart body is one).
+BODY_ERROR_RESPONSES = {"415": "The body's media type is not one this operation reads."}
+BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
 class AutoSchema(SpectacularAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code, description in ERROR_RESPONSES.items():
+        errors = dict(ERROR_RESPONSES)
+        if self.method.upper() in BODY_METHODS:
+            errors.update(BODY_ERROR_RESPONSES)
+        for code, description in errors.items():
             responses.setdefault(
                 code,
                 {

@@ -28,7 +28,7 @@ def test_a_planner_downloads_the_pdf_and_the_xlsx(
 ):
     log_in(page, live_server, "perencana", "pw-perencana")
     page.goto(f"{live_server.url}/regions/72.10/")
-    downloads = page.locator("section.downloads")
+    downloads = page.locator("section.downloads:not(.packs)")
     downloads.scroll_into_view_if_needed()
     screenshot(page, "dashboard-downloads")
     current = mapped_district.current.pk
@@ -75,7 +75,7 @@ def test_a_planner_downloads_the_excel_csv_and_the_network_for_gephi(
 ):
     log_in(page, live_server, "perencana", "pw-perencana")
     page.goto(f"{live_server.url}/regions/72.10/")
-    downloads = page.locator("section.downloads")
+    downloads = page.locator("section.downloads:not(.packs)")
     downloads.scroll_into_view_if_needed()
     screenshot(page, "dashboard-downloads-network")
     current = mapped_district.current.pk
@@ -101,6 +101,6 @@ def test_a_planner_downloads_the_excel_csv_and_the_network_for_gephi(
     # The block does not push the page sideways on a phone.
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/regions/72.10/")
-    page.locator("section.downloads").scroll_into_view_if_needed()
+    page.locator("section.downloads:not(.packs)").scroll_into_view_if_needed()
     screenshot(page, "dashboard-downloads-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -98,7 +98,7 @@ def test_a_scorer_scores_a_pair_from_the_evidence_questions(
     mechanisms.locator("summary").click()
     panel.locator("input[name=mechanisms][value=joint_training]").check()
     screenshot(page, "pair-evidence-filled")
-    panel.locator("button[type=submit]").click()
+    panel.locator("#score-form button[type=submit]").click()
 
     panel.get_by_text("Tersimpan: Kolaborasi.").wait_for()
     expect(cell).to_have_class(re.compile(r"^l3( |$)"))

@@ -99,7 +99,7 @@ def test_the_keyboard_reaches_every_control_of_the_matrix_and_the_pair_form(
     screenshot(page, "keyboard-cell-focus")
 
     page.keyboard.press("Enter")
-    panel = page.locator("#pair-panel form")
+    panel = page.locator("#score-form")
     panel.wait_for()
     # From the cell, Tab goes on into the form: the level, the questions, then Save.
     on_the_way = tab_until(page, lambda d: d.startswith("button|") and "panel" in d, limit=200)
@@ -147,7 +147,7 @@ def test_pages_fetch_nothing_from_other_hosts(page, live_server, open_round, act
     log_in(page, live_server, "penilai_sigi", "pw-penilai_sigi")
     page.goto(f"{live_server.url}/regions/72.10/matrix/")
     page.locator(f"#c{actors[0].pk}-{actors[1].pk} a").click()
-    page.locator("#pair-panel form").wait_for()
+    page.locator("#score-form").wait_for()
     assert foreign == []
     # The test would not notice anything if no request were seen at all.
     assert any(url.endswith(".css") for url in own) and any(url.endswith(".js") for url in own)
