@@ -325,16 +325,21 @@ def pair_reconciliations(round: AssessmentRound, actor_x_id: int, actor_y_id: in
     )
 
 
-def reconciled_pairs(round: AssessmentRound) -> dict[tuple[int, int], int]:
-    """The pairs of the round that were reconciled, keyed by (lower id, higher id), with the
-    level of the latest decision. One query, grouped in the database."""
-    latest = (
+def _latest_decisions(round: AssessmentRound):
+    """The ids of the latest decision on each reconciled pair of the round (a subquery)."""
+    return (
         Reconciliation.objects.filter(round=round)
         .order_by()
         .values("actor_a_id", "actor_b_id")
         .annotate(last=Max("pk"))
         .values_list("last", flat=True)
     )
+
+
+def reconciled_pairs(round: AssessmentRound) -> dict[tuple[int, int], int]:
+    """The pairs of the round that were reconciled, keyed by (lower id, higher id), with the
+    level of the latest decision. One query, grouped in the database."""
+    latest = _latest_decisions(round)
     return {
         (first, second): level
         for first, second, level in Reconciliation.objects.filter(pk__in=latest).values_list(
@@ -355,13 +360,7 @@ def reconciliations_for_round(round: AssessmentRound):
 def latest_reconciliations(round: AssessmentRound) -> dict[tuple[int, int], Reconciliation]:
     """The latest decision on each reconciled pair of the round, keyed by (lower id, higher
     id), with who decided (the reports' pair lists). One query."""
-    latest = (
-        Reconciliation.objects.filter(round=round)
-        .order_by()
-        .values("actor_a_id", "actor_b_id")
-        .annotate(last=Max("pk"))
-        .values_list("last", flat=True)
-    )
+    latest = _latest_decisions(round)
     return {
         (record.actor_a_id, record.actor_b_id): record
         for record in Reconciliation.objects.filter(pk__in=latest).select_related("decided_by")

@@ -36,8 +36,21 @@ class Gap:
         return self.actor_a.sector.is_health != self.actor_b.sector.is_health
 
 
+class _GapCounts:
+    """What a list of gaps says of the round's other pairs (``count``: its gaps)."""
+
+    @property
+    def not_assessed(self) -> int:
+        return self.possible - self.assessed
+
+    @property
+    def reaching_target(self) -> int:
+        """Assessed pairs at the target or above."""
+        return self.assessed - self.count
+
+
 @dataclass(frozen=True)
-class GapList:
+class GapList(_GapCounts):
     """The gaps of a round, largest shortfall first; health ↔ non-health pairs first among
     equal shortfalls, then in matrix order."""
 
@@ -48,13 +61,8 @@ class GapList:
     possible: int
 
     @property
-    def not_assessed(self) -> int:
-        return self.possible - self.assessed
-
-    @property
-    def reaching_target(self) -> int:
-        """Assessed pairs at the target or above."""
-        return self.assessed - len(self.gaps)
+    def count(self) -> int:
+        return len(self.gaps)
 
     @property
     def by_level(self) -> list[tuple[Level, int]]:
@@ -97,7 +105,7 @@ def gaps_for_round(*, round: AssessmentRound, target: int = DEFAULT_TARGET) -> G
 
 
 @dataclass(frozen=True)
-class GapHead:
+class GapHead(_GapCounts):
     """The first ``len(gaps)`` gaps of a round in the gap list's order, and the counts of
     the whole list: what the dashboard shows without reading every pair."""
 
@@ -107,14 +115,6 @@ class GapHead:
     count: int  # every gap of the round
     assessed: int
     possible: int
-
-    @property
-    def not_assessed(self) -> int:
-        return self.possible - self.assessed
-
-    @property
-    def reaching_target(self) -> int:
-        return self.assessed - self.count
 
     @property
     def left_out(self) -> int:
