@@ -163,3 +163,49 @@ def test_every_storage_variable_is_documented():
     for name in names | {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}:
         assert f"# {name}=" in example, name
         assert name in guide, name
+
+
+def _tasks_backend_in(**env):
+    """TASKS["default"]["BACKEND"] as the settings build it from ``env`` (a fresh process)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TASKS_", "REPORT_")) and key not in {"SECRET_KEY", "DEBUG"}
+    }
+    clean.update(DEBUG="0", SECRET_KEY="x", **env)
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.TASKS['default']['BACKEND'], settings.REPORT_BACKGROUND_MIN_ACTORS, "
+        "settings.REPORT_BUILD_KEEP_HOURS)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "tests",
+        env={**clean, "DJANGO_SETTINGS_MODULE": "convergence.settings", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_background_work_is_queued_in_the_database_by_default():
+    result = _tasks_backend_in()
+    assert result.stdout.split() == ["django_tasks_db.DatabaseBackend", "120", "48"]
+    result = _tasks_backend_in(
+        TASKS_BACKEND="Immediate", REPORT_BACKGROUND_MIN_ACTORS="0", REPORT_BUILD_KEEP_HOURS="6"
+    )
+    assert result.stdout.split() == ["django_tasks.backends.immediate.ImmediateBackend", "0", "6"]
+
+
+def test_a_bad_tasks_backend_stops_the_start():
+    result = _tasks_backend_in(TASKS_BACKEND="celery")
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be database or immediate" in result.stderr
+
+
+def test_every_background_variable_is_documented():
+    example = (ROOT / ".env.example").read_text()
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    for name in ("TASKS_BACKEND", "REPORT_BACKGROUND_MIN_ACTORS", "REPORT_BUILD_KEEP_HOURS"):
+        assert f"# {name}=" in example, name
+        assert name in guide, name
