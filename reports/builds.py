@@ -229,10 +229,13 @@ def run_build(build_id: str) -> None:
         with translation.override(build.language):
             try:
                 content = _build_file(build)
+                name = default_storage.save(
+                    f"{FOLDER}/{build.pk}.{build.format}", ContentFile(content)
+                )
             except (PermissionDenied, Http404, BadReportRequest):
                 _fail(build, _("You may no longer export this report: ask your administrator."))
                 return
-            except Exception:
+            except Exception:  # a bug or a full disk: said on the page, logged for the admin
                 logger.exception("Report build %s failed", build_id)
                 _fail(
                     build,
@@ -242,7 +245,6 @@ def run_build(build_id: str) -> None:
                     ),
                 )
                 return
-        name = default_storage.save(f"{FOLDER}/{build.pk}.{build.format}", ContentFile(content))
         ReportBuild.objects.filter(pk=build.pk).update(
             status=BuildStatus.DONE,
             progress=100,
@@ -250,6 +252,15 @@ def run_build(build_id: str) -> None:
             size=len(content),
             finished_at=timezone.now(),
         )
+
+
+def stalled(build: ReportBuild, now=None) -> bool:
+    """Whether a build "being built" was cut short: its worker stopped long ago."""
+    return (
+        build.status == BuildStatus.RUNNING
+        and build.started_at is not None
+        and (now or timezone.now()) - build.started_at > RUNNING_FOR_AT_MOST
+    )
 
 
 def _build_file(build: ReportBuild) -> bytes:

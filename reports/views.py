@@ -48,6 +48,7 @@ from reports.builds import (
     report_or_build,
     report_sector,
     report_target,
+    stalled,
 )
 from reports.exports import CSV_DELIMITERS, build_csv
 from reports.filenames import (
@@ -239,6 +240,7 @@ WAITING_LONG = timedelta(minutes=1)
 def build_page(request, build_id):
     """A build's progress (the page reloads itself until it is done), then its download."""
     build = _readable_build(request, build_id)
+    cut_short = stalled(build)
     again = {"round": build.round_id, "target": build.options.get("target")}
     if build.options.get("sector") is not None:
         again["sector"] = build.options["sector"]
@@ -248,7 +250,8 @@ def build_page(request, build_id):
         {
             "build": build,
             "region": build.region,
-            "refresh": BUILD_PAGE_REFRESH if build.pending else None,
+            "refresh": BUILD_PAGE_REFRESH if build.pending and not cut_short else None,
+            "stalled": cut_short,
             "waiting_long": build.status == BuildStatus.QUEUED
             and timezone.now() - build.created_at > WAITING_LONG,
             "expires_at": build.created_at + keep_for(),

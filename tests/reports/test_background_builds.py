@@ -365,3 +365,34 @@ def test_the_build_page_speaks_indonesian_first(planner_client, district, scored
     assert "Menunggu giliran: laporan putaran besar disusun di latar belakang." in page
     assert "Halaman ini memeriksa lagi setiap 3 detik." in page
     assert ReportBuild.objects.get().language == "id"
+
+
+def test_a_build_cut_short_is_said_so_and_asked_again(
+    planner_client, district, scored_round, clock
+):
+    """The worker stopped in the middle of a build (killed, machine restarted)."""
+    build = ask(planner_client, district)
+    ReportBuild.objects.filter(pk=build.pk).update(status=BuildStatus.RUNNING, started_at=clock)
+    with time_machine.travel(clock + timedelta(minutes=10), tick=False):
+        page = english(planner_client, f"/reports/builds/{build.pk}/")
+        assert "Being built" in page.text and b"http-equiv" in page.content
+        assert ask(planner_client, district).pk == build.pk
+    with time_machine.travel(clock + timedelta(minutes=16), tick=False):
+        page = english(planner_client, f"/reports/builds/{build.pk}/")
+        assert "The build stopped before it was done" in page.text
+        assert b"http-equiv" not in page.content
+        assert ask(planner_client, district).pk != build.pk
+
+
+def test_a_storage_that_refuses_the_file_fails_the_build(
+    planner_client, district, scored_round, monkeypatch
+):
+    def full(name, content, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    build = ask(planner_client, district)
+    monkeypatch.setattr(default_storage, "save", full)
+    builds.run_build(str(build.pk))
+    build.refresh_from_db()
+    assert build.status == BuildStatus.FAILED and build.file_name == ""
+    assert "could not be built" in build.error
