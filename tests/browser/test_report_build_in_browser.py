@@ -5,12 +5,12 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from reports.models import BuildStatus, ReportBuild
 from tests.browser.conftest import log_in
+from tests.reports.conftest import run_task_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_a_planner_waits_for_a_big_round_s_xlsx_and_downloads_it(
     screenshot(page, "report-build-waiting")
 
     # The worker runs the queue; the page, reloading every 3 s, then offers the file.
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    run_task_worker()
     assert ReportBuild.objects.get().status == BuildStatus.DONE
     link = page.get_by_role("link", name="Unduh XLSX")
     expect(link).to_be_visible(timeout=10_000)

@@ -24,7 +24,7 @@ from assessments.rounds import round_close
 from reports import builds
 from reports.models import BuildStatus, ReportBuild
 from tests.factories import score
-from tests.reports.conftest import english, report_url
+from tests.reports.conftest import english, report_url, run_task_worker
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +38,6 @@ def ask(client, district, fmt="xlsx", **params):
     build = ReportBuild.objects.get(pk=response.url.split("/")[-2])
     assert response.url == f"/reports/builds/{build.pk}/"
     return build
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
 def workbook_values(content: bytes) -> dict:
@@ -80,7 +76,7 @@ def test_the_xlsx_is_queued_built_by_the_worker_and_downloaded(
     assert "Waiting for its turn" in waiting.text
     assert waiting["Cache-Control"].startswith("max-age=0")
 
-    run_worker()
+    run_task_worker()
     build.refresh_from_db()
     assert (build.status, build.progress, build.error) == (BuildStatus.DONE, 100, "")
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
@@ -113,7 +109,7 @@ def test_the_pdf_of_one_sector_is_built_in_the_background(
 ):
     build = ask(planner_client, district, "pdf", sector=planning.pk)
     assert build.options == {"target": 3, "sector": planning.pk}
-    run_worker()
+    run_task_worker()
     download = planner_client.get(f"/reports/builds/{build.pk}/download")
     content = b"".join(download.streaming_content)
     assert content.startswith(b"%PDF-")
