@@ -28,24 +28,30 @@ def test_env_int_and_list(monkeypatch):
     assert env_list("SOME_LIST") == ["a.example", "b.example"]
 
 
-def _settings_process(**env):
+def _run_settings(code: str, env: dict, *, drop=(), drop_prefixes=()):
+    """Run ``code`` after ``django.setup()`` in a fresh process whose environment is this
+    one's without ``drop`` and the ``drop_prefixes`` variables, plus ``env``."""
     clean = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+        if key not in drop and not key.startswith(tuple(drop_prefixes))
     }
     clean.update(env)
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['ENGINE'])"
-    )
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", "import django; django.setup(); " + code],
         cwd=ROOT / "tests",  # away from a developer's .env
         env={**clean, "DJANGO_SETTINGS_MODULE": "convergence.settings", "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def _settings_process(**env):
+    return _run_settings(
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        env,
+        drop={"SECRET_KEY", "DEBUG", "DATABASE_URL"},
     )
 
 
@@ -66,25 +72,14 @@ def test_database_url_picks_the_database():
 
 def _default_storage_in(**env):
     """STORAGES["default"] as the settings build it from ``env`` (a fresh process)."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "STORAGE_")) and key not in {"SECRET_KEY", "DEBUG"}
-    }
-    clean.update(DEBUG="0", SECRET_KEY="x", **env)
-    code = (
-        "import json, django; django.setup(); from django.conf import settings; "
+    return _run_settings(
+        "import json; from django.conf import settings; "
         "from django.core.files.storage import default_storage; "
         "print(json.dumps(settings.STORAGES['default'])); "
-        "default_storage._setup(); print(type(default_storage._wrapped).__name__)"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT / "tests",
-        env={**clean, "DJANGO_SETTINGS_MODULE": "convergence.settings", "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "default_storage._setup(); print(type(default_storage._wrapped).__name__)",
+        {"DEBUG": "0", "SECRET_KEY": "x", **env},
+        drop={"SECRET_KEY", "DEBUG"},
+        drop_prefixes=("AWS_", "STORAGE_"),
     )
 
 
@@ -166,25 +161,15 @@ def test_every_storage_variable_is_documented():
 
 
 def _tasks_backend_in(**env):
-    """TASKS["default"]["BACKEND"] as the settings build it from ``env`` (a fresh process)."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TASKS_", "REPORT_")) and key not in {"SECRET_KEY", "DEBUG"}
-    }
-    clean.update(DEBUG="0", SECRET_KEY="x", **env)
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
+    """TASKS["default"]["BACKEND"] and the reports' background settings as the settings
+    build them from ``env`` (a fresh process)."""
+    return _run_settings(
+        "from django.conf import settings; "
         "print(settings.TASKS['default']['BACKEND'], settings.REPORT_BACKGROUND_MIN_ACTORS, "
-        "settings.REPORT_BUILD_KEEP_HOURS)"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT / "tests",
-        env={**clean, "DJANGO_SETTINGS_MODULE": "convergence.settings", "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "settings.REPORT_BUILD_KEEP_HOURS)",
+        {"DEBUG": "0", "SECRET_KEY": "x", **env},
+        drop={"SECRET_KEY", "DEBUG"},
+        drop_prefixes=("TASKS_", "REPORT_"),
     )
 
 
