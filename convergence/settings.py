@@ -289,6 +289,24 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # Evidence documents of follow-up actions (followup/documents.py): larger files are refused.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
+# The cache: the pages' costly parts, kept under the round's state (the matrix, the
+# network's measures). Local memory, per process, by default; several workers or servers
+# share one Redis with CACHE_URL=redis://host:6379/1 (docs/deployment.md, "Sessions and
+# cache shared").
+_cache_url = env_str("CACHE_URL").strip()
+if _cache_url:
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://); got {_cache_url!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "peta-konvergensi",
+        }
+    }
+
 # Background work (reports.builds): Django's task framework, queued in the database by
 # default (SQLite here, PostgreSQL in production; `manage.py db_worker` runs the queue, and
 # `make run` starts it beside the server). TASKS_BACKEND=immediate runs a task inside the

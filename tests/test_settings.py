@@ -194,3 +194,26 @@ def test_every_background_variable_is_documented():
     for name in ("TASKS_BACKEND", "REPORT_BACKGROUND_MIN_ACTORS", "REPORT_BUILD_KEEP_HOURS"):
         assert f"# {name}=" in example, name
         assert name in guide, name
+
+
+def _cache_in(**env):
+    return _run_settings(
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'], c.get('LOCATION', ''))",
+        {"DEBUG": "0", "SECRET_KEY": "x", **env},
+        drop={"SECRET_KEY", "DEBUG", "CACHE_URL"},
+    )
+
+
+def test_the_cache_is_local_unless_a_redis_is_named():
+    result = _cache_in()
+    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"]
+    result = _cache_in(CACHE_URL="redis://10.0.0.5:6379/1")
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://10.0.0.5:6379/1",
+    ]
+    result = _cache_in(CACHE_URL="memcached://10.0.0.5:11211")
+    assert result.returncode != 0 and "CACHE_URL must be a Redis URL" in result.stderr
+    assert "# CACHE_URL=" in (ROOT / ".env.example").read_text()
+    assert "CACHE_URL" in (ROOT / "docs" / "deployment.md").read_text()
