@@ -48,3 +48,21 @@ def time_page(client: Client, name: str, url: str, *, runs: int, warm: bool = Tr
             content = b"".join(response) if response.streaming else response.content
             times.append((time.perf_counter() - start) * 1000)
     return Timing(name, url, response.status_code, statistics.median(times), len(queries), content)
+
+
+def target_line(met: bool, text: str) -> str:
+    """How every bench command reports a target: PASS or FAIL, then what was measured."""
+    return f"{'PASS' if met else 'FAIL'}  {text}"
+
+
+def print_targets(stdout, targets: list[tuple[bool, str]]) -> None:
+    """A line per (met, description), under a heading."""
+    stdout.write("\nTargets")
+    for met, text in targets:
+        stdout.write(target_line(met, text))
+
+
+def statuses_target(timings) -> tuple[bool, str]:
+    """Every page timed answered 200."""
+    failed = [item.url for item in timings if item.status != 200]
+    return not failed, "every page answered 200" + (f": not {failed}" if failed else "")
