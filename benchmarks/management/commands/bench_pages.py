@@ -107,8 +107,8 @@ class Command(DistrictBenchmark):
             targets.append(
                 (
                     ratio <= bound,
-                    f"{count}-actor matrix ({round_.get_status_display()} round) at most "
-                    f"{bound}x the raw build of its markup: {ratio:.2f}x",
+                    f"{count}-actor matrix ({'open' if round_.is_open else 'closed'} round) "
+                    f"at most {bound}x the raw build of its markup: {ratio:.2f}x",
                 )
             )
         print_targets(self.stdout, targets + [statuses_target(timed.values())])
