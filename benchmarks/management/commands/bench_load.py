@@ -6,8 +6,9 @@
 Builds a district of N actors with a closed, fully scored round (``benchmarks.synthetic``)
 in the configured database, starts gunicorn on a free loopback port with DEBUG off, runs
 wrk against the matrix page (as the benchmark's user) and against /healthz (a trivial
-page) in the same run, prints requests per second, latency percentiles and errors, then
-stops gunicorn and removes the data. Needs wrk (Debian: apt-get install wrk).
+page) in the same run, prints requests per second, latency percentiles and errors and
+PASS or FAIL for issue 16's targets (``load_targets``), then stops gunicorn and removes the
+data. Needs wrk (Debian: apt-get install wrk).
 """
 
 import os

@@ -11,6 +11,8 @@ The matrix of each round (open, closed) is timed three ways: its first view (the
 emptied: the levels read and the markup built), a repeat view (the official view from the
 cache), and the raw build of the same markup (``render_matrix`` on the matrix already read:
 no request, no query), the floor a page that builds it on every view cannot go under.
+Then PASS or FAIL per target of issue 16 it covers: the matrix's repeat view against that
+raw build (open and closed round), the network's second view against the dashboard.
 """
 
 import statistics
