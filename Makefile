@@ -50,7 +50,8 @@ test: install-dev chromium
 # Every target of issue 16 ("Fast at any size"), each printed PASS or FAIL as a ratio to a
 # figure of the same run, on the configured database (DATABASE_URL; see docs/benchmarks.md):
 # the national pages at 1x and 10x, one 200-actor district's pages, the reports, and the
-# throughput at 50 and at 200 actors. About 20 minutes on the 2-core machine;
+# throughput at 50 and at 200 actors. About 20 minutes on the 2-core machine (estimated
+# from --scale 0.1 runs);
 # BENCH_ARGS="--tenfold-scale 0.5" shortens the 10x set. bench_load needs wrk: installed
 # here when we may (root).
 bench: install
