@@ -53,13 +53,13 @@ def test_a_repeat_view_issues_a_fixed_number_of_queries(
     actors = ActorFactory.create_batch(count, sector=health, home_region=district)
     for index in range(0, count - 1, 2):
         score(open_round, actors[index], actors[index + 1], index % 5)
-    # Built: 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds, 7 the
-    # roster with its sectors, 8 the round's version, 9 the levels, 10 sectors (filter),
-    # 11 programmes (filter).
+    # Built: 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with their
+    # versions, 7 the roster's rows (the key), 8 the roster with its sectors, 9 the levels,
+    # 10 sectors (filter), 11 programmes (filter).
     with django_assert_num_queries(11):
         scorer_client.get(matrix_url(district))
-    # From the cache: the same without the levels.
-    with django_assert_num_queries(10):
+    # From the cache: the same without the roster's actors and the levels.
+    with django_assert_num_queries(9):
         response = scorer_client.get(matrix_url(district))
     assert response.content.decode().count("<td id=") == count * (count - 1)
 
