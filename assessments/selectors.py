@@ -193,9 +193,16 @@ def _read_matrix(round, sector_ids, government_level, programme, as_of) -> Matri
     return Matrix(round=round, actors=actors, levels=levels)
 
 
-def round_version(round: AssessmentRound) -> int | None:
+def round_version(round: AssessmentRound, *, as_loaded: bool = False) -> int | None:
     """The version of the round's summary (``RoundSummary.version``: every write to its
-    pairs or roster moves it on); None for a round never written. One query."""
+    pairs or roster moves it on); None for a round never written. One query.
+
+    With ``as_loaded``, no query when the round was read with its summary
+    (``select_related("summary")``, as ``rounds_visible_to`` reads a page's rounds): the
+    version as it stood when the round was read, earlier in the same request."""
+    if as_loaded and AssessmentRound.summary.is_cached(round):
+        summary = getattr(round, "summary", None)  # cached as None: never written
+        return summary.version if summary is not None else None
     return RoundSummary.objects.filter(round_id=round.pk).values_list("version", flat=True).first()
 
 
@@ -222,6 +229,56 @@ def round_state_key(round: AssessmentRound, version: int, actors: list[Actor]) -
                 )
             ).encode()
         )
+    return f"{round.pk}:{version}:{digest.hexdigest()}"
+
+
+# What ``round_actors`` reads of each member to draw it in a matrix, as plain values: the
+# member's own copy (the round's, once frozen) and its actor's live fields, each with its
+# sector's names, order and health mark.
+ROSTER_FIELDS = (
+    "actor_id",
+    "frozen_at",
+    "name",
+    "short_name",
+    "kind",
+    "government_level",
+    "sector_id",
+    "sector_is_health",
+    "sector__code",
+    "sector__name_id",
+    "sector__name_en",
+    "sector__sort_order",
+    "actor__name",
+    "actor__short_name",
+    "actor__kind",
+    "actor__government_level",
+    "actor__is_active",
+    "actor__sector_id",
+    "actor__sector__code",
+    "actor__sector__name_id",
+    "actor__sector__name_en",
+    "actor__sector__sort_order",
+    "actor__sector__is_health",
+)
+
+
+def round_roster_key(round: AssessmentRound, version: int, *, programme=None) -> str:
+    """A name for the round as its matrix shows it, for what is built from it and cached
+    (the matrix page): its ``version`` (its levels and roster), the round's name, the
+    language, and a digest of its members' rows (``ROSTER_FIELDS``: each member's own copy
+    and its actor's live fields, both read whether the member is frozen or not). The same
+    name, the same actors in the same order with the same names, sectors, levels and kinds
+    (``round_actors``). ``programme`` keeps its participants only, as ``round_actors`` does.
+
+    One narrow query, and no actor built: a repeat view of a 200-actor matrix costs the
+    rows, not the instances."""
+    members = RoundMember.objects.filter(round_id=round.pk)
+    if programme is not None:
+        members = members.filter(actor__participations__programme=programme)
+    digest = hashlib.sha256()
+    digest.update(repr((round.name, get_language())).encode())
+    for row in members.order_by("pk").values_list(*ROSTER_FIELDS):
+        digest.update(repr(row).encode())
     return f"{round.pk}:{version}:{digest.hexdigest()}"
 
 
