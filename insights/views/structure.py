@@ -29,7 +29,7 @@ def sector_matrix(request, code):
         "legend": level_legend(),
     }
     if picked.round is not None:
-        matrix = selectors.sector_matrix(round=picked.round)
+        matrix = selectors.cached_sector_matrix(round=picked.round)
         # Asked once for the page: the cells below only read the answer.
         may_plan = can_manage_actions(request.user, picked.region)
         context.update(
