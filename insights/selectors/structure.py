@@ -32,7 +32,6 @@ from assessments.selectors import (
     round_actors,
     round_levels,
     round_state_key,
-    round_version,
     summarize_levels,
 )
 
@@ -89,6 +88,8 @@ class SectorMatrix:
     actor_counts: dict[int, int]
     pairs: dict[tuple[int, int], LevelSummary]
     health: HealthConvergence
+    # Names this state of the round (``cached_sector_matrix``), for what is built from it.
+    cache_key: str | None = None
 
     def between(self, sector_a_id: int, sector_b_id: int) -> LevelSummary:
         return self.pairs[_sector_key(sector_a_id, sector_b_id)]
@@ -120,22 +121,29 @@ def sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
 SECTOR_MATRIX_TIMEOUT = 7 * 24 * 3600
 
 
+def loaded_version(round: AssessmentRound) -> int | None:
+    """``round_version`` of a round read with its summary (``rounds_visible_to``, as the
+    pages read them): no query. One query for a round read without it."""
+    summary = getattr(round, "summary", None)
+    return None if summary is None else summary.version
+
+
 def cached_sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
-    """``sector_matrix`` for the page, its summaries cached for each state of the round.
-    Two queries when this state was summarised before (the roster with its sectors, the
-    round's version): the levels are not read again. Three when not (and the levels)."""
+    """``sector_matrix`` for the page, its summaries cached for each state of the round
+    (``loaded_version``, ``round_state_key``). One query when this state was summarised
+    before (the roster with its sectors): the levels are not read again. Two when not."""
     actors = round_actors(round=round)
-    version = round_version(round)
+    version = loaded_version(round)
     key = None
     if version is not None:
         key = f"sectors:v1:{round_state_key(round, version, actors)}"
         summaries = cache.get(key)
         if summaries is not None:
-            return _sector_matrix(round, actors, summaries)
+            return _sector_matrix(round, actors, summaries, cache_key=key)
     summaries = _sector_summaries(actors, round_levels(round=round, actors=actors))
     if key is not None:
         cache.set(key, summaries, SECTOR_MATRIX_TIMEOUT)
-    return _sector_matrix(round, actors, summaries)
+    return _sector_matrix(round, actors, summaries, cache_key=key)
 
 
 def _sectors_of(actors: list[Actor]) -> tuple[list[Sector], Counter[int], set[int]]:
@@ -189,7 +197,9 @@ def _sector_summaries(actors: list[Actor], levels: dict[tuple[int, int], int]) -
     }
 
 
-def _sector_matrix(round: AssessmentRound, actors: list[Actor], summaries: dict) -> SectorMatrix:
+def _sector_matrix(
+    round: AssessmentRound, actors: list[Actor], summaries: dict, *, cache_key: str | None = None
+) -> SectorMatrix:
     """The matrix of ``round``'s ``actors`` from their ``_sector_summaries``. No query."""
     sectors, actor_counts, health_ids = _sectors_of(actors)
     links = [
@@ -214,6 +224,7 @@ def _sector_matrix(round: AssessmentRound, actors: list[Actor], summaries: dict)
         actor_counts=dict(actor_counts),
         pairs=summaries["pairs"],
         health=health,
+        cache_key=cache_key,
     )
 
 

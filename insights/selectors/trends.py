@@ -31,7 +31,6 @@ from assessments.models import (
     Level,
     PairAssessment,
     RoundStatus,
-    RoundSummary,
 )
 from assessments.selectors import (
     LevelSummary,
@@ -40,6 +39,7 @@ from assessments.selectors import (
     round_levels,
     round_state_key,
 )
+from insights.selectors.structure import loaded_version
 
 
 def _percent(share: float | None) -> float | None:
@@ -852,19 +852,16 @@ def comparison_overview(
     limit: int,
 ) -> ComparisonOverview:
     """``compare_rounds`` as the page first shows it: each kind's count and its first
-    ``limit`` pairs. Three queries when these two rounds' states were compared before (the
-    two rosters, the rounds' versions): the levels are not read again. Five when not (and
-    each round's levels)."""
+    ``limit`` pairs, cached for the two rounds' states (``loaded_version``: no query for
+    rounds read with their summaries, ``round_state_key``). Two queries when these states
+    were compared before (the two rosters): the levels are not read again. Four when not
+    (and each round's levels)."""
     if current.region_id != previous.region_id:
         raise ValueError("Only rounds of the same region can be compared.")
     now_actors, before_actors = round_actors(round=current), round_actors(round=previous)
-    versions = dict(
-        RoundSummary.objects.filter(round_id__in=[current.pk, previous.pk]).values_list(
-            "round_id", "version"
-        )
-    )
+    versions = {round_.pk: loaded_version(round_) for round_ in (current, previous)}
     key = None
-    if current.pk in versions and previous.pk in versions:
+    if None not in versions.values():
         key = (
             "comparison:v1:"
             + hashlib.sha256(
