@@ -223,23 +223,22 @@ def comparison(request, code):
     chosen = filters.cleaned_data["sector"]
     sector = next(item for item in sectors if item.pk == chosen) if chosen else None
     raw_kind = request.GET.get("kind", "")
-    # Each round's matrix read once: the previous round's actions (listed with every kind
-    # of change, not with one kind) are checked on the matrix the comparison read.
-    with reuse_matrices():
-        if raw_kind:
-            # One kind listed in full (the "show all" of its group): every pair is read.
-            result = compare_rounds(current=picked.round, previous=previous, sector=sector)
-            groups = [
-                _change_group(request, kind, len(pairs), pairs) for kind, pairs in result.groups
-            ]
-        else:
-            # The counts and each kind's first rows, cached for the two rounds' states.
-            result = comparison_overview(
-                current=picked.round, previous=previous, sector=sector, limit=COMPARISON_ROW_LIMIT
-            )
-            groups = [
-                _change_group(request, kind, count, first) for kind, count, first in result.groups
-            ]
+    if raw_kind:
+        # One kind listed in full (the "show all" of its group): every pair is read.
+        result = compare_rounds(current=picked.round, previous=previous, sector=sector)
+        groups = [_change_group(request, kind, len(pairs), pairs) for kind, pairs in result.groups]
+    else:
+        # The counts and each kind's first rows, cached for the two rounds' states.
+        result = comparison_overview(
+            current=picked.round, previous=previous, sector=sector, limit=COMPARISON_ROW_LIMIT
+        )
+        groups = [
+            _change_group(request, kind, count, first) for kind, count, first in result.groups
+        ]
+        # The previous round's actions (listed with every kind of change, not with one
+        # kind), checked on the current round's matrix: read once for them all, and only
+        # when there is an action to check.
+        with reuse_matrices():
             context["checked_actions"] = actions_checked_in(
                 user=request.user, previous=previous, current=picked.round, sector=sector
             )
