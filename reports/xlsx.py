@@ -18,6 +18,7 @@ U+FFFE…, stored before the free-text rule) are replaced by U+FFFD.
 import io
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -334,25 +335,37 @@ def _tallies(items) -> str:
     return LIST_SEPARATOR.join(f"{item.label} ({item.count})" for item in items)
 
 
-def build_xlsx(report: RegionReport) -> bytes:
+def build_xlsx(report: RegionReport, *, progress: Callable[[float], None] | None = None) -> bytes:
+    """The workbook. ``progress``, when given, is called with the share done (0 to 1) after
+    each sheet and after the file is packed; each sheet counts for its rows (the pairs and
+    the matrix are most of them)."""
+    content = report.content
+    sheets = [_summary]
+    if content is not None:
+        sheets += [_matrix, _pairs, _sectors, _by_level, _network, _gaps, _actions]
+        if content.comparison is not None:
+            sheets.append(_change)
+    if report.ranking is not None:
+        sheets.append(_districts)
+    weights = [_SHEET_WEIGHTS.get(write, 1) for write in sheets]
+    # Packing the ZIP takes about a fifth of the build.
+    total = sum(weights) * 1.25
+    step = progress or _no_progress
+    step(0.0)
     buffer = io.BytesIO()
     book = Book(buffer)
-    _summary(book, report)
-    content = report.content
-    if content is not None:
-        _matrix(book, report)
-        _pairs(book, report)
-        _sectors(book, report)
-        _by_level(book, report)
-        _network(book, report)
-        _gaps(book, report)
-        _actions(book, report)
-        if content.comparison is not None:
-            _change(book, report)
-    if report.ranking is not None:
-        _districts(book, report)
+    done = 0
+    for write, weight in zip(sheets, weights, strict=True):
+        write(book, report)
+        done += weight
+        step(done / total)
     book.close()
+    step(1.0)
     return buffer.getvalue()
+
+
+def _no_progress(done: float) -> None:
+    pass
 
 
 def _summary(book: Book, report: RegionReport) -> None:
@@ -1018,3 +1031,8 @@ def _districts(book: Book, report: RegionReport) -> None:
             )
         ]
     )
+
+
+# The sheets' shares of the build's time at 200 actors (the pairs, the change, the gaps
+# and the matrix hold most of the rows); the others count 1.
+_SHEET_WEIGHTS = {_pairs: 10, _change: 5, _gaps: 4, _matrix: 2}
