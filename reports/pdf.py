@@ -45,10 +45,10 @@ BAR_FILLS = {
 # The gap and change lists are for acting on: past these, the XLSX holds the rest.
 GAP_ROWS = 150
 # A fully scored 100-actor district has 4,950 pairs: 330 printed pages and 30 s of layout
-# nobody reads in a meeting. Pairs with something written come first, as many as the gaps
-# (about 10 pages; each printed pair costs 3.6 ms of layout); the page says how many are
-# left out, and the XLSX and the CSV hold every pair.
-PAIR_ROWS = 150
+# nobody reads in a meeting. Pairs with something written come first, about 7 pages of
+# them (each printed pair costs 3.6 ms of layout); the page says how many are left out,
+# and the XLSX and the CSV hold every pair.
+PAIR_ROWS = 100
 CHANGE_ROWS = 25
 CENTRAL_ACTORS = 15
 # The who × who matrix on full pages (numbers and names, 30 × 28 actors a page) only up to
