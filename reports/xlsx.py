@@ -570,11 +570,12 @@ def _pairs(book: Book, report: RegionReport) -> None:
     date_column = len(header) - 2
     content = report.content
     reconciliations = content.reconciliations
+    moment = _style(number_format=DATETIME)  # merged once for the 19,900 rows of 200 actors
     for row, values in zip(
         content.pairs, pair_table(content.pairs, content.partner_views), strict=True
     ):
         values[level_column] = sheet.level(values[level_column])
-        values[date_column] = sheet.cell(values[date_column], number_format=DATETIME)
+        values[date_column] = Cell(values[date_column], moment)
         values.append(reconciliation_value(reconciliations.get((row.actor_a.pk, row.actor_b.pk))))
         sheet.append(values)
     sheet.ws.autofilter(0, 0, len(content.pairs), len(header) - 1)
@@ -849,17 +850,18 @@ def _gaps(book: Book, report: RegionReport) -> None:
         ],
         alignment=WRAPPED,
     )
+    labels = {level: str(level.label) for level in Level}  # translated once, not a row
     for gap in gaps.gaps:
         sheet.append(
             [
-                sheet.cell(gap.actor_a.name),
-                sheet.cell(book.sector_name(gap.actor_a.sector)),
-                sheet.cell(gap.actor_b.name),
-                sheet.cell(book.sector_name(gap.actor_b.sector)),
+                gap.actor_a.name,
+                book.sector_name(gap.actor_a.sector),
+                gap.actor_b.name,
+                book.sector_name(gap.actor_b.sector),
                 sheet.level(gap.level),
-                sheet.cell(str(gap.level.label)),
-                sheet.cell(int(gap.target)),
-                sheet.cell(gap.shortfall),
+                labels[gap.level],
+                int(gap.target),
+                gap.shortfall,
             ]
         )
 
@@ -939,19 +941,20 @@ def _change(book: Book, report: RegionReport) -> None:
         ],
         alignment=WRAPPED,
     )
+    signed = _style(number_format="+0;-0;0")  # merged once, not a row
     for kind, pairs in comparison.groups:
         label = str(kind.label)
         for pair in pairs:
             sheet.append(
                 [
-                    sheet.cell(label),
-                    sheet.cell(pair.actor_a.name),
-                    sheet.cell(book.sector_name(pair.actor_a.sector)),
-                    sheet.cell(pair.actor_b.name),
-                    sheet.cell(book.sector_name(pair.actor_b.sector)),
+                    label,
+                    pair.actor_a.name,
+                    book.sector_name(pair.actor_a.sector),
+                    pair.actor_b.name,
+                    book.sector_name(pair.actor_b.sector),
                     sheet.level(pair.previous),
                     sheet.level(pair.current),
-                    sheet.cell(pair.change, number_format="+0;-0;0"),
+                    Cell(pair.change, signed),
                 ]
             )
 
