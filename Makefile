@@ -29,6 +29,10 @@ install-dev: $(VENV)/.installed-dev
 run: install .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	@# The task worker (big rounds' reports, built in the background) runs beside the
+	@# server and stops with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 # The browser tests drive Debian's Chromium; install it when we may (root), otherwise

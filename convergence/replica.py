@@ -9,6 +9,7 @@ replica's slightly older state meanwhile (docs/deployment.md, "Read replica").
 """
 
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -25,6 +26,17 @@ _on_primary: ContextVar[bool] = ContextVar("replica_on_primary", default=False)
 
 def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
+
+
+@contextmanager
+def reading_primary():
+    """Every read inside goes to the primary (a background task that reads rows written a
+    moment ago, before the replica has them)."""
+    token = _on_primary.set(True)
+    try:
+        yield
+    finally:
+        _on_primary.reset(token)
 
 
 class PrimaryReplicaRouter:

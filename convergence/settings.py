@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "imports",
     "reports",
     "partners",
+    # Background report builds: Django's task framework (the backport on Django 5.2) and
+    # its database queue.
+    "django_tasks",
+    "django_tasks_db",
     # Not the product: the demo data (seed_demo) and the benchmark commands.
     "demo",
     "benchmarks",
@@ -284,6 +288,49 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
 # Evidence documents of follow-up actions (followup/documents.py): larger files are refused.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# The cache: the pages' costly parts, kept under the round's state (the matrix, the
+# network's measures). Local memory, per process, by default; several workers or servers
+# share one Redis with CACHE_URL=redis://host:6379/1 (docs/deployment.md, "Sessions and
+# cache shared").
+_cache_url = env_str("CACHE_URL").strip()
+if _cache_url:
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://); got {_cache_url!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "peta-konvergensi",
+        }
+    }
+
+# Background work (reports.builds): Django's task framework, queued in the database by
+# default (SQLite here, PostgreSQL in production; `manage.py db_worker` runs the queue, and
+# `make run` starts it beside the server). TASKS_BACKEND=immediate runs a task inside the
+# request that queues it (no worker: a one-person installation, or a debugging session).
+_tasks_backend = env_str("TASKS_BACKEND", "database").strip().lower()
+if _tasks_backend not in {"database", "immediate"}:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database or immediate; got {env_str('TASKS_BACKEND')!r}"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[_tasks_backend],
+    }
+}
+
+# Reports: a PDF or XLSX of a round of at least this many actors is built in the background,
+# with its progress on a page of its own, instead of inside the request (about 3 s and more
+# at 200 actors; docs/benchmarks.md). 0 builds every report in the background.
+REPORT_BACKGROUND_MIN_ACTORS = env_int("REPORT_BACKGROUND_MIN_ACTORS", 120)
+# Hours a report built in the background stays downloadable before its file is deleted.
+REPORT_BUILD_KEEP_HOURS = env_int("REPORT_BUILD_KEEP_HOURS", 48)
 
 # Bulk imports (regions, actors, pair assessments): files larger than this are refused
 # before they are read.

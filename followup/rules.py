@@ -15,13 +15,19 @@ def integration_needs_document(
 ) -> dict[tuple[int, int], str]:
     """When the policy asks for it, the pairs set to level 4 (integration) with no present
     document on that pair in that round. No query when no pair is set to 4; two
-    otherwise (the policy, the documented pairs of the round)."""
+    otherwise (the policy, the documented pairs among the wanted pairs' actors)."""
     wanted = {pair for pair, level in levels.items() if level == Level.INTEGRATION}
     if not wanted or not EvidencePolicy.current().integration_needs_document:
         return {}
+    # Only the documents of the wanted pairs' actors (at most one per actor on each side),
+    # not every documented pair of the round.
     documented = set(
         EvidenceDocument.objects.present()
-        .filter(round=round, actor_a__isnull=False, actor_b__isnull=False)
+        .filter(
+            round=round,
+            actor_a_id__in={first for first, _second in wanted},
+            actor_b_id__in={second for _first, second in wanted},
+        )
         .values_list("actor_a_id", "actor_b_id")
         .distinct()
     )

@@ -69,6 +69,23 @@ def stored_report(
     return content
 
 
+def stored_copy(
+    *,
+    region,
+    round: AssessmentRound,
+    rounds: list[AssessmentRound],
+    fmt: str,
+    variant: dict,
+    language: str,
+) -> tuple[str, bytes | None]:
+    """The round's version, and the stored copy of the report when the closed round has
+    one (``None`` otherwise, and for a round that is not stored)."""
+    version = round_version(region=region, round=round, rounds=rounds)
+    if not storable(region, round):
+        return version, None
+    return version, _read(_name(round, version, fmt, variant, language))
+
+
 def storable(region, round: AssessmentRound | None) -> bool:
     return (
         round is not None

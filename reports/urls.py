@@ -35,4 +35,8 @@ urlpatterns = [
     # The packs of the convergence cycle (?round=<id>, as the reports).
     path("regions/<region:code>/rembuk-stunting.pdf", views.rembuk_pack_file, name="rembuk"),
     path("regions/<region:code>/performance-review.zip", views.review_pack_file, name="review"),
+    # Reports built in the background (a big round's PDF and XLSX).
+    path("reports/builds/", views.build_list, name="builds"),
+    path("reports/builds/<uuid:build_id>/", views.build_page, name="build"),
+    path("reports/builds/<uuid:build_id>/download", views.build_download, name="build_download"),
 ]

@@ -10,21 +10,46 @@ over the builders.
 
 A closed round's PDF, XLSX and CSV are built once and then read from storage while the
 round is unchanged (``reports.stored``), after the same access checks.
+
+A big round's PDF and XLSX are built in the background (``reports.builds``): the download
+link leads to the build's page, which shows its progress and then its download:
+
+/reports/builds/                   the user's reports built in the background
+/reports/builds/<id>/              one of them: waiting, being built (progress), ready, failed
+/reports/builds/<id>/download      its file, for the user who asked, while they may export it
 """
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from accounts.scoping import can_read_details
-from actors.models import Sector
-from assessments.models import Level
-from assessments.selectors import pair_rows_for_round, round_actors
-from insights.selectors.gaps import DEFAULT_TARGET
+from assessments.selectors import pair_rows_for_round
 from insights.views import region_and_round
 from partners.selectors import directed_views
+from reports.builds import (
+    BadReportRequest,
+    build_for_user,
+    builds_of_user,
+    exported_by,
+    in_background,
+    keep_for,
+    report_content,
+    report_or_build,
+    report_sector,
+    report_target,
+    stalled,
+)
 from reports.exports import CSV_DELIMITERS, build_csv
 from reports.filenames import (
     attachment,
@@ -32,6 +57,7 @@ from reports.filenames import (
     report_filename,
     review_filename,
 )
+from reports.models import BuildStatus, ReportBuild
 from reports.network_files import (
     GEXF_CONTENT_TYPE,
     GRAPHML_CONTENT_TYPE,
@@ -41,52 +67,14 @@ from reports.network_files import (
     build_node_csv,
 )
 from reports.packs import build_rembuk_pdf, build_review_zip, rembuk_pack, review_pack
-from reports.pdf import build_pdf
-from reports.selectors import network_files, region_report
+from reports.selectors import network_files
 from reports.stored import stored_report
-from reports.xlsx import build_xlsx
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-class BadReportRequest(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
-def _target(raw) -> Level:
-    if raw in (None, ""):
-        return DEFAULT_TARGET
-    try:
-        return Level(int(raw))
-    except (TypeError, ValueError):
-        raise BadReportRequest(
-            _("The target level must be a whole number from 0 to 4, not “%(value)s”.")
-            % {"value": raw}
-        ) from None
-
-
-def _sector(raw: str, round_) -> Sector:
-    """The sector whose rows of the full matrix the PDF prints: one with actors in the
-    round (read as the matrix reads them), else refused before anything is built."""
-    try:
-        sector_id = int(raw)
-    except ValueError:
-        raise BadReportRequest(
-            _("The sector must be given by its number, not “%(value)s”.") % {"value": raw}
-        ) from None
-    actors = round_actors(round=round_, sector_ids=[sector_id]) if round_ is not None else []
-    if not actors:
-        raise BadReportRequest(
-            _("This round has no actor in the sector number %(value)s.") % {"value": sector_id},
-            404,
-        )
-    return actors[0].sector
 
 
 def region_report_file(request, code, fmt):
@@ -103,7 +91,7 @@ def region_report_file(request, code, fmt):
             status=404,
         )
     try:
-        target = _target(request.GET.get("target"))
+        target = report_target(request.GET.get("target"))
     except BadReportRequest as error:
         return _refused(request, region, str(error), status=400)
 
@@ -139,36 +127,25 @@ def region_report_file(request, code, fmt):
     sector = None
     if fmt == "pdf" and request.GET.get("sector") not in (None, ""):
         try:
-            sector = _sector(request.GET["sector"], round_)
+            sector = report_sector(request.GET["sector"], round_)
         except BadReportRequest as error:
             return _refused(request, region, str(error), status=error.status)
 
-    user = request.user
-
-    def build() -> bytes:
-        report = region_report(
-            region=region,
-            rounds=picked.rounds,
-            round=round_,
-            target=target,
-            exported_by=user.get_full_name() or user.get_username(),
-        )
-        return build_pdf(report, sector=sector) if fmt == "pdf" else build_xlsx(report)
-
-    # The file carries its exporter's name: one stored copy per user.
-    content = stored_report(
-        region=region,
-        round=round_,
-        rounds=picked.rounds,
-        fmt=fmt,
-        variant={
-            "target": int(target),
-            "sector": sector.pk if sector else None,
-            "user": user.pk,
-        },
-        language=get_language(),
-        build=build,
-    )
+    asked = {
+        "user": request.user,
+        "region": region,
+        "rounds": picked.rounds,
+        "round": round_,
+        "fmt": fmt,
+        "target": target,
+        "sector": sector,
+    }
+    if in_background(fmt, round_):
+        content = report_or_build(**asked)
+        if isinstance(content, ReportBuild):
+            return redirect("reports:build", content.pk)
+    else:
+        content = report_content(**asked)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     return attachment(response, report_filename(region, round_, fmt))
 
@@ -221,15 +198,11 @@ def _pack_region_and_round(request, code):
     return picked
 
 
-def _exported_by(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def rembuk_pack_file(request, code):
     """The rembuk stunting pack of ``?round=`` (PDF); ``?target=`` as the reports."""
     picked = _pack_region_and_round(request, code)
     try:
-        target = _target(request.GET.get("target"))
+        target = report_target(request.GET.get("target"))
     except BadReportRequest as error:
         return _refused(request, picked.region, str(error), status=400)
     pack = rembuk_pack(
@@ -237,7 +210,7 @@ def rembuk_pack_file(request, code):
         rounds=picked.rounds,
         round=picked.round,
         target=target,
-        exported_by=_exported_by(request.user),
+        exported_by=exported_by(request.user),
     )
     response = HttpResponse(build_rembuk_pdf(pack), content_type=CONTENT_TYPES["pdf"])
     return attachment(response, rembuk_filename(picked.region, picked.round))
@@ -247,7 +220,79 @@ def review_pack_file(request, code):
     """The performance-review pack of ``?round=`` (ZIP), streamed from a spooled file."""
     picked = _pack_region_and_round(request, code)
     pack = review_pack(
-        region=picked.region, round=picked.round, exported_by=_exported_by(request.user)
+        region=picked.region, round=picked.round, exported_by=exported_by(request.user)
     )
     response = FileResponse(build_review_zip(pack), content_type="application/zip")
     return attachment(response, review_filename(picked.region, picked.round))
+
+
+# Reports built in the background ------------------------------------------------------------
+
+# Seconds between two looks of the build's page while it waits or is built.
+BUILD_PAGE_REFRESH = 3
+
+
+# A build still waiting after this long may have no worker to run it: the page says so.
+WAITING_LONG = timedelta(minutes=1)
+
+
+@never_cache
+def build_page(request, build_id):
+    """A build's progress (the page reloads itself until it is done), then its download."""
+    build = _readable_build(request, build_id)
+    cut_short = stalled(build)
+    again = {"round": build.round_id, "target": build.options.get("target")}
+    if build.options.get("sector") is not None:
+        again["sector"] = build.options["sector"]
+    return render(
+        request,
+        "reports/build.html",
+        {
+            "build": build,
+            "region": build.region,
+            "refresh": BUILD_PAGE_REFRESH if build.pending and not cut_short else None,
+            "stalled": cut_short,
+            "waiting_long": build.status == BuildStatus.QUEUED
+            and timezone.now() - build.created_at > WAITING_LONG,
+            "expires_at": build.created_at + keep_for(),
+            "filename": report_filename(build.region, build.round, build.format),
+            "again_url": reverse("reports:region", args=[build.region.code, build.format])
+            + "?"
+            + urlencode(again),
+        },
+    )
+
+
+@never_cache
+def build_list(request):
+    """The user's reports built in the background, still kept."""
+    return render(
+        request,
+        "reports/builds.html",
+        {"builds": builds_of_user(request.user), "keep_hours": settings.REPORT_BUILD_KEEP_HOURS},
+    )
+
+
+def _readable_build(request, build_id) -> ReportBuild:
+    """The user's own build (404 for anyone else's), while they may still export the
+    region's reports (403: their jurisdiction or role may have changed since they asked)."""
+    build = build_for_user(request.user, build_id)
+    if not can_read_details(request.user, build.region):
+        raise PermissionDenied(_("You may not export the reports of this region."))
+    return build
+
+
+def build_download(request, build_id):
+    """The build's file, for the user who asked for it while they may still export the
+    region's reports."""
+    build = _readable_build(request, build_id)
+    if build.status != BuildStatus.DONE:
+        raise Http404(_("This report is not ready."))
+    try:
+        file = default_storage.open(build.file_name, "rb")
+    except OSError:
+        raise Http404(_("No such report, or it has expired.")) from None
+    response = FileResponse(file, content_type=CONTENT_TYPES[build.format])
+    response = attachment(response, report_filename(build.region, build.round, build.format))
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -28,24 +28,30 @@ def test_env_int_and_list(monkeypatch):
     assert env_list("SOME_LIST") == ["a.example", "b.example"]
 
 
-def _settings_process(**env):
+def _run_settings(code: str, env: dict, *, drop=(), drop_prefixes=()):
+    """Run ``code`` after ``django.setup()`` in a fresh process whose environment is this
+    one's without ``drop`` and the ``drop_prefixes`` variables, plus ``env``."""
     clean = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+        if key not in drop and not key.startswith(tuple(drop_prefixes))
     }
     clean.update(env)
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['ENGINE'])"
-    )
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", "import django; django.setup(); " + code],
         cwd=ROOT / "tests",  # away from a developer's .env
         env={**clean, "DJANGO_SETTINGS_MODULE": "convergence.settings", "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def _settings_process(**env):
+    return _run_settings(
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        env,
+        drop={"SECRET_KEY", "DEBUG", "DATABASE_URL"},
     )
 
 
@@ -66,25 +72,14 @@ def test_database_url_picks_the_database():
 
 def _default_storage_in(**env):
     """STORAGES["default"] as the settings build it from ``env`` (a fresh process)."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "STORAGE_")) and key not in {"SECRET_KEY", "DEBUG"}
-    }
-    clean.update(DEBUG="0", SECRET_KEY="x", **env)
-    code = (
-        "import json, django; django.setup(); from django.conf import settings; "
+    return _run_settings(
+        "import json; from django.conf import settings; "
         "from django.core.files.storage import default_storage; "
         "print(json.dumps(settings.STORAGES['default'])); "
-        "default_storage._setup(); print(type(default_storage._wrapped).__name__)"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT / "tests",
-        env={**clean, "DJANGO_SETTINGS_MODULE": "convergence.settings", "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "default_storage._setup(); print(type(default_storage._wrapped).__name__)",
+        {"DEBUG": "0", "SECRET_KEY": "x", **env},
+        drop={"SECRET_KEY", "DEBUG"},
+        drop_prefixes=("AWS_", "STORAGE_"),
     )
 
 
@@ -163,3 +158,62 @@ def test_every_storage_variable_is_documented():
     for name in names | {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}:
         assert f"# {name}=" in example, name
         assert name in guide, name
+
+
+def _tasks_backend_in(**env):
+    """TASKS["default"]["BACKEND"] and the reports' background settings as the settings
+    build them from ``env`` (a fresh process)."""
+    return _run_settings(
+        "from django.conf import settings; "
+        "print(settings.TASKS['default']['BACKEND'], settings.REPORT_BACKGROUND_MIN_ACTORS, "
+        "settings.REPORT_BUILD_KEEP_HOURS)",
+        {"DEBUG": "0", "SECRET_KEY": "x", **env},
+        drop={"SECRET_KEY", "DEBUG"},
+        drop_prefixes=("TASKS_", "REPORT_"),
+    )
+
+
+def test_background_work_is_queued_in_the_database_by_default():
+    result = _tasks_backend_in()
+    assert result.stdout.split() == ["django_tasks_db.DatabaseBackend", "120", "48"]
+    result = _tasks_backend_in(
+        TASKS_BACKEND="Immediate", REPORT_BACKGROUND_MIN_ACTORS="0", REPORT_BUILD_KEEP_HOURS="6"
+    )
+    assert result.stdout.split() == ["django_tasks.backends.immediate.ImmediateBackend", "0", "6"]
+
+
+def test_a_bad_tasks_backend_stops_the_start():
+    result = _tasks_backend_in(TASKS_BACKEND="celery")
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be database or immediate" in result.stderr
+
+
+def test_every_background_variable_is_documented():
+    example = (ROOT / ".env.example").read_text()
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    for name in ("TASKS_BACKEND", "REPORT_BACKGROUND_MIN_ACTORS", "REPORT_BUILD_KEEP_HOURS"):
+        assert f"# {name}=" in example, name
+        assert name in guide, name
+
+
+def _cache_in(**env):
+    return _run_settings(
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'], c.get('LOCATION', ''))",
+        {"DEBUG": "0", "SECRET_KEY": "x", **env},
+        drop={"SECRET_KEY", "DEBUG", "CACHE_URL"},
+    )
+
+
+def test_the_cache_is_local_unless_a_redis_is_named():
+    result = _cache_in()
+    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"]
+    result = _cache_in(CACHE_URL="redis://10.0.0.5:6379/1")
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://10.0.0.5:6379/1",
+    ]
+    result = _cache_in(CACHE_URL="memcached://10.0.0.5:11211")
+    assert result.returncode != 0 and "CACHE_URL must be a Redis URL" in result.stderr
+    assert "# CACHE_URL=" in (ROOT / ".env.example").read_text()
+    assert "CACHE_URL" in (ROOT / "docs" / "deployment.md").read_text()

@@ -1,6 +1,7 @@
 from django import template
 
 from accounts.scoping import can_read_details
+from reports.builds import in_background
 from reports.filenames import rembuk_filename, review_filename
 
 register = template.Library()
@@ -19,3 +20,9 @@ def pack_filename(region, round_, kind: str) -> str:
     """The name a pack downloads under (``reports.filenames``): kind "rembuk" or "review"."""
     names = {"rembuk": rembuk_filename, "review": review_filename}
     return names[kind](region, round_)
+
+
+@register.simple_tag
+def built_in_background(round_) -> bool:
+    """Whether the round's PDF and XLSX are built in the background (``reports.builds``)."""
+    return in_background("pdf", round_)

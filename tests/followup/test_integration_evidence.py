@@ -179,3 +179,19 @@ def test_a_province_admin_reads_the_policy_and_may_not_switch_it(national, admin
     assert client.post(ADD, {"integration_needs_document": "on"}).status_code == 403
     assert not EvidencePolicy.current().integration_needs_document
     assert EvidencePolicy.objects.count() == 1
+
+
+def test_the_rule_reads_only_the_wanted_pairs_actors(
+    admin_user, open_round, actors, required, django_assert_num_queries
+):
+    """Documents on a crossing pair (the first actor of one wanted pair, the second of
+    another) count for neither; the rule reads the policy and the wanted actors' pairs."""
+    from followup.rules import integration_needs_document
+
+    dinkes, pkm, bappeda, disdik = sorted(actors, key=lambda actor: actor.pk)
+    attach(admin_user, open_round, dinkes, disdik)  # crossing (dinkes, pkm) and (bappeda, disdik)
+    attach(admin_user, open_round, bappeda, disdik)
+    wanted = {(dinkes.pk, pkm.pk): 4, (bappeda.pk, disdik.pk): 4, (dinkes.pk, bappeda.pk): 3}
+    with django_assert_num_queries(2):
+        refused = integration_needs_document(open_round, wanted)
+    assert list(refused) == [(dinkes.pk, pkm.pk)]

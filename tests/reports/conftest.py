@@ -116,3 +116,18 @@ def partner_answers(scored_round, actors, scorer):
     answer_save(invitation=made[c.pk], other_actor=a, answers={"evidence": evidence})
     revoke(invitation=made[c.pk], user=scorer)
     return scored_round
+
+
+def run_task_worker():
+    """Run the queued tasks with the real worker (``manage.py db_worker --batch``: it stops
+    when the queue is empty), then give back the signal handlers it installs."""
+    import signal
+
+    from django.core.management import call_command
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from actors.models import Actor, Sector
 from assessments.models import AssessmentRound, PairAssessment
+from reports import builds
 from reports import pdf as pdf_module
-from reports import views
 from tests.factories import ActorFactory, SectorFactory, score
 from tests.reports.conftest import english, report_url
 
@@ -40,8 +40,11 @@ def captions(pages: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def large_round(open_round, district, health, planning, education):
-    """120 actors, 40 a sector, a chain of pairs scored."""
+def large_round(open_round, district, health, planning, education, settings):
+    """120 actors, 40 a sector, a chain of pairs scored; its PDF built in the request (a
+    round of this size is built in the background by default: tests/reports/
+    test_background_builds.py)."""
+    settings.REPORT_BACKGROUND_MIN_ACTORS = 1000
     made = [
         ActorFactory(name=f"Aktor {sector.code} {index:02d}", sector=sector, home_region=district)
         for sector in (health, planning, education)
@@ -149,8 +152,8 @@ def nothing_built(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a refused request built the report")
 
-    monkeypatch.setattr(views, "region_report", refuse)
-    monkeypatch.setattr(views, "build_pdf", refuse)
+    monkeypatch.setattr(builds, "region_report", refuse)
+    monkeypatch.setattr(builds, "build_pdf", refuse)
 
 
 @pytest.mark.parametrize(

@@ -13,25 +13,31 @@ from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from assessments.rounds import round_close, round_reopen
+from reports import builds as report_builds
 from reports import stored
 from reports import views as report_views
 from tests.reports.conftest import english, report_url
 
-BUILDERS = {"xlsx": "build_xlsx", "pdf": "build_pdf", "csv": "build_csv"}
+# Where each builder is called from: the region report's build (PDF, XLSX), the view (CSV).
+BUILDERS = {
+    "xlsx": (report_builds, "build_xlsx"),
+    "pdf": (report_builds, "build_pdf"),
+    "csv": (report_views, "build_csv"),
+}
 
 
 @pytest.fixture
 def builds(monkeypatch):
     """How many times each builder ran, by format."""
     counts = dict.fromkeys(BUILDERS, 0)
-    for fmt, name in BUILDERS.items():
-        real = getattr(report_views, name)
+    for fmt, (module, name) in BUILDERS.items():
+        real = getattr(module, name)
 
         def counted(*args, _real=real, _fmt=fmt, **kwargs):
             counts[_fmt] += 1
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(report_views, name, counted)
+        monkeypatch.setattr(module, name, counted)
     return counts
 
 
