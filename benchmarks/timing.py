@@ -4,7 +4,7 @@ template), its median server time, its query count and its size."""
 import gzip
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.test import Client
@@ -48,3 +48,34 @@ def time_page(client: Client, name: str, url: str, *, runs: int, warm: bool = Tr
             content = b"".join(response) if response.streaming else response.content
             times.append((time.perf_counter() - start) * 1000)
     return Timing(name, url, response.status_code, statistics.median(times), len(queries), content)
+
+
+def time_alternately(client: Client, pages, *, runs: int) -> list[Timing]:
+    """Each of ``pages`` (name, url) timed as ``time_page`` does, their requests taken in
+    turn: pages compared with each other meet the same load of a shared machine."""
+    rounds = [
+        [time_page(client, name, url, runs=1, warm=index == 0) for name, url in pages]
+        for index in range(runs)
+    ]
+    return [
+        replace(timings[-1], median_ms=statistics.median(t.median_ms for t in timings))
+        for timings in zip(*rounds, strict=True)
+    ]
+
+
+def target_line(met: bool, text: str) -> str:
+    """How every bench command reports a target: PASS or FAIL, then what was measured."""
+    return f"{'PASS' if met else 'FAIL'}  {text}"
+
+
+def print_targets(stdout, targets: list[tuple[bool, str]]) -> None:
+    """A line per (met, description), under a heading."""
+    stdout.write("\nTargets")
+    for met, text in targets:
+        stdout.write(target_line(met, text))
+
+
+def statuses_target(timings) -> tuple[bool, str]:
+    """Every page timed answered 200."""
+    failed = [item.url for item in timings if item.status != 200]
+    return not failed, "every page answered 200" + (f": not {failed}" if failed else "")

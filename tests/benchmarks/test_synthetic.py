@@ -119,6 +119,15 @@ def test_bench_pages_answers_every_page_and_leaves_nothing_behind(real_data):
     )
     assert len(matrices) == 2, out.getvalue()
     assert all(int(again) == int(first) - 1 for _status, first, again in matrices), matrices
+    # A line per target of issue 16 it covers; how fast 4 actors go proves nothing.
+    targets = re.findall(r"^(PASS|FAIL)  (.+?)(?::|$)", out.getvalue(), re.M)
+    assert [text for _met, text in targets] == [
+        "network's second view at most 1.5x the dashboard",
+        "4-actor matrix (open round) at most 1.5x the raw build of its markup",
+        "4-actor matrix (closed round) at most 1.3x the raw build of its markup",
+        "every page answered 200",
+    ], targets
+    assert targets[-1][0] == "PASS"
     assert snapshot() == before
 
 
@@ -132,4 +141,21 @@ def test_bench_import_imports_pairs_onto_the_round_roster(real_data):
         line.startswith("100 pairs (edge list):") and "100 created" in line for line in lines
     )
     assert any(line.startswith("100 pairs again:") and "100 unchanged" in line for line in lines)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_bench_reports_follows_a_big_rounds_build_to_its_file(real_data, settings):
+    """A round of REPORT_BACKGROUND_MIN_ACTORS actors or more has its PDF and XLSX built in
+    the background: timed from the request to the file, through the build's page."""
+    settings.REPORT_BACKGROUND_MIN_ACTORS = 4
+    before = snapshot()
+    out = StringIO()
+    call_command("bench_reports", "--actors", "4", "--runs", "1", stdout=out)
+    targets = re.findall(r"^(PASS|FAIL)  (.+?)(?::|$)", out.getvalue(), re.M)
+    assert [text for _met, text in targets] == [
+        "XLSX of 4 actors within 3 s end to end",
+        "PDF of 4 actors within 5 s end to end",
+        "a closed round's second download under 0.2 s",
+    ], out.getvalue()
     assert snapshot() == before

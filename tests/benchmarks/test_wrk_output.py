@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.management.commands.bench_load import parse_wrk
+from benchmarks.management.commands.bench_load import load_targets, parse_wrk
 
 SAMPLES = Path(__file__).parent / "wrk_output"
 
@@ -52,3 +52,28 @@ def test_output_without_a_latency_distribution_is_refused():
     )
     with pytest.raises(ValueError, match="latency distribution"):
         parse_wrk(without)
+
+
+def test_the_load_targets_are_read_from_the_two_runs():
+    """The matrix's share of /healthz's requests per second (5 % or more), and its errors."""
+    healthz = parse_wrk((SAMPLES / "plain.txt").read_text())  # 2091.84 req/s
+    slow = parse_wrk((SAMPLES / "seconds.txt").read_text())  # 5.49 req/s, no error
+    timed_out = parse_wrk((SAMPLES / "timeouts.txt").read_text())  # 18.73 req/s, 23 errors
+    fast = {**slow, "rps": 0.05 * healthz["rps"]}
+
+    assert [met for met, _text in load_targets(healthz, fast, actors=50, timeout=2)] == [
+        True,
+        True,
+    ]
+    (share, errors) = load_targets(healthz, slow, actors=50, timeout=2)
+    assert share == (
+        False,
+        "50-actor matrix at 5% or more of /healthz's requests per second "
+        "(target set at 50 actors): 0.3%",
+    )
+    assert errors[0] is True
+    (_share, errors) = load_targets(healthz, timed_out, actors=200, timeout=10)
+    assert errors == (
+        False,
+        "200-actor matrix: 0 errors with a 10 s time-out (target set at 200 actors, 10 s): 23",
+    )

@@ -6,8 +6,9 @@
 Builds a district of N actors with a closed, fully scored round (``benchmarks.synthetic``)
 in the configured database, starts gunicorn on a free loopback port with DEBUG off, runs
 wrk against the matrix page (as the benchmark's user) and against /healthz (a trivial
-page) in the same run, prints requests per second, latency percentiles and errors, then
-stops gunicorn and removes the data. Needs wrk (Debian: apt-get install wrk).
+page) in the same run, prints requests per second, latency percentiles and errors and
+PASS or FAIL for issue 16's targets (``load_targets``), then stops gunicorn and removes the
+data. Needs wrk (Debian: apt-get install wrk).
 """
 
 import os
@@ -26,6 +27,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import RoundStatus
 from benchmarks import synthetic
+from benchmarks.timing import print_targets
+
+MATRIX_SHARE = 0.05  # issue 16
 
 
 def free_port() -> int:
@@ -71,6 +75,25 @@ def parse_wrk(output: str) -> dict:
     }
 
 
+def load_targets(healthz: dict, matrix: dict, *, actors: int, timeout: int) -> list:
+    """Issue 16's targets, as (met, description): the matrix's share of /healthz's
+    requests per second (the target is set at 50 actors), and no error (set at 200 actors
+    with a 10 s time-out). Both are printed at any size, with the size and time-out run."""
+    share = matrix["rps"] / healthz["rps"]
+    return [
+        (
+            share >= MATRIX_SHARE,
+            f"{actors}-actor matrix at {MATRIX_SHARE:.0%} or more of /healthz's requests per "
+            f"second (target set at 50 actors): {share:.1%}",
+        ),
+        (
+            matrix["errors"] == 0,
+            f"{actors}-actor matrix: 0 errors with a {timeout} s time-out (target set at 200 "
+            f"actors, 10 s): {matrix['errors']}",
+        ),
+    ]
+
+
 class Command(BaseCommand):
     help = "Requests per second and p99 latency of the matrix page under gunicorn + wrk."
 
@@ -107,6 +130,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{'page':<22}{'req/s':>10}{'p50':>10}{'p99':>10}{'requests':>10}{'errors':>8}"
                 )
+                measured = {}
                 for name, url, headers in (
                     ("trivial (/healthz)", f"{base}/healthz", []),
                     ("who × who matrix", matrix, ["-H", f"Cookie: {cookie}"]),
@@ -127,11 +151,20 @@ class Command(BaseCommand):
                         timeout=duration + 60,
                         check=True,
                     )
-                    figures = parse_wrk(result.stdout)
+                    figures = measured[name] = parse_wrk(result.stdout)
                     self.stdout.write(
                         f"{name:<22}{figures['rps']:>10.1f}{figures['p50']:>10}{figures['p99']:>10}"
                         f"{figures['requests']:>10}{figures['errors']:>8}"
                     )
+                print_targets(
+                    self.stdout,
+                    load_targets(
+                        measured["trivial (/healthz)"],
+                        measured["who × who matrix"],
+                        actors=actors,
+                        timeout=timeout,
+                    ),
+                )
             finally:
                 server.terminate()
                 server.wait(timeout=30)

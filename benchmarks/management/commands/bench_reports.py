@@ -7,9 +7,11 @@ round's second download (read from storage).
 Everything happens inside a transaction that is rolled back: the demo is loaded (it is
 idempotent, and its new passwords are thrown away with the rest), the synthetic district
 with two fully scored rounds (2025 closed, 2026 open) is built (``benchmarks.synthetic``),
-each report is downloaded through Django's test client (the whole request), and the
-median time, query count and size are printed. Stored reports go to a temporary
-MEDIA_ROOT, removed at the end.
+each report is downloaded through Django's test client (the whole request; for a big
+round's PDF or XLSX, built in the background, the request, the build run by the immediate
+task backend, the build's page and the download: ``time_report``), and the median time,
+query count and size are printed, then PASS or FAIL for issue 16's targets. Stored
+reports go to a temporary MEDIA_ROOT, removed at the end.
 
 The network measures of each round (betweenness: seconds at 200 actors) are computed
 first and printed apart; they are cached for the round's state, shared by the network page
@@ -31,26 +33,34 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test.utils import override_settings
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import resolve, reverse
 
 from actors.models import Actor
 from assessments.models import AssessmentRound, PairAssessment, RoundMember
 from assessments.selectors import matrix_for_round
 from benchmarks import synthetic
 from benchmarks.commands import DistrictBenchmark
-from benchmarks.timing import logged_in_client, time_page
+from benchmarks.timing import Timing, logged_in_client, print_targets, time_page
 from demo.actors import DEMO_DISTRICTS
 from insights.selectors.network import network_from_matrix
 from reports import stored
+from reports.models import ReportBuild
 
-XLSX_TARGET_S, STORED_TARGET_S = 3.0, 0.2
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Issue 16's bounds.
+XLSX_TARGET_S, PDF_TARGET_S, STORED_TARGET_S = 3.0, 5.0, 0.2
 
 
 class Command(DistrictBenchmark):
     help = "Time the PDF, XLSX and CSV reports of the largest demo district and of N actors."
 
     def run(self, count, runs):
-        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        with (
+            tempfile.TemporaryDirectory() as media,
+            override_settings(MEDIA_ROOT=media, TASKS=IMMEDIATE_TASKS),
+        ):
             self._run(count, runs)
 
     def _run(self, count, runs):
@@ -91,7 +101,7 @@ class Command(DistrictBenchmark):
                 # The process's CPU time, a request on average: on a shared machine the
                 # wall time also counts the wait for a core.
                 cpu = time.process_time()
-                item = time_page(client, fmt, url, runs=runs, warm=False)
+                item = time_report(client, fmt, url, runs=runs)
                 cpu = (time.process_time() - cpu) / runs
                 if item.status != 200:
                     raise CommandError(f"{url} answered {item.status}.")
@@ -113,7 +123,7 @@ class Command(DistrictBenchmark):
         )
         for fmt in ("pdf", "xlsx", "csv"):
             url = f"/regions/{region.code}/report.{fmt}?round={closed.pk}"
-            first = time_page(client, fmt, url, runs=1, warm=False)
+            first = time_report(client, fmt, url, runs=1)
             second = time_page(client, fmt, url, runs=max(runs, 3), warm=False)
             if first.status != 200 or second.content != first.content:
                 raise CommandError(f"{url}: the stored file is not the one first sent.")
@@ -125,17 +135,53 @@ class Command(DistrictBenchmark):
                 f"{second.median_ms / floor:>9.1f}"
             )
 
-        xlsx = results[(district.rounds[0].pk, "xlsx")].median_ms / 1000
+        built = {
+            fmt: results[(district.rounds[0].pk, fmt)].median_ms / 1000 for fmt in ("xlsx", "pdf")
+        }
         slowest = max(results[("stored", fmt)].median_ms for fmt in ("pdf", "xlsx", "csv")) / 1000
-        self.stdout.write("\nTargets")
-        self.stdout.write(
-            f"{'PASS' if xlsx <= XLSX_TARGET_S else 'FAIL'}  XLSX of {count} actors within "
-            f"{XLSX_TARGET_S:.0f} s: {xlsx:.2f} s"
+        print_targets(
+            self.stdout,
+            [
+                *(
+                    (
+                        built[fmt] <= bound,
+                        f"{fmt.upper()} of {count} actors within {bound:.0f} s end to end: "
+                        f"{built[fmt]:.2f} s",
+                    )
+                    for fmt, bound in (("xlsx", XLSX_TARGET_S), ("pdf", PDF_TARGET_S))
+                ),
+                (
+                    slowest < STORED_TARGET_S,
+                    f"a closed round's second download under {STORED_TARGET_S} s: "
+                    f"slowest {slowest:.3f} s",
+                ),
+            ],
         )
-        self.stdout.write(
-            f"{'PASS' if slowest < STORED_TARGET_S else 'FAIL'}  a closed round's second "
-            f"download under {STORED_TARGET_S} s: slowest {slowest:.3f} s"
-        )
+
+
+def time_report(client, fmt: str, url: str, *, runs: int) -> Timing:
+    """A report as its user gets it, end to end: built in the request or, for a big
+    round's PDF or XLSX (``REPORT_BACKGROUND_MIN_ACTORS``), queued, built by the task
+    backend in this process (immediate, as with TASKS_BACKEND=immediate: no worker's
+    polling is counted), its build's page, then the file downloaded from there. Each run
+    builds anew: the builds of the benchmark's user are deleted first."""
+    times, queries = [], 0
+    for _ in range(runs):
+        ReportBuild.objects.filter(requested_by__username=synthetic.USERNAME).delete()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            # The build is queued when the request's transaction commits: here, at the end
+            # of this block (the benchmark runs in a transaction that is rolled back).
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                response = client.get(url)
+            if response.status_code == 302:
+                client.get(response.url)  # the build's page
+                build_id = resolve(response.url).kwargs["build_id"]
+                response = client.get(reverse("reports:build_download", args=[build_id]))
+            content = b"".join(response) if response.streaming else response.content
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
+    return Timing(fmt, url, response.status_code, statistics.median(times), queries, content)
 
 
 def _floor(work, runs: int) -> float:
