@@ -1,13 +1,17 @@
 """Reads shared by the pages, the API and the reports. Each issues a fixed number of queries."""
 
 import hashlib
+import json
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import groupby
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -436,8 +440,16 @@ class PairRow:
         return self.vocabularies.hindering_factors.labels(self.hindering_factors)
 
 
+# The pairs' lists of codes (JSON lists in the database).
+CODE_LISTS = ("mechanisms", "facilitating_factors", "hindering_factors")
+
+
 def pair_rows_for_round(
-    *, round: AssessmentRound, vocabularies: Vocabularies | None = None
+    *,
+    round: AssessmentRound,
+    vocabularies: Vocabularies | None = None,
+    pks: Iterable[int] | None = None,
+    actors: list[Actor] | None = None,
 ) -> list[PairRow]:
     """Every scored pair of the round, in matrix order (by the sector, then the name, of
     actor A, then of actor B; A and B in the stored canonical order).
@@ -445,11 +457,14 @@ def pair_rows_for_round(
     Three queries: the round's actors with their sectors, the pairs as plain values
     with the scorer's name, and the vocabularies for the labels (none when given); the
     actors are shared between rows instead of being built again for each of thousands
-    of pairs.
+    of pairs. The lists of codes are read as their JSON text and each distinct text is
+    decoded once (pairs share few combinations). ``pks``: only these pairs; ``actors``: the
+    round's actors when the caller has read them (``Matrix.actors``), one query less.
     """
     if vocabularies is None:
         vocabularies = read_vocabularies()
-    actors = list(round_actors(round=round))
+    if actors is None:
+        actors = list(round_actors(round=round))
     by_id = {actor.pk: actor for actor in actors}
     position = {actor.pk: index for index, actor in enumerate(actors)}
     fields = (
@@ -457,17 +472,29 @@ def pair_rows_for_round(
         "actor_b_id",
         "level",
         *EVIDENCE_FIELDS,
-        "mechanisms",
-        "facilitating_factors",
-        "hindering_factors",
+        *(f"{name}_text" for name in CODE_LISTS),
         "note",
         "scored_by__username",
         "scored_by__first_name",
         "scored_by__last_name",
         "scored_at",
     )
+    pairs = PairAssessment.objects.filter(round=round)
+    if pks is not None:
+        pairs = pairs.filter(pk__in=list(pks))
+    decoded: dict[str, list] = {}
+
+    def codes(text: str | None) -> list:
+        if not text:
+            return []
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = list(json.loads(text) or ())
+        return list(found)  # each row its own list
+
+    pairs = pairs.annotate(**{f"{name}_text": Cast(name, TextField()) for name in CODE_LISTS})
     rows = []
-    for values in PairAssessment.objects.filter(round=round).values_list(*fields):
+    for values in pairs.values_list(*fields):
         a, b, level, *rest = values
         evidence, rest = tuple(rest[: len(EVIDENCE_FIELDS)]), rest[len(EVIDENCE_FIELDS) :]
         mechanisms, facilitating, hindering, note, username, first, last, scored_at = rest
@@ -478,9 +505,9 @@ def pair_rows_for_round(
                 actor_b=by_id[b],
                 level=Level(level),
                 evidence=evidence,
-                mechanisms=list(mechanisms or ()),
-                facilitating_factors=list(facilitating or ()),
-                hindering_factors=list(hindering or ()),
+                mechanisms=codes(mechanisms),
+                facilitating_factors=codes(facilitating),
+                hindering_factors=codes(hindering),
                 note=note,
                 scored_by=full_name or username or "",
                 scored_at=scored_at,
