@@ -47,8 +47,8 @@ def counted(round_id: int) -> dict[str, int]:
 def paired_level_counts(
     links: Sequence[tuple[int, int]],
 ) -> dict[int, tuple[Counter, int, int]]:
-    """For each (later, earlier) pair of round ids (at most one link per later round, each
-    of two rounds of one region), by the later round's id: how many pairs scored in both
+    """For each (later, earlier) pair of round ids (no round in two links), by the later
+    round's id: how many pairs scored in both
     rounds went from each earlier level to each later level, ``{(earlier, later): n}``,
     then how many pairs are scored in the later round only and in the earlier round only.
 
@@ -166,7 +166,11 @@ def refresh_round_summary(round_id: int) -> None:
             or summaries[pk].previous_round_id != earlier
             or summaries[pk].previous_version != (summaries[earlier].version if earlier else None)
         ]
-        counts = paired_level_counts([(pk, links[pk]) for pk in relinked if links[pk]])
+        # One query per link: the links of one region share rounds (a chain).
+        counts = {}
+        for pk in relinked:
+            if links[pk]:
+                counts |= paired_level_counts([(pk, links[pk])])
         for pk in relinked:
             earlier = links[pk]
             RoundSummary.objects.filter(round_id=pk).update(

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 
 from actors.models import GovernmentLevel
-from assessments.models import RoundStatus
+from assessments.models import AssessmentRound, RoundStatus, RoundSummary
 from assessments.selectors import matrix_for_round
-from insights.selectors.trends import province_ranking, region_dashboard
+from insights.selectors.trends import province_ranking, region_dashboard, round_changes
 from tests.factories import ActorFactory, RegionFactory, RoundFactory, score
 from tests.insights.scenarios import ranked_districts
 
@@ -551,3 +551,26 @@ def test_a_district_keeps_its_place_while_its_new_round_is_scored(
         True,
     )
     assert "Pemetaan 2025" in planner_client.get(dashboard_url(province)).content.decode()
+
+
+def test_a_stale_stored_change_is_never_shown(viewer_client, district, actors):
+    """A change stored against an older state of the previous round (a write that did not
+    recount it) is not read: the dashboard pairs the two rounds' pairs instead."""
+    earlier = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    later = RoundFactory(region=district)
+    score(earlier, actors[0], actors[1], 1)
+    score(later, actors[0], actors[1], 3)
+    RoundSummary.objects.filter(round=later).update(paired_levels=[[1, 3, 1], [0, 4, 9]])
+    rounds = list(AssessmentRound.objects.select_related("summary").filter(region=district))
+    later, earlier = sorted(rounds, key=lambda item: item.period_start, reverse=True)
+    assert round_changes(links=[(later, earlier)])[later.pk].paired == 10  # as stored
+    RoundSummary.objects.filter(round=earlier).update(version=99)
+    rounds = list(AssessmentRound.objects.select_related("summary").filter(region=district))
+    later, earlier = sorted(rounds, key=lambda item: item.period_start, reverse=True)
+    change = round_changes(links=[(later, earlier)])[later.pk]
+    assert (change.paired, change.improved, change.mean) == (1, 1, 2)
