@@ -427,6 +427,11 @@ class VocabularyListField(serializers.ListField):
         super().__init__(child=serializers.CharField(), **kwargs)
 
 
+# The moment a pair was scored as DRF writes a model's DateTimeField (in the site's time
+# zone), without building the serializer's fields for it.
+SCORED_AT = serializers.DateTimeField(read_only=True)
+
+
 class PairAssessmentSerializer(serializers.ModelSerializer):
     """A pair assessment as read; "not assessed" pairs have none (and are never 0)."""
 
@@ -473,9 +478,7 @@ class PairAssessmentSerializer(serializers.ModelSerializer):
             "facilitating_factors": list(instance.facilitating_factors),
             "hindering_factors": list(instance.hindering_factors),
             "scored_by": instance.scored_by.username if instance.scored_by_id else None,
-            "scored_at": (
-                None if scored_at is None else self.fields["scored_at"].to_representation(scored_at)
-            ),
+            "scored_at": None if scored_at is None else SCORED_AT.to_representation(scored_at),
             "version": instance.version,
         }
 
