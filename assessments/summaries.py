@@ -125,10 +125,15 @@ def _change_values(counts: tuple[Counter, int, int] | None) -> dict:
     }
 
 
-def refresh_round_summary(round_id: int) -> None:
-    """Recount the round and move its version on, then recount the change like for like
-    of each round of the region whose link involves it (its own, the next round's) or went
-    stale (a round deleted, moved or opened); call it inside the write's transaction.
+def refresh_round_summary(round_id: int, *, scored: tuple | None = None) -> None:
+    """Recount the round and move its version on, then the change like for like of each
+    round of the region whose link involves it (its own, the next round's) or went stale
+    (a round deleted, moved or opened); call it inside the write's transaction.
+
+    ``scored``: the write was one pair's, ``(actor_a_id, actor_b_id, level before, level
+    after)`` (a level None: not scored). A change that was current before it is then moved
+    by that pair alone (one look-up of the pair in the other round) instead of recounted
+    from both rounds' pairs, so that scoring a cell costs what it did.
 
     The region's summaries are locked first, in one order, so that two writes to
     neighbouring rounds recount each other's change one after the other."""
@@ -143,6 +148,7 @@ def refresh_round_summary(round_id: int) -> None:
             .order_by("round_id")
         }
         values = counted(round_id)
+        version_before = summaries[round_id].version if round_id in summaries else None
         if round_id in summaries:
             RoundSummary.objects.filter(round_id=round_id).update(
                 **values, version=F("version") + 1
@@ -159,25 +165,62 @@ def refresh_round_summary(round_id: int) -> None:
             for pk, earlier in previous_rounds(region_id).items()
             if pk in summaries
         }
-        relinked = [
-            pk
-            for pk, earlier in links.items()
-            if round_id in (pk, earlier)
-            or summaries[pk].previous_round_id != earlier
-            or summaries[pk].previous_version != (summaries[earlier].version if earlier else None)
-        ]
-        # One query per link: the links of one region share rounds (a chain).
-        counts = {}
-        for pk in relinked:
-            if links[pk]:
-                counts |= paired_level_counts([(pk, links[pk])])
-        for pk in relinked:
-            earlier = links[pk]
+        for pk, earlier in links.items():
+            summary = summaries[pk]
+            # The version the stored change must have been counted against to be current
+            # before this write.
+            valid_version = (
+                version_before
+                if earlier == round_id
+                else summaries[earlier].version
+                if earlier
+                else None
+            )
+            was_current = (
+                summary.previous_round_id == earlier and summary.previous_version == valid_version
+            )
+            if was_current and round_id not in (pk, earlier):
+                continue
+            change = None
+            if was_current and earlier and scored is not None:
+                change = _moved_by_one_pair(summary, pk, earlier, round_id, scored)
+            if change is None:
+                counts = paired_level_counts([(pk, earlier)]) if earlier else {}
+                change = _change_values(counts.get(pk))
             RoundSummary.objects.filter(round_id=pk).update(
                 previous_round_id=earlier,
                 previous_version=summaries[earlier].version if earlier else None,
-                **_change_values(counts.get(pk)),
+                **change,
             )
+
+
+def _moved_by_one_pair(summary, later, earlier, written, scored) -> dict | None:
+    """The stored change of ``later`` since ``earlier`` after one pair of ``written`` (one
+    of the two) went from one level to another; None if the stored counts cannot hold it."""
+    actor_a, actor_b, before, after = scored
+    other = earlier if written == later else later
+    other_level = (
+        PairAssessment.objects.filter(round_id=other, actor_a_id=actor_a, actor_b_id=actor_b)
+        .values_list("level", flat=True)
+        .first()
+    )
+    transitions = Counter({(b, n): c for b, n, c in summary.paired_levels})
+    counts = {"newly_scored": summary.newly_scored, "not_rescored": summary.not_rescored}
+
+    def count(level, sign):
+        now, then = (level, other_level) if written == later else (other_level, level)
+        if now is not None and then is not None:
+            transitions[(then, now)] += sign
+        elif now is not None:
+            counts["newly_scored"] += sign
+        elif then is not None:
+            counts["not_rescored"] += sign
+
+    count(before, -1)
+    count(after, +1)
+    if min([*transitions.values(), *counts.values(), 0]) < 0:
+        return None
+    return _change_values((+transitions, counts["newly_scored"], counts["not_rescored"]))
 
 
 def summaries_for(round_ids) -> dict[int, RoundSummary]:

@@ -175,3 +175,20 @@ def test_the_check_finds_a_drifted_change_and_the_rebuild_mends_it(district, act
     call_command("round_summaries", stdout=io.StringIO())
     assert check_summaries() == []
     assert stored_change(later) == (earlier.pk, [(1, 2, 1)], 0, 0)
+
+
+def test_scoring_in_the_earlier_round_moves_the_later_rounds_change(scorer, district, actors):
+    """An earlier round reopened while a later one is closed: a score in it moves the later
+    round's stored change by that pair (as a recount from both rounds' pairs would)."""
+    earlier = RoundFactory(
+        region=district, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+    )
+    later = RoundFactory(region=district, status=RoundStatus.CLOSED)
+    score(later, actors[0], actors[1], 2)
+    score(later, actors[0], actors[2], 3)
+    pair_assessment_save(round=earlier, actor_a=actors[0], actor_b=actors[1], level=1, user=scorer)
+    assert stored_change(later) == (earlier.pk, [(1, 2, 1)], 1, 0)
+    pair_assessment_save(round=earlier, actor_a=actors[0], actor_b=actors[1], level=4, user=scorer)
+    pair_assessment_save(round=earlier, actor_a=actors[2], actor_b=actors[3], level=0, user=scorer)
+    assert stored_change(later) == (earlier.pk, [(4, 2, 1)], 1, 1) == live_change(later, earlier)
+    assert check_summaries() == []
