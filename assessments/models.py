@@ -339,7 +339,12 @@ class PairAssessment(models.Model):
                 violation_error_message=_("The level must be between 0 and 4."),
             ),
         ]
-        indexes = [models.Index(fields=["actor_b", "round"], name="assessment_actor_b_round")]
+        indexes = [
+            models.Index(fields=["actor_b", "round"], name="assessment_actor_b_round"),
+            # The API's pair list reads a round's pairs by id, a page at a time: without it
+            # the database walks the primary key past every other round's pairs.
+            models.Index(fields=["round", "id"], name="assessment_round_id"),
+        ]
 
     def __str__(self):
         return f"{self.actor_a} ↔ {self.actor_b}: {self.get_level_display()}"
