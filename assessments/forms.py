@@ -221,6 +221,22 @@ class MatrixPageFilterForm(MatrixFilterForm):
         ),
     )
 
+    def read_choices(self) -> tuple[list, list]:
+        """The sectors and the programmes the form offers, read once (two queries) and
+        given to the widgets, which draw them without reading them again: the page names
+        its cached markup of the form after them (``assessments.views``)."""
+        sector_field, programme_field = self.fields["sector"], self.fields["programme"]
+        sectors = list(sector_field.queryset)
+        programmes = list(programme_field.queryset)
+        sector_field.widget.choices = [
+            (sector.pk, sector_field.label_from_instance(sector)) for sector in sectors
+        ]
+        programme_field.widget.choices = [("", programme_field.empty_label)] + [
+            (programme.pk, programme_field.label_from_instance(programme))
+            for programme in programmes
+        ]
+        return sectors, programmes
+
     def scope(self) -> list[tuple[str, object]]:
         """The cleaned filters (not ``as_of``, not ``unscored``) as query parameters, for the
         links and requests that work on the same matrix: next pair, the count after a save."""

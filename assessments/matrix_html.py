@@ -25,7 +25,7 @@ from assessments.selectors import (
     only_actors_with_unscored_pairs,
     round_actors,
     round_levels,
-    round_state_key,
+    round_roster_key,
     round_version,
 )
 
@@ -170,31 +170,36 @@ def render_matrix(
     return mark_safe("".join(parts))
 
 
-# A built matrix is named by the round's state (``round_state_key``): a changed level, roster,
-# actor or sector is a new name, never a stale page; the old entries expire.
+# A built matrix is named by the round's state (``round_roster_key``): a changed level,
+# roster, actor or sector is a new name, never a stale page; the old entries expire.
 MATRIX_TIMEOUT = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
 class MatrixPage:
-    """What the matrix page shows of a matrix: the actors of the filters (``matrix``), those
-    shown (``shown``: all of them, or those with a pair left to score), the sectors'
-    abbreviations, the count of pairs assessed, whether every pair is, and the markup of
-    the official view (None when another view draws the cells).
+    """What the matrix page shows of a matrix: the count of actors of the filters and of
+    those shown (all of them, or those with a pair left to score), the key of the sectors
+    shown (abbreviation, name), the count of pairs assessed, whether every pair is, and the
+    markup of the official view (None when another view draws the cells).
 
-    From the cache (``official_matrix``) ``matrix`` and ``shown`` hold no levels: what the
-    page shows of them is in the other fields."""
+    ``matrix`` and ``shown`` (the actors read, with the levels) and the sectors'
+    ``abbreviations`` are there to draw another view's cells (``matrix_page``); from the
+    cache (``official_matrix``) they are None: what the page shows of them is in the
+    other fields."""
 
-    matrix: Matrix
-    shown: Matrix
-    abbreviations: dict[int, str]
+    actor_count: int
+    shown_count: int
+    sector_key: list[tuple[str, str]]
     assessed: int
     all_scored: bool
     html: SafeString | None
+    matrix: Matrix | None = None
+    shown: Matrix | None = None
+    abbreviations: dict[int, str] | None = None
 
     @property
-    def sector_key(self) -> list[tuple[str, Sector]]:
-        return [(self.abbreviations[sector.pk], sector) for sector, _m in self.shown.sector_groups]
+    def possible_pairs(self) -> int:
+        return self.actor_count * (self.actor_count - 1) // 2
 
 
 def matrix_page(
@@ -205,12 +210,13 @@ def matrix_page(
     cell. "unscored" only hides the actors that have nothing left to score: the count is
     of every pair of the matrix. No query."""
     shown = only_actors_with_unscored_pairs(matrix) if unscored else matrix
-    abbreviations = sector_abbreviations(sector for sector, _members in shown.sector_groups)
+    groups = shown.sector_groups
+    abbreviations = sector_abbreviations(sector for sector, _members in groups)
     pair_url = pair_url_template.format if pair_url_template else None
     return MatrixPage(
-        matrix=matrix,
-        shown=shown,
-        abbreviations=abbreviations,
+        actor_count=len(matrix.actors),
+        shown_count=len(shown.actors),
+        sector_key=[(abbreviations[sector.pk], sector.name) for sector, _members in groups],
         assessed=len(matrix.levels),
         all_scored=next_unscored_pair(matrix) is None,
         html=(
@@ -218,6 +224,9 @@ def matrix_page(
             if with_html
             else None
         ),
+        matrix=matrix,
+        shown=shown,
+        abbreviations=abbreviations,
     )
 
 
@@ -232,36 +241,27 @@ def official_matrix(
 ) -> MatrixPage:
     """The matrix page's official view of ``round`` today, within the filters.
 
-    Two queries when this state of the round was built before (the roster with its
-    sectors, the round's version): the levels are not read and the markup not rebuilt.
-    Three when it was not (and the levels). The cache key is the round's state
-    (``round_state_key``: its version, the actors as it reads them, the language), the
-    filters, "unscored" and the cells' link (a scorer's markup links the pairs, a
-    reader's does not)."""
-    actors = round_actors(
-        round=round, sector_ids=sector_ids, government_level=government_level, programme=programme
-    )
-    version = round_version(round)
+    One query when this state of the round was built before (the roster's rows for the
+    key; the round's version comes with the round, ``round_version(as_loaded=True)``): no
+    actor is built, the levels are not read and the markup not rebuilt. Three more when it
+    was not (the roster with its sectors, and the levels). The cache key is the round's
+    state (``round_roster_key``: its version, the roster as it reads it, the language), the
+    filters, "unscored" and the cells' link (a scorer's markup links the pairs, a reader's
+    does not)."""
+    version = round_version(round, as_loaded=True)
     key = None
     if version is not None:
         filters = (sorted(sector_ids), government_level, programme.pk if programme else None)
         key = (
-            f"matrix:v1:{round_state_key(round, version, actors)}:"
+            f"matrix:v2:{round_roster_key(round, version, programme=programme)}:"
             + hashlib.sha256(repr((filters, unscored, pair_url_template)).encode()).hexdigest()
         )
         stored = cache.get(key)
         if stored is not None:
-            shown_ids = set(stored["shown"])
-            return MatrixPage(
-                matrix=Matrix(round=round, actors=actors),
-                shown=Matrix(
-                    round=round, actors=[actor for actor in actors if actor.pk in shown_ids]
-                ),
-                abbreviations=stored["abbreviations"],
-                assessed=stored["assessed"],
-                all_scored=stored["all_scored"],
-                html=mark_safe(stored["html"]),
-            )
+            return MatrixPage(**{**stored, "html": mark_safe(stored["html"])})
+    actors = round_actors(
+        round=round, sector_ids=sector_ids, government_level=government_level, programme=programme
+    )
     page = matrix_page(
         Matrix(round=round, actors=actors, levels=round_levels(round=round, actors=actors)),
         unscored=unscored,
@@ -272,8 +272,9 @@ def official_matrix(
         cache.set(
             key,
             {
-                "shown": [actor.pk for actor in page.shown.actors],
-                "abbreviations": page.abbreviations,
+                "actor_count": page.actor_count,
+                "shown_count": page.shown_count,
+                "sector_key": page.sector_key,
                 "assessed": page.assessed,
                 "all_scored": page.all_scored,
                 "html": str(page.html),

@@ -1,13 +1,17 @@
 """Reads shared by the pages, the API and the reports. Each issues a fixed number of queries."""
 
 import hashlib
+import json
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import groupby
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -193,9 +197,16 @@ def _read_matrix(round, sector_ids, government_level, programme, as_of) -> Matri
     return Matrix(round=round, actors=actors, levels=levels)
 
 
-def round_version(round: AssessmentRound) -> int | None:
+def round_version(round: AssessmentRound, *, as_loaded: bool = False) -> int | None:
     """The version of the round's summary (``RoundSummary.version``: every write to its
-    pairs or roster moves it on); None for a round never written. One query."""
+    pairs or roster moves it on); None for a round never written. One query.
+
+    With ``as_loaded``, no query when the round was read with its summary
+    (``select_related("summary")``, as ``rounds_visible_to`` reads a page's rounds): the
+    version as it stood when the round was read, earlier in the same request."""
+    if as_loaded and AssessmentRound.summary.is_cached(round):
+        summary = getattr(round, "summary", None)  # cached as None: never written
+        return summary.version if summary is not None else None
     return RoundSummary.objects.filter(round_id=round.pk).values_list("version", flat=True).first()
 
 
@@ -222,6 +233,56 @@ def round_state_key(round: AssessmentRound, version: int, actors: list[Actor]) -
                 )
             ).encode()
         )
+    return f"{round.pk}:{version}:{digest.hexdigest()}"
+
+
+# What ``round_actors`` reads of each member to draw it in a matrix, as plain values: the
+# member's own copy (the round's, once frozen) and its actor's live fields, each with its
+# sector's names, order and health mark.
+ROSTER_FIELDS = (
+    "actor_id",
+    "frozen_at",
+    "name",
+    "short_name",
+    "kind",
+    "government_level",
+    "sector_id",
+    "sector_is_health",
+    "sector__code",
+    "sector__name_id",
+    "sector__name_en",
+    "sector__sort_order",
+    "actor__name",
+    "actor__short_name",
+    "actor__kind",
+    "actor__government_level",
+    "actor__is_active",
+    "actor__sector_id",
+    "actor__sector__code",
+    "actor__sector__name_id",
+    "actor__sector__name_en",
+    "actor__sector__sort_order",
+    "actor__sector__is_health",
+)
+
+
+def round_roster_key(round: AssessmentRound, version: int, *, programme=None) -> str:
+    """A name for the round as its matrix shows it, for what is built from it and cached
+    (the matrix page): its ``version`` (its levels and roster), the round's name, the
+    language, and a digest of its members' rows (``ROSTER_FIELDS``: each member's own copy
+    and its actor's live fields, both read whether the member is frozen or not). The same
+    name, the same actors in the same order with the same names, sectors, levels and kinds
+    (``round_actors``). ``programme`` keeps its participants only, as ``round_actors`` does.
+
+    One narrow query, and no actor built: a repeat view of a 200-actor matrix costs the
+    rows, not the instances."""
+    members = RoundMember.objects.filter(round_id=round.pk)
+    if programme is not None:
+        members = members.filter(actor__participations__programme=programme)
+    digest = hashlib.sha256()
+    digest.update(repr((round.name, get_language())).encode())
+    for row in members.order_by("pk").values_list(*ROSTER_FIELDS):
+        digest.update(repr(row).encode())
     return f"{round.pk}:{version}:{digest.hexdigest()}"
 
 
@@ -379,8 +440,16 @@ class PairRow:
         return self.vocabularies.hindering_factors.labels(self.hindering_factors)
 
 
+# The pairs' lists of codes (JSON lists in the database).
+CODE_LISTS = ("mechanisms", "facilitating_factors", "hindering_factors")
+
+
 def pair_rows_for_round(
-    *, round: AssessmentRound, vocabularies: Vocabularies | None = None
+    *,
+    round: AssessmentRound,
+    vocabularies: Vocabularies | None = None,
+    pks: Iterable[int] | None = None,
+    actors: list[Actor] | None = None,
 ) -> list[PairRow]:
     """Every scored pair of the round, in matrix order (by the sector, then the name, of
     actor A, then of actor B; A and B in the stored canonical order).
@@ -388,11 +457,14 @@ def pair_rows_for_round(
     Three queries: the round's actors with their sectors, the pairs as plain values
     with the scorer's name, and the vocabularies for the labels (none when given); the
     actors are shared between rows instead of being built again for each of thousands
-    of pairs.
+    of pairs. The lists of codes are read as their JSON text and each distinct text is
+    decoded once (pairs share few combinations). ``pks``: only these pairs; ``actors``: the
+    round's actors when the caller has read them (``Matrix.actors``), one query less.
     """
     if vocabularies is None:
         vocabularies = read_vocabularies()
-    actors = list(round_actors(round=round))
+    if actors is None:
+        actors = list(round_actors(round=round))
     by_id = {actor.pk: actor for actor in actors}
     position = {actor.pk: index for index, actor in enumerate(actors)}
     fields = (
@@ -400,17 +472,29 @@ def pair_rows_for_round(
         "actor_b_id",
         "level",
         *EVIDENCE_FIELDS,
-        "mechanisms",
-        "facilitating_factors",
-        "hindering_factors",
+        *(f"{name}_text" for name in CODE_LISTS),
         "note",
         "scored_by__username",
         "scored_by__first_name",
         "scored_by__last_name",
         "scored_at",
     )
+    pairs = PairAssessment.objects.filter(round=round)
+    if pks is not None:
+        pairs = pairs.filter(pk__in=list(pks))
+    decoded: dict[str, list] = {}
+
+    def codes(text: str | None) -> list:
+        if not text:
+            return []
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = list(json.loads(text) or ())
+        return list(found)  # each row its own list
+
+    pairs = pairs.annotate(**{f"{name}_text": Cast(name, TextField()) for name in CODE_LISTS})
     rows = []
-    for values in PairAssessment.objects.filter(round=round).values_list(*fields):
+    for values in pairs.values_list(*fields):
         a, b, level, *rest = values
         evidence, rest = tuple(rest[: len(EVIDENCE_FIELDS)]), rest[len(EVIDENCE_FIELDS) :]
         mechanisms, facilitating, hindering, note, username, first, last, scored_at = rest
@@ -421,9 +505,9 @@ def pair_rows_for_round(
                 actor_b=by_id[b],
                 level=Level(level),
                 evidence=evidence,
-                mechanisms=list(mechanisms or ()),
-                facilitating_factors=list(facilitating or ()),
-                hindering_factors=list(hindering or ()),
+                mechanisms=codes(mechanisms),
+                facilitating_factors=codes(facilitating),
+                hindering_factors=codes(hindering),
                 note=note,
                 scored_by=full_name or username or "",
                 scored_at=scored_at,

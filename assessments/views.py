@@ -1,12 +1,16 @@
+import hashlib
 import re
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -58,6 +62,7 @@ def region_matrix(request, code):
     if round_ is None:
         return render(request, "assessments/matrix.html", context)
     if filters.is_bound and not filters.is_valid():
+        context["filters_html"] = _filters_html(context)
         return render(request, "assessments/matrix.html", context, status=400)
     chosen = filters.cleaned_data if filters.is_bound else {}
     as_of = chosen.get("as_of")
@@ -94,7 +99,7 @@ def region_matrix(request, code):
             with_html=view == "official",
         )
     context.update(
-        matrix=page.matrix,
+        page=page,
         shown=page.shown,
         view=view,
         view_links=_view_links(request, view) if switchable else [],
@@ -103,13 +108,54 @@ def region_matrix(request, code):
         matrix_html=page.html,
         sector_key=page.sector_key,
         scoring=scoring,
+        actor_count=page.actor_count,
+        possible_pairs=page.possible_pairs,
         assessed=page.assessed,
         all_scored=page.all_scored,
         scope=filters.scope(),
         scope_query=urlencode(filters.scope()),
         unscored=unscored,
     )
+    context["filters_html"] = _filters_html(context)
     return render(request, "assessments/matrix.html", context)
+
+
+# The filter form's widgets and the round picker, drawn through Django's templates, cost
+# about as much as the rest of a cached matrix page; they are the same for every view that
+# offers the same choices with the same answers.
+FILTERS_TIMEOUT = 24 * 3600
+
+
+def _filters_html(context) -> SafeString:
+    """The matrix page's filter form with its round picker, from the cache when the same
+    markup was drawn before. Its name holds everything the markup shows: the language, the
+    region, the rounds offered (those this user may see) and the one shown, the sectors
+    and programmes offered (read on every view), the answers given, and the view kept. A
+    form with errors is drawn each time."""
+    filters = context["filters"]
+    sectors, programmes = filters.read_choices()
+    if filters.is_bound and filters.errors:
+        return render_to_string("assessments/_matrix_filters.html", context)
+    answers = (
+        [(name, filters.data.getlist(name)) for name in filters.fields] if filters.is_bound else ()
+    )
+    named = (
+        get_language(),
+        context["region"].code,
+        [(item.pk, item.name, item.status) for item in context["rounds"]],
+        context["round"].pk,
+        [(sector.pk, str(sector)) for sector in sectors],
+        [(programme.pk, str(programme)) for programme in programmes],
+        answers,
+        bool(context.get("view_links")),
+        context.get("view"),
+    )
+    key = "matrix-filters:v1:" + hashlib.sha256(repr(named).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("assessments/_matrix_filters.html", context)
+        cache.set(key, str(html), FILTERS_TIMEOUT)
+    return mark_safe(html)
 
 
 # What the matrix's cells show: the official levels, the partners' views of each pair, or
@@ -301,6 +347,12 @@ def _swapped_summary(request, round_):
     matrix = matrix_for_round(round=round_, **filters.matrix_filters())
     return render_to_string(
         "assessments/_matrix_summary.html",
-        {"matrix": matrix, "assessed": len(matrix.levels), "scoring": True, "oob": True},
+        {
+            "actor_count": len(matrix.actors),
+            "possible_pairs": matrix.possible_pairs,
+            "assessed": len(matrix.levels),
+            "scoring": True,
+            "oob": True,
+        },
         request=request,
     )

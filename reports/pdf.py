@@ -6,6 +6,8 @@ handed to WeasyPrint as a string, the drawings are inline SVG, and the URL fetch
 WeasyPrint table row costs ten times a paragraph.
 """
 
+from collections.abc import Callable
+
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,9 +45,10 @@ BAR_FILLS = {
 # The gap and change lists are for acting on: past these, the XLSX holds the rest.
 GAP_ROWS = 150
 # A fully scored 100-actor district has 4,950 pairs: 330 printed pages and 30 s of layout
-# nobody reads in a meeting. Pairs with something written come first; the XLSX and the
-# CSV hold every pair.
-PAIR_ROWS = 400
+# nobody reads in a meeting. Pairs with something written come first, about 7 pages of
+# them (each printed pair costs 3.6 ms of layout); the page says how many are left out,
+# and the XLSX and the CSV hold every pair.
+PAIR_ROWS = 100
 CHANGE_ROWS = 25
 CENTRAL_ACTORS = 15
 # The who × who matrix on full pages (numbers and names, 30 × 28 actors a page) only up to
@@ -60,15 +63,34 @@ def _stylesheet() -> CSS:
         return CSS(string=handle.read())
 
 
-def build_pdf(report: RegionReport, *, sector: Sector | None = None) -> bytes:
+def build_pdf(
+    report: RegionReport,
+    *,
+    sector: Sector | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
     """The report; with ``sector``, the full matrix pages hold that sector's actors' rows
     against all the actors, whatever the size of the round (the view checks that the
-    round has actors in it)."""
-    # Text stored before the free-text rule may hold characters XML cannot (the inline SVG).
+    round has actors in it). ``progress``, when given, is called with the share done
+    (0 to 1) after each step: the content, the markup, the layout, the file."""
+    step = progress or _no_progress
+    step(0.0)
     context = report_context(report, sector=sector)
+    step(0.15)
+    # Text stored before the free-text rule may hold characters XML cannot (the inline SVG).
     html = xml_safe(render_to_string("reports/report.html", context))
+    step(0.2)
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
-    return document.write_pdf(stylesheets=[_stylesheet()])
+    # Layout is most of the time, then drawing the pages into the file.
+    laid_out = document.render(stylesheets=[_stylesheet()])
+    step(0.75)
+    pdf = laid_out.write_pdf()
+    step(1.0)
+    return pdf
+
+
+def _no_progress(done: float) -> None:
+    pass
 
 
 def report_context(report: RegionReport, *, sector: Sector | None = None) -> dict:
@@ -89,6 +111,7 @@ def report_context(report: RegionReport, *, sector: Sector | None = None) -> dic
     network = content.network
     comparison = content.comparison
     gaps = content.gaps
+    printed, pairs_total = content.pairs_to_print(PAIR_ROWS)
     context.update(
         content=content,
         **_matrix_context(content.matrix, sector, region=report.region),
@@ -100,8 +123,10 @@ def report_context(report: RegionReport, *, sector: Sector | None = None) -> dic
         gap_rows=_gap_paragraphs(gaps.gaps[:GAP_ROWS]),
         gaps_left_out=max(0, len(gaps.gaps) - GAP_ROWS),
         questions=[PairAssessment._meta.get_field(name).verbose_name for name in EVIDENCE_FIELDS],
-        pair_rows=_pair_paragraphs(_pairs_to_print(content.pairs)),
-        pairs_left_out=max(0, len(content.pairs) - PAIR_ROWS),
+        pair_rows=_pair_paragraphs(printed),
+        pairs_printed=len(printed),
+        pairs_total=pairs_total,
+        pairs_left_out=pairs_total - len(printed),
         action_rows=_action_rows(report),
     )
     if comparison is not None:
@@ -159,23 +184,6 @@ def _answer(value: bool | None) -> str:
     if value is None:
         return "–"
     return _("yes") if value else _("no")
-
-
-def _pairs_to_print(pairs: list[PairRow]) -> list[PairRow]:
-    """All pairs when they fit; otherwise those with a note, then any with mechanisms or
-    factors, up to PAIR_ROWS, kept in matrix order."""
-    if len(pairs) <= PAIR_ROWS:
-        return pairs
-
-    def weight(row: PairRow) -> int:
-        if row.note:
-            return 0
-        if row.mechanisms or row.facilitating_factors or row.hindering_factors:
-            return 1
-        return 2
-
-    chosen = sorted(range(len(pairs)), key=lambda index: (weight(pairs[index]), index))
-    return [pairs[index] for index in sorted(chosen[:PAIR_ROWS])]
 
 
 def _pair_paragraphs(pairs: list[PairRow]) -> SafeString:

@@ -6,7 +6,10 @@ pair rows alone) and return bytes; nothing here or there repeats a page's arithm
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from actors.models import GovernmentLevel, Region
@@ -39,6 +42,28 @@ from insights.selectors.trends import (
 from partners.selectors import ResponseRate, directed_views, latest_reconciliations, response_rate
 from reports.exports import PartnerViews
 
+# The pairs' lists of codes read as JSON text, and the texts of an empty list.
+LIST_TEXTS = {
+    "mechanisms_text": "mechanisms",
+    "facilitating_text": "facilitating_factors",
+    "hindering_text": "hindering_factors",
+}
+EMPTY_LISTS = (None, "", "[]", "null")
+
+
+def _worth_printing(candidates: list[tuple], limit: int) -> list:
+    """The keys of at most ``limit`` of ``candidates`` ((key, note, has lists), the keys in
+    matrix order): those with a note first, then those with lists, then the others; the
+    chosen keys in matrix order."""
+    if len(candidates) <= limit:
+        return sorted(key for key, _note, _lists in candidates)
+
+    def weight(candidate) -> tuple:
+        key, note, lists = candidate
+        return (0 if note else 1 if lists else 2, key)
+
+    return sorted(key for key, _note, _lists in sorted(candidates, key=weight)[:limit])
+
 
 @dataclass(frozen=True)
 class RoundContent:
@@ -50,7 +75,6 @@ class RoundContent:
     network: Network
     comparison: RoundComparison | None
     gaps: GapList
-    pairs: list[PairRow]
     partner_views: PartnerViews  # the partners' answers, by (author id, other id)
     # The round's follow-up actions (RTL), each checked in the next round when there is one.
     actions: list[CheckedAction]
@@ -59,6 +83,55 @@ class RoundContent:
     reconciliations: dict = field(default_factory=dict)
     # How many of the invited members answered the partners' form (the dashboard's figure).
     partner_response: ResponseRate | None = None
+
+    @cached_property
+    def pairs(self) -> list[PairRow]:
+        """Every scored pair of the round, in matrix order, read when first asked for: the
+        XLSX writes them all, the PDF prints a few (``pairs_to_print``)."""
+        return pair_rows_for_round(round=self.matrix.round, vocabularies=self.vocabularies)
+
+    def pairs_to_print(self, limit: int) -> tuple[list[PairRow], int]:
+        """At most ``limit`` pairs, and the number of pairs scored: all the pairs when they
+        fit; otherwise those with a note, then those with mechanisms or factors recorded,
+        kept in matrix order. When the round has more pairs than that and the whole list
+        was not read, two queries: what each pair has written (no row built), then the
+        chosen pairs' rows."""
+        if "pairs" in self.__dict__ or len(self.matrix.levels) <= limit:
+            pairs = self.pairs
+            chosen = _worth_printing(
+                [
+                    (
+                        index,
+                        row.note,
+                        row.mechanisms or row.facilitating_factors or row.hindering_factors,
+                    )
+                    for index, row in enumerate(pairs)
+                ],
+                limit,
+            )
+            return [pairs[index] for index in chosen], len(pairs)
+        position = {actor.pk: index for index, actor in enumerate(self.matrix.actors)}
+        written = (
+            PairAssessment.objects.filter(round=self.matrix.round)
+            .order_by()
+            .annotate(**{text: Cast(name, TextField()) for text, name in LIST_TEXTS.items()})
+            .values_list("pk", "actor_a_id", "actor_b_id", "note", *LIST_TEXTS)
+        )
+        candidates = [
+            (
+                (position.get(a, -1), position.get(b, -1), pk),
+                note,
+                any(text not in EMPTY_LISTS for text in lists),
+            )
+            for pk, a, b, note, *lists in written
+        ]
+        rows = pair_rows_for_round(
+            round=self.matrix.round,
+            vocabularies=self.vocabularies,
+            pks=[key[2] for key in _worth_printing(candidates, limit)],
+            actors=self.matrix.actors,
+        )
+        return rows, len(candidates)
 
 
 @dataclass(frozen=True)
@@ -121,7 +194,6 @@ def _region_report(*, region, rounds, round, target, exported_by) -> RegionRepor
             network=network_from_matrix(matrix=matrix),
             comparison=compare_rounds(current=round, previous=previous) if previous else None,
             gaps=pairs_below_target(matrix=matrix, target=target),
-            pairs=pair_rows_for_round(round=round, vocabularies=vocabularies),
             partner_views=directed_views(round),
             actions=round_actions_checked(round=round, rounds=rounds),
             vocabularies=vocabularies,

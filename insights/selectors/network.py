@@ -636,17 +636,18 @@ def network_svg(network: Network) -> SafeString:
             )
     else:
         # A dense network: one path per level keeps the picture the same at a third of
-        # the size (a fully scored 100-actor district has ~4,000 links).
+        # the size (a fully scored 100-actor district has ~4,000 links), the links that
+        # meet at an actor drawn as one line through it (``_trails``): each point of the
+        # path is an actor's position, half as many as one move and one line a link.
+        ends = {pk: " ".join(point(angle, radius)) for pk, angle in positions.items()}
         for level, members in groupby(links, key=lambda item: item.level):
             colour, stroke = LINK_STYLES[level]
-            segments = []
-            for link in members:
-                x1, y1 = point(positions[link.actor_a.pk], radius)
-                x2, y2 = point(positions[link.actor_b.pk], radius)
-                segments.append(f"M{x1} {y1}L{x2} {y2}")
+            trails = _trails([(link.actor_a.pk, link.actor_b.pk) for link in members])
+            path = "".join("M" + "L".join(ends[pk] for pk in trail) for trail in trails)
             parts.append(
-                f'<path d="{"".join(segments)}" stroke="{colour}" stroke-width="{stroke}" '
-                f'stroke-opacity="0.85"><title>{_text(Level(level).label)}</title></path>'
+                f'<path d="{path}" stroke="{colour}" stroke-width="{stroke}" '
+                f'stroke-linejoin="round" stroke-opacity="0.85">'
+                f"<title>{_text(Level(level).label)}</title></path>"
             )
     parts.append('</g><g class="nodes" stroke="#333333" stroke-width="1">')
     for node in nodes:
@@ -681,6 +682,37 @@ def network_svg(network: Network) -> SafeString:
     parts.append(legend)
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _trails(links: list[tuple[int, int]]) -> list[list[int]]:
+    """The links as trails: lists of actors, each link between two consecutive ones, each
+    link in exactly one trail. Walks from an actor along links not yet drawn until none is
+    left at the actor it reached, then starts again, in the order of ``links``."""
+    around: dict[int, list[tuple[int, int]]] = {}
+    for index, (a, b) in enumerate(links):
+        around.setdefault(a, []).append((b, index))
+        around.setdefault(b, []).append((a, index))
+    for waiting in around.values():
+        waiting.reverse()  # popped from the end: the first link first
+    drawn = [False] * len(links)
+
+    def next_link(actor: int) -> int | None:
+        waiting = around[actor]
+        while waiting:
+            other, index = waiting.pop()
+            if not drawn[index]:
+                drawn[index] = True
+                return other
+        return None
+
+    trails = []
+    for a, _b in links:
+        while (other := next_link(a)) is not None:
+            trail = [a, other]
+            while (other := next_link(trail[-1])) is not None:
+                trail.append(other)
+            trails.append(trail)
+    return trails
 
 
 def _legend(network: Network, *, width: float, top: float) -> tuple[str, float]:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import TextChoices
 
@@ -25,7 +26,14 @@ from actors.models import (
 )
 from actors.selectors import TermList, Vocabularies, read_vocabularies
 from assessments.models import AssessmentRound, Level, LevelRole, PairAssessment
-from assessments.selectors import LevelSummary, matrix_for_round, summarize_levels
+from assessments.selectors import (
+    LevelSummary,
+    matrix_for_round,
+    round_actors,
+    round_levels,
+    round_state_key,
+    summarize_levels,
+)
 
 # --- sector × sector -------------------------------------------------------------------
 
@@ -80,6 +88,8 @@ class SectorMatrix:
     actor_counts: dict[int, int]
     pairs: dict[tuple[int, int], LevelSummary]
     health: HealthConvergence
+    # Names this state of the round (``cached_sector_matrix``), for what is built from it.
+    cache_key: str | None = None
 
     def between(self, sector_a_id: int, sector_b_id: int) -> LevelSummary:
         return self.pairs[_sector_key(sector_a_id, sector_b_id)]
@@ -103,19 +113,60 @@ class SectorMatrix:
 def sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
     """Two queries (those of ``matrix_for_round``): the actors with sectors, the levels."""
     matrix = matrix_for_round(round=round)
+    return _sector_matrix(round, matrix.actors, _sector_summaries(matrix.actors, matrix.levels))
+
+
+# Named by the round's state (``round_state_key``): a changed level, roster, actor or sector
+# is a new name, never a stale page; the old entries expire.
+SECTOR_MATRIX_TIMEOUT = 7 * 24 * 3600
+
+
+def loaded_version(round: AssessmentRound) -> int | None:
+    """``round_version`` of a round read with its summary (``rounds_visible_to``, as the
+    pages read them): no query. One query for a round read without it."""
+    summary = getattr(round, "summary", None)
+    return None if summary is None else summary.version
+
+
+def cached_sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
+    """``sector_matrix`` for the page, its summaries cached for each state of the round
+    (``loaded_version``, ``round_state_key``). One query when this state was summarised
+    before (the roster with its sectors): the levels are not read again. Two when not."""
+    actors = round_actors(round=round)
+    version = loaded_version(round)
+    key = None
+    if version is not None:
+        key = f"sectors:v1:{round_state_key(round, version, actors)}"
+        summaries = cache.get(key)
+        if summaries is not None:
+            return _sector_matrix(round, actors, summaries, cache_key=key)
+    summaries = _sector_summaries(actors, round_levels(round=round, actors=actors))
+    if key is not None:
+        cache.set(key, summaries, SECTOR_MATRIX_TIMEOUT)
+    return _sector_matrix(round, actors, summaries, cache_key=key)
+
+
+def _sectors_of(actors: list[Actor]) -> tuple[list[Sector], Counter[int], set[int]]:
+    """The sectors of ``actors`` (in matrix order: health first), each one's number of
+    actors, and the ids of the health sectors."""
     sectors: list[Sector] = []
     actor_counts: Counter[int] = Counter()
-    sector_of: dict[int, int] = {}
-    for actor in matrix.actors:  # grouped by sector, health first
+    for actor in actors:  # grouped by sector, health first
         if actor.sector_id not in actor_counts:
             sectors.append(actor.sector)
         actor_counts[actor.sector_id] += 1
-        sector_of[actor.pk] = actor.sector_id
-    health_ids = {sector.pk for sector in sectors if sector.is_health}
+    return sectors, actor_counts, {sector.pk for sector in sectors if sector.is_health}
 
+
+def _sector_summaries(actors: list[Actor], levels: dict[tuple[int, int], int]) -> dict:
+    """The level summaries of the sector matrix, by sector ids only (no model object, so
+    that they can be cached): ``pairs`` by (lower, higher) sector id, ``health`` by
+    non-health sector id, and ``overall`` health ↔ non-health."""
+    sectors, actor_counts, health_ids = _sectors_of(actors)
+    sector_of = {actor.pk: actor.sector_id for actor in actors}
     levels_between: dict[tuple[int, int], list[int]] = defaultdict(list)
     health_levels: dict[int, list[int]] = defaultdict(list)  # by non-health sector id
-    for (actor_a_id, actor_b_id), level in matrix.levels.items():
+    for (actor_a_id, actor_b_id), level in levels.items():
         sector_a, sector_b = sector_of[actor_a_id], sector_of[actor_b_id]
         levels_between[_sector_key(sector_a, sector_b)].append(level)
         if (sector_a in health_ids) != (sector_b in health_ids):
@@ -129,37 +180,51 @@ def sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
             possible = n_row * (n_row - 1) // 2 if row == column else n_row * n_column
             key = _sector_key(row.pk, column.pk)
             pairs[key] = summarize_levels(levels_between.get(key, ()), possible=possible)
-
     health_actors = sum(actor_counts[pk] for pk in health_ids)
+    non_health = [sector.pk for sector in sectors if sector.pk not in health_ids]
+    return {
+        "pairs": pairs,
+        "health": {
+            pk: summarize_levels(
+                health_levels.get(pk, ()), possible=health_actors * actor_counts[pk]
+            )
+            for pk in non_health
+        },
+        "overall": summarize_levels(
+            (level for levels in health_levels.values() for level in levels),
+            possible=health_actors * sum(actor_counts[pk] for pk in non_health),
+        ),
+    }
+
+
+def _sector_matrix(
+    round: AssessmentRound, actors: list[Actor], summaries: dict, *, cache_key: str | None = None
+) -> SectorMatrix:
+    """The matrix of ``round``'s ``actors`` from their ``_sector_summaries``. No query."""
+    sectors, actor_counts, health_ids = _sectors_of(actors)
     links = [
         SectorLink(
             sector=sector,
             actor_count=actor_counts[sector.pk],
-            summary=summarize_levels(
-                health_levels.get(sector.pk, ()),
-                possible=health_actors * actor_counts[sector.pk],
-            ),
+            summary=summaries["health"][sector.pk],
         )
         for sector in sectors
         if sector.pk not in health_ids
     ]
-    non_health_actors = sum(link.actor_count for link in links)
     health = HealthConvergence(
         health_sectors=[sector for sector in sectors if sector.pk in health_ids],
-        health_actor_count=health_actors,
-        non_health_actor_count=non_health_actors,
-        overall=summarize_levels(
-            (level for levels in health_levels.values() for level in levels),
-            possible=health_actors * non_health_actors,
-        ),
+        health_actor_count=sum(actor_counts[pk] for pk in health_ids),
+        non_health_actor_count=sum(link.actor_count for link in links),
+        overall=summaries["overall"],
         by_sector=links,
     )
     return SectorMatrix(
         round=round,
         sectors=sectors,
         actor_counts=dict(actor_counts),
-        pairs=pairs,
+        pairs=summaries["pairs"],
         health=health,
+        cache_key=cache_key,
     )
 
 

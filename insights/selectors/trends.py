@@ -12,6 +12,8 @@ in both rounds, with their number; pairs scored in one round only are counted be
 """
 
 import dataclasses
+import hashlib
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,13 +21,21 @@ from datetime import date
 from itertools import combinations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, GovernmentLevel, Programme, Region, Sector, TargetGroup
 from assessments.models import AssessmentRound, Level, RoundStatus, RoundSummary
-from assessments.selectors import LevelSummary, matrix_for_round
+from assessments.selectors import (
+    LevelSummary,
+    matrix_for_round,
+    round_actors,
+    round_levels,
+    round_state_key,
+)
 from assessments.summaries import paired_level_counts
+from insights.selectors.structure import loaded_version
 
 
 def _percent(share: float | None) -> float | None:
@@ -685,13 +695,19 @@ class RoundComparison:
 
     @property
     def groups(self) -> list[tuple[ChangeKind, list[PairChange]]]:
-        """Every kind that can occur: "not yet scored" while the current round is open,
-        "no longer assessed" once it is closed (or for a pair whose actor has left)."""
-        shown = {
-            ChangeKind.NOT_YET: self.change.still_open or bool(self.not_yet),
-            ChangeKind.DROPPED: not self.change.still_open or bool(self.dropped),
-        }
-        return [(kind, self.of_kind(kind)) for kind in ChangeKind if shown.get(kind, True)]
+        """Every kind that can occur (``kinds_shown``), with its pairs."""
+        counts = {kind: len(self.of_kind(kind)) for kind in ChangeKind}
+        return [(kind, self.of_kind(kind)) for kind in kinds_shown(self.change, counts)]
+
+
+def kinds_shown(change: RoundChange, counts: Mapping[ChangeKind, int]) -> list[ChangeKind]:
+    """Every kind that can occur: "not yet scored" while the current round is open,
+    "no longer assessed" once it is closed (or for a pair whose actor has left)."""
+    shown = {
+        ChangeKind.NOT_YET: change.still_open or bool(counts[ChangeKind.NOT_YET]),
+        ChangeKind.DROPPED: not change.still_open or bool(counts[ChangeKind.DROPPED]),
+    }
+    return [kind for kind in ChangeKind if shown.get(kind, True)]
 
 
 def compare_rounds(
@@ -703,35 +719,22 @@ def compare_rounds(
         raise ValueError("Only rounds of the same region can be compared.")
     now = matrix_for_round(round=current)
     before = matrix_for_round(round=previous)
-    still_open = current.status != RoundStatus.CLOSED
-    on_roster = {actor.pk for actor in now.actors}
-    actors: dict[int, Actor] = {}
-    for actor in [*now.actors, *before.actors]:
-        actors.setdefault(actor.pk, actor)
-    order = {pk: position for position, pk in enumerate(actors)}
-    groups: dict[ChangeKind, list[PairChange]] = {kind: [] for kind in ChangeKind}
-    for a, b in now.levels.keys() | before.levels.keys():
-        first, second = (a, b) if order[a] <= order[b] else (b, a)
-        earlier, later = before.levels.get((a, b)), now.levels.get((a, b))
-        kind = _kind(earlier, later, can_come=still_open and a in on_roster and b in on_roster)
-        pair = PairChange(actors[first], actors[second], earlier, later, kind)
-        if sector is None or pair.involves(sector):
-            groups[kind].append(pair)
-
-    def size(pair: PairChange) -> int:
-        if pair.change is not None:
-            return abs(pair.change)
-        return pair.current if pair.current is not None else pair.previous
-
-    for pairs in groups.values():
-        pairs.sort(key=lambda pair: (-size(pair), order[pair.actor_a.pk], order[pair.actor_b.pk]))
+    sorted_pairs = _compared(now.actors, now.levels, before.actors, before.levels, current, sector)
+    actors = _actors_of(now.actors, before.actors)
+    groups = {
+        kind: [
+            PairChange(actors[first], actors[second], earlier, later, kind)
+            for _size, _a, _b, first, second, earlier, later in sorted(pairs)
+        ]
+        for kind, pairs in sorted_pairs.items()
+    }
     change = like_for_like(
         transitions=Counter(
             (pair.previous, pair.current) for kind in PAIRED_KINDS for pair in groups[kind]
         ),
         newly_scored=len(groups[ChangeKind.NEW]),
         not_rescored=len(groups[ChangeKind.NOT_YET]) + len(groups[ChangeKind.DROPPED]),
-        still_open=still_open,
+        still_open=current.status != RoundStatus.CLOSED,
     )
     return RoundComparison(
         current=current,
@@ -744,6 +747,160 @@ def compare_rounds(
         new=groups[ChangeKind.NEW],
         not_yet=groups[ChangeKind.NOT_YET],
         dropped=groups[ChangeKind.DROPPED],
+    )
+
+
+def _actors_of(now_actors: list[Actor], before_actors: list[Actor]) -> dict[int, Actor]:
+    """Each actor of either round as the current round reads it, else as the previous one
+    does; in that order (the current round's matrix order, then the others')."""
+    actors: dict[int, Actor] = {}
+    for actor in [*now_actors, *before_actors]:
+        actors.setdefault(actor.pk, actor)
+    return actors
+
+
+def _compared(
+    now_actors: list[Actor],
+    now_levels: Mapping[tuple[int, int], int],
+    before_actors: list[Actor],
+    before_levels: Mapping[tuple[int, int], int],
+    current: AssessmentRound,
+    sector: Sector | None,
+) -> dict[ChangeKind, list[tuple]]:
+    """The pairs of either round (with ``sector``: those with an actor in it) by kind, each
+    a plain tuple that sorts as the comparison lists them, largest change first, then in
+    matrix order: ``(-size, position of the first actor, of the second, first id, second
+    id, earlier level, later level)``. No model object per pair: a round has thousands."""
+    still_open = current.status != RoundStatus.CLOSED
+    on_roster = {actor.pk for actor in now_actors}
+    order: dict[int, int] = {}
+    sector_of: dict[int, int] = {}
+    for actor in [*now_actors, *before_actors]:
+        if actor.pk not in order:
+            order[actor.pk] = len(order)
+            sector_of[actor.pk] = actor.sector_id
+    groups: dict[ChangeKind, list[tuple]] = {kind: [] for kind in ChangeKind}
+    for a, b in now_levels.keys() | before_levels.keys():
+        if sector is not None and sector.pk not in (sector_of[a], sector_of[b]):
+            continue
+        first, second = (a, b) if order[a] <= order[b] else (b, a)
+        earlier, later = before_levels.get((a, b)), now_levels.get((a, b))
+        kind = _kind(earlier, later, can_come=still_open and a in on_roster and b in on_roster)
+        if earlier is None:
+            size = later
+        elif later is None:
+            size = earlier
+        else:
+            size = abs(later - earlier)
+        groups[kind].append((-size, order[first], order[second], first, second, earlier, later))
+    return groups
+
+
+@dataclass(frozen=True)
+class ComparisonOverview:
+    """What the comparison page first shows of two rounds: the change like for like, the
+    number of pairs of each kind of change and each kind's ``first`` pairs (as
+    ``RoundComparison`` sorts them). ``groups``: (kind, count, first pairs) of every kind
+    that can occur."""
+
+    current: AssessmentRound
+    previous: AssessmentRound
+    sector: Sector | None
+    change: RoundChange
+    counts: dict[ChangeKind, int]
+    first: dict[ChangeKind, list[PairChange]]
+
+    @property
+    def groups(self) -> list[tuple[ChangeKind, int, list[PairChange]]]:
+        return [
+            (kind, self.counts[kind], self.first[kind])
+            for kind in kinds_shown(self.change, self.counts)
+        ]
+
+
+# Named by both rounds' states (``round_state_key``): a changed level, roster, actor or
+# sector is a new name, never a stale page; the old entries expire.
+COMPARISON_TIMEOUT = 7 * 24 * 3600
+
+
+def comparison_overview(
+    *,
+    current: AssessmentRound,
+    previous: AssessmentRound,
+    sector: Sector | None = None,
+    limit: int,
+) -> ComparisonOverview:
+    """``compare_rounds`` as the page first shows it: each kind's count and its first
+    ``limit`` pairs, cached for the two rounds' states (``loaded_version``: no query for
+    rounds read with their summaries, ``round_state_key``). Two queries when these states
+    were compared before (the two rosters): the levels are not read again. Four when not
+    (and each round's levels)."""
+    if current.region_id != previous.region_id:
+        raise ValueError("Only rounds of the same region can be compared.")
+    now_actors, before_actors = round_actors(round=current), round_actors(round=previous)
+    versions = {round_.pk: loaded_version(round_) for round_ in (current, previous)}
+    key = None
+    if None not in versions.values():
+        key = (
+            "comparison:v1:"
+            + hashlib.sha256(
+                repr(
+                    (
+                        round_state_key(current, versions[current.pk], now_actors),
+                        round_state_key(previous, versions[previous.pk], before_actors),
+                        current.status,
+                        sector.pk if sector else None,
+                        limit,
+                    )
+                ).encode()
+            ).hexdigest()
+        )
+        stored = cache.get(key)
+        if stored is not None:
+            return _overview(current, previous, sector, now_actors, before_actors, stored)
+    grouped = _compared(
+        now_actors,
+        round_levels(round=current, actors=now_actors),
+        before_actors,
+        round_levels(round=previous, actors=before_actors),
+        current,
+        sector,
+    )
+    transitions = Counter((pair[5], pair[6]) for kind in PAIRED_KINDS for pair in grouped[kind])
+    stored = {
+        "counts": {kind.value: len(pairs) for kind, pairs in grouped.items()},
+        "first": {
+            kind.value: [pair[3:] for pair in heapq.nsmallest(limit, pairs)]
+            for kind, pairs in grouped.items()
+        },
+        "transitions": list(transitions.items()),
+    }
+    if key is not None:
+        cache.set(key, stored, COMPARISON_TIMEOUT)
+    return _overview(current, previous, sector, now_actors, before_actors, stored)
+
+
+def _overview(current, previous, sector, now_actors, before_actors, stored) -> ComparisonOverview:
+    actors = _actors_of(now_actors, before_actors)
+    counts = {kind: stored["counts"][kind.value] for kind in ChangeKind}
+    return ComparisonOverview(
+        current=current,
+        previous=previous,
+        sector=sector,
+        change=like_for_like(
+            transitions=dict(stored["transitions"]),
+            newly_scored=counts[ChangeKind.NEW],
+            not_rescored=counts[ChangeKind.NOT_YET] + counts[ChangeKind.DROPPED],
+            still_open=current.status != RoundStatus.CLOSED,
+        ),
+        counts=counts,
+        first={
+            kind: [
+                PairChange(actors[first], actors[second], earlier, later, kind)
+                for first, second, earlier, later in stored["first"][kind.value]
+            ]
+            for kind in ChangeKind
+        },
     )
 
 

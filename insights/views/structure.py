@@ -1,5 +1,7 @@
 """Sector × sector, by government level (Kim et al. 2017, Table 2) and who × how pages."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -29,14 +31,16 @@ def sector_matrix(request, code):
         "legend": level_legend(),
     }
     if picked.round is not None:
-        matrix = selectors.sector_matrix(round=picked.round)
+        matrix = selectors.cached_sector_matrix(round=picked.round)
         # Asked once for the page: the cells below only read the answer.
         may_plan = can_manage_actions(request.user, picked.region)
         context.update(
             matrix=matrix,
-            rows=_sector_rows(matrix, region=picked.region, plan=may_plan),
+            # Built when the tables are (not from the cache): the template calls it.
+            rows=partial(_sector_rows, matrix, region=picked.region, plan=may_plan),
             may_plan=may_plan,
             target=DEFAULT_TARGET,
+            tables_timeout=selectors.SECTOR_MATRIX_TIMEOUT,
         )
     return render(request, "insights/sectors.html", context)
 

@@ -29,6 +29,7 @@ from insights.selectors.trends import (
     ChangeKind,
     PairChange,
     compare_rounds,
+    comparison_overview,
     national_overview,
     programme_overlaps,
     province_ranking,
@@ -222,18 +223,27 @@ def comparison(request, code):
     chosen = filters.cleaned_data["sector"]
     sector = next(item for item in sectors if item.pk == chosen) if chosen else None
     raw_kind = request.GET.get("kind", "")
-    # Each round's matrix read once: the previous round's actions (listed with every kind
-    # of change, not with one kind) are checked on the matrix the comparison read.
-    with reuse_matrices():
+    if raw_kind:
+        # One kind listed in full (the "show all" of its group): every pair is read.
         result = compare_rounds(current=picked.round, previous=previous, sector=sector)
-        if not raw_kind:
+        groups = [_change_group(request, kind, len(pairs), pairs) for kind, pairs in result.groups]
+    else:
+        # The counts and each kind's first rows, cached for the two rounds' states.
+        result = comparison_overview(
+            current=picked.round, previous=previous, sector=sector, limit=COMPARISON_ROW_LIMIT
+        )
+        groups = [
+            _change_group(request, kind, count, first) for kind, count, first in result.groups
+        ]
+        # The previous round's actions (listed with every kind of change, not with one
+        # kind), checked on the current round's matrix: read once for them all, and only
+        # when there is an action to check.
+        with reuse_matrices():
             context["checked_actions"] = actions_checked_in(
                 user=request.user, previous=previous, current=picked.round, sector=sector
             )
-    groups = [_change_group(request, kind, pairs) for kind, pairs in result.groups]
     context.update(comparison=result, groups=groups, row_limit=COMPARISON_ROW_LIMIT)
     if raw_kind:
-        # One kind listed in full: the "show all" of its group.
         shown = next((group for group in groups if group["kind"].value == raw_kind), None)
         if shown is None:
             context["kind_error"] = _(
@@ -255,17 +265,18 @@ def comparison(request, code):
     return render(request, "insights/comparison.html", context)
 
 
-def _change_group(request, kind: ChangeKind, pairs: list[PairChange]) -> dict:
-    """One kind of change, as the page first shows it: its count and first rows."""
+def _change_group(request, kind: ChangeKind, count: int, pairs: list[PairChange]) -> dict:
+    """One kind of change, as the page first shows it: its count and first rows
+    (``pairs``: at least those, all of them when the kind is listed in full)."""
     query = request.GET.copy()
     query["kind"] = kind.value
     return {
         "kind": kind,
         "definition": CHANGE_DEFINITIONS[kind],
-        "count": len(pairs),
+        "count": count,
         "pairs": pairs,
         "rows": _change_rows(pairs[:COMPARISON_ROW_LIMIT]),
-        "capped": len(pairs) > COMPARISON_ROW_LIMIT,
+        "capped": count > COMPARISON_ROW_LIMIT,
         "open": False,
         "all_url": f"?{query.urlencode()}#{kind.value}",
     }

@@ -12,7 +12,7 @@ from assessments.models import PairAssessment, RoundStatus
 from assessments.rounds import roster_set
 from assessments.services import pair_assessment_save
 from tests.assessments.test_matrix_page import cell, matrix_url
-from tests.factories import ActorFactory, RoundFactory, score
+from tests.factories import ActorFactory, ProgrammeFactory, RoundFactory, score
 
 PAIRS_TABLE = PairAssessment._meta.db_table
 
@@ -53,13 +53,13 @@ def test_a_repeat_view_issues_a_fixed_number_of_queries(
     actors = ActorFactory.create_batch(count, sector=health, home_region=district)
     for index in range(0, count - 1, 2):
         score(open_round, actors[index], actors[index + 1], index % 5)
-    # Built: 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds, 7 the
-    # roster with its sectors, 8 the round's version, 9 the levels, 10 sectors (filter),
-    # 11 programmes (filter).
+    # Built: 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with their
+    # versions, 7 the roster's rows (the key), 8 the roster with its sectors, 9 the levels,
+    # 10 sectors (filter), 11 programmes (filter).
     with django_assert_num_queries(11):
         scorer_client.get(matrix_url(district))
-    # From the cache: the same without the levels.
-    with django_assert_num_queries(10):
+    # From the cache: the same without the roster's actors and the levels.
+    with django_assert_num_queries(9):
         response = scorer_client.get(matrix_url(district))
     assert response.content.decode().count("<td id=") == count * (count - 1)
 
@@ -151,3 +151,61 @@ def test_the_cache_is_read_only_after_the_access_checks(
     assert not reads_pairs([query["sql"] for query in queries])
     response = other_scorer_client.get(matrix_url(open_round.region, round=open_round.pk))
     assert response.status_code == 403
+
+
+# The filter form and its round picker, from the cache too --------------------------------
+
+
+def form(html: str) -> str:
+    match = re.search(r'<form method="get" class="filters".*?</form>', html, re.S)
+    assert match, "no filter form"
+    return match[0]
+
+
+def test_the_filter_form_offers_a_new_programme_or_a_renamed_sector_at_once(
+    viewer_client, open_round, actors, planning
+):
+    html, _sql = view(viewer_client, open_round.region)
+    assert "Program Gizi Sigi" not in form(html)
+    ProgrammeFactory(region=open_round.region, name="Program Gizi Sigi")
+    planning.name_id = "Perencanaan Pembangunan"
+    planning.save()
+    html, _sql = view(viewer_client, open_round.region)
+    assert "Program Gizi Sigi</option>" in form(html)
+    renamed = f'value="{planning.pk}" id="id_sector_1">\n Perencanaan Pembangunan</label>'
+    assert renamed in form(html)
+
+
+def test_the_filter_form_shows_each_view_its_own_answers(
+    viewer_client, open_round, actors, planning
+):
+    ticked = f'value="{planning.pk}" id="id_sector_1" checked>'
+    html, _sql = view(viewer_client, open_round.region, sector=planning.pk)
+    assert ticked in form(html)
+    html, _sql = view(viewer_client, open_round.region)
+    assert f'value="{planning.pk}" id="id_sector_1">' in form(html)
+    html, _sql = view(viewer_client, open_round.region, unscored="on")
+    assert re.search(r'<input type="checkbox" name="unscored"[^>]*checked', form(html))
+    html, _sql = view(viewer_client, open_round.region)
+    assert not re.search(r'<input type="checkbox" name="unscored"[^>]*checked', form(html))
+
+
+def test_the_round_picker_offers_each_user_the_rounds_they_may_see(
+    admin_client_, viewer_client, open_round, actors
+):
+    """The admin's form (drafts offered) is never served to a reader: the rounds offered
+    are part of the form's name in the cache."""
+    draft = RoundFactory(region=open_round.region, name="Pemetaan 2027", status=RoundStatus.DRAFT)
+    admin_html, _sql = view(admin_client_, open_round.region, round=open_round.pk)
+    assert f'<option value="{draft.pk}">Pemetaan 2027' in form(admin_html)
+    reader_html, _sql = view(viewer_client, open_round.region, round=open_round.pk)
+    assert "Pemetaan 2027" not in reader_html
+    assert f'<option value="{open_round.pk}" selected>' in form(reader_html)
+
+
+def test_the_filter_form_follows_the_language(viewer_client, open_round, planning):
+    html, _sql = view(viewer_client, open_round.region)
+    assert "Perencanaan" in form(html) and "Semua tingkat" in form(html)
+    viewer_client.cookies["django_language"] = "en"
+    html, _sql = view(viewer_client, open_round.region)
+    assert "Planning" in form(html) and "All levels" in form(html)

@@ -358,9 +358,10 @@ def test_the_comparison_issues_a_fixed_number_of_queries(
     url = compare_url(district, sector=planning.pk)
     scorer_client.get(url)  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 sectors (filter), 8 actors and 9 levels of the current round, 10 actors and
-    # 11 levels of the previous round, 12 the previous round's follow-up actions
-    with django_assert_num_queries(12):
+    # 7 sectors (filter), 8 actors of the current round, 9 of the previous round (the
+    # comparison of these states, named by the versions read with the rounds, is cached by
+    # the first request: no levels read), 10 the previous round's follow-up actions
+    with django_assert_num_queries(10):
         response = scorer_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<td class="change">') == count // 2
@@ -385,3 +386,20 @@ def test_ten_weak_pairs_rescored_higher_show_a_rise(viewer_client, district, res
     assert '<p class="kpi-value">+25.0</p>' in summary
     assert "on the 10 pairs scored in both rounds" in summary
     assert "Mean level of these pairs: 1.00 → 2.00 (+1.00)" in summary
+
+
+def test_the_cached_comparison_follows_new_scores_and_renamed_actors(
+    viewer_client, district, two_rounds, actors
+):
+    """The page's counts and first rows are cached for the two rounds' states: a new score
+    and a renamed actor (which leaves the round's version as it is) are shown at once."""
+    old, new = two_rounds
+    a, b, c, d = actors
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert count_row(html, "new")[1] == 1
+    score(new, c, d, 4)
+    a.name = "Dinas Kesehatan Baru"
+    a.save()
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert count_row(html, "new")[1] == 2
+    assert "Dinas Kesehatan Baru" in section(html, "improved")

@@ -348,7 +348,20 @@ def test_a_dense_network_is_drawn_with_one_path_per_level(district, health):
     namespace = "{http://www.w3.org/2000/svg}"
     paths = tree.findall(f".//{namespace}g[@class='links']/{namespace}path")
     assert len(paths) == 4
-    assert sum(path.get("d").count("M") for path in paths) == 780
+    # Every link is one line of a path, drawn once; the links meeting at an actor are
+    # joined into one line through it.
+    assert sum(path.get("d").count("L") for path in paths) == 780
+    assert sum(path.get("d").count("M") for path in paths) < 780 / 4
+    drawn = set()
+    positions = {}
+    for circle in tree.findall(f".//{namespace}g[@class='nodes']//{namespace}circle"):
+        positions[(circle.get("cx"), circle.get("cy"))] = len(positions)
+    for path in paths:
+        for trail in re.findall(r"M([^M]+)", path.get("d")):
+            stops = [positions[tuple(stop.split())] for stop in trail.split("L")]
+            for first, second in zip(stops, stops[1:], strict=False):
+                drawn.add(frozenset((first, second)))
+    assert len(drawn) == 780  # each pair once
     assert not tree.findall(f".//{namespace}g[@class='links']/{namespace}line")
 
 

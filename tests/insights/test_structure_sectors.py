@@ -206,8 +206,28 @@ def test_the_page_issues_a_fixed_number_of_queries(
         score(open_round, actors[index], actors[index + 1], index % 5)
     viewer_client.get(sectors_url(district))  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors with sectors, 8 levels of the round
-    with django_assert_num_queries(8):
+    # 7 actors with sectors (the round's summaries, named by the version read with the
+    # round, are cached by the first request: no levels read)
+    with django_assert_num_queries(7):
         response = viewer_client.get(sectors_url(district))
     assert response.status_code == 200
     assert f"({count // 2} aktor)" in response.content.decode()
+
+
+def test_the_cached_matrix_follows_new_scores(viewer_client, scored, actors, open_round):
+    """The sector summaries are cached for the round's state: a new score shows at once,
+    as the page built from nothing shows it."""
+    from django.core.cache import cache
+
+    def matrix(url):
+        html = viewer_client.get(url).content.decode()
+        return re.search(r'id="sector-matrix-title">.*?</main>', html, re.S)[0]
+
+    url = sectors_url(scored.region)
+    before = matrix(url)
+    assert matrix(url) == before  # from the cache
+    score(open_round, actors[1], actors[3], 4)  # H2–E1, not assessed until now
+    after = matrix(url)
+    assert after != before
+    cache.clear()
+    assert matrix(url) == after

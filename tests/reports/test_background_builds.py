@@ -392,3 +392,28 @@ def test_a_storage_that_refuses_the_file_fails_the_build(
     build.refresh_from_db()
     assert build.status == BuildStatus.FAILED and build.file_name == ""
     assert "could not be built" in build.error
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_the_progress_follows_the_file_as_it_is_written(
+    planner_client, district, scored_round, monkeypatch, fmt
+):
+    """The builder's own progress (each sheet, each step of the PDF) moves the build's,
+    from the 32 % of the figures read to 95 %, then 100 % once stored."""
+    name = f"build_{fmt}"
+    real, seen = getattr(builds, name), []
+
+    def watched(report, *, progress, **kwargs):
+        def spy(done):
+            progress(done)
+            seen.append(ReportBuild.objects.get(pk=build.pk).progress)
+
+        return real(report, progress=spy, **kwargs)
+
+    monkeypatch.setattr(builds, name, watched)
+    build = ask(planner_client, district, fmt)
+    builds.run_build(str(build.pk))
+    assert seen == sorted(seen) and seen[0] == 32 and seen[-1] == 95
+    assert len(set(seen)) >= 3  # seen moving, not only at the start and the end
+    build.refresh_from_db()
+    assert (build.status, build.progress) == (BuildStatus.DONE, 100)

@@ -162,29 +162,64 @@ def test_a_province_without_its_own_round_still_ranks(planner_client, province, 
     assert "at least 50 % of their possible pairs scored, and at least 20 pairs" in text
 
 
-def test_a_long_pair_list_prints_the_pairs_with_notes_first_and_points_to_the_xlsx():
-    """Above PAIR_ROWS the PDF keeps the pairs with something written, in matrix order."""
-    from types import SimpleNamespace
+def _report(district, round_):
+    from assessments.models import AssessmentRound, Level
+    from reports.selectors import region_report
 
+    return region_report(
+        region=district,
+        rounds=list(AssessmentRound.objects.filter(region=district).order_by("-period_start")),
+        round=round_,
+        target=Level.COLLABORATION,
+        exported_by="perencana",
+    )
+
+
+def test_a_long_pair_list_prints_the_pairs_with_notes_first(district, scored_round, actors):
+    """Above the limit, the pairs with a note (a–b, b–d), then those with mechanisms or
+    factors (a–c), in matrix order, read from the database without building every pair's
+    row; the same pairs as when the whole list was read (the XLSX read it first)."""
+    a, b, c, d = actors
+    alone = _report(district, scored_round).content
+    printed, total = alone.pairs_to_print(3)
+    assert "pairs" not in alone.__dict__  # the 6 rows were not all built
+    assert total == 6
+    chosen = [{row.actor_a.pk, row.actor_b.pk} for row in printed]
+    assert sorted(map(sorted, chosen)) == sorted(
+        sorted(pair) for pair in ({a.pk, b.pk}, {b.pk, d.pk}, {a.pk, c.pk})
+    )
+    whole = _report(district, scored_round).content
+    every = whole.pairs
+    assert [row for row in every if row in printed] == printed  # in matrix order
+    again, total_again = whole.pairs_to_print(3)
+    assert (again, total_again) == (printed, total)
+    assert printed[0].note == "=SUM(A1:A9)" and printed[0].mechanism_labels
+    # Two are asked for: the two pairs with a note.
+    assert {row.note for row in alone.pairs_to_print(2)[0]} == {
+        "=SUM(A1:A9)",
+        'Rapat "bulanan", notulen dibagi\nbaris kedua',
+    }
+    # At or under the limit, every pair.
+    assert alone.pairs_to_print(6) == (alone.pairs, 6)
+
+
+def test_the_pdf_says_how_many_pairs_it_leaves_out(
+    monkeypatch, planner_client, district, scored_round
+):
     from reports import pdf
 
-    def row(index, note="", mechanisms=()):
-        return SimpleNamespace(
-            index=index,
-            note=note,
-            mechanisms=list(mechanisms),
-            facilitating_factors=[],
-            hindering_factors=[],
-        )
-
-    rows = [row(i) for i in range(pdf.PAIR_ROWS + 50)]
-    rows[-1] = row(len(rows) - 1, note="SK bersama")
-    rows[-2] = row(len(rows) - 2, mechanisms=["data_sharing"])
-    printed = pdf._pairs_to_print(rows)
-    assert len(printed) == pdf.PAIR_ROWS
-    assert printed[-2:] == rows[-2:]  # kept, and still in matrix order
-    assert [item.index for item in printed] == sorted(item.index for item in printed)
-    assert pdf._pairs_to_print(rows[:10]) == rows[:10]
+    monkeypatch.setattr(pdf, "PAIR_ROWS", 3)
+    text = pdf_text(english(planner_client, report_url(district, "pdf")))
+    pairs = text[text.index("Pairs assessed Evidence questions") :]
+    assert (
+        "Printed here: 3 of the 6 pairs assessed, those with a note first, then those with "
+        "mechanisms or factors recorded, in matrix order. The 3 left out are in the XLSX and "
+        "CSV reports, which list every pair." in pairs
+    )
+    assert "Note: =SUM(A1:A9)" in pairs and "Mechanisms: MoU or decree-based team" in pairs
+    listed = pairs[pairs.index("which list every pair.") :]
+    assert listed.count(" ↔ ") == 3 and "3. " in listed and "4. " not in listed
+    assert "Bappeda Kabupaten Sigi (Planning) ↔ @Forum Anak Sigi" not in pairs  # nothing written
 
 
 def test_ten_weak_pairs_rescored_higher_show_a_rise(planner_client, district, rescored):

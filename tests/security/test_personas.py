@@ -108,7 +108,7 @@ def _ids(world) -> dict:
 def _no_pdf_layout(monkeypatch):
     """Access is decided before the PDF is laid out: skip WeasyPrint here (one real PDF is
     built in test_escaping)."""
-    monkeypatch.setattr("reports.views.build_pdf", lambda report, **options: b"%PDF-1.7 stub")
+    monkeypatch.setattr("reports.builds.build_pdf", lambda report, **options: b"%PDF-1.7 stub")
 
 
 @pytest.mark.usefixtures("_no_pdf_layout")
