@@ -339,7 +339,12 @@ class PairAssessment(models.Model):
                 violation_error_message=_("The level must be between 0 and 4."),
             ),
         ]
-        indexes = [models.Index(fields=["actor_b", "round"], name="assessment_actor_b_round")]
+        indexes = [
+            models.Index(fields=["actor_b", "round"], name="assessment_actor_b_round"),
+            # The API's pair list reads a round's pairs by id, a page at a time: without it
+            # the database walks the primary key past every other round's pairs.
+            models.Index(fields=["round", "id"], name="assessment_round_id"),
+        ]
 
     def __str__(self):
         return f"{self.actor_a} ↔ {self.actor_b}: {self.get_level_display()}"
@@ -369,6 +374,24 @@ class RoundSummary(models.Model):
     level_total = models.PositiveIntegerField(_("sum of the levels"), default=0)
     version = models.PositiveBigIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The change like for like since the round before (``previous_round``: the region's
+    # latest round before this one that is not a draft, as the rankings take it), counted
+    # when either round is written: ``paired_levels`` holds [earlier level, level, pairs]
+    # for the pairs scored in both rounds; ``newly_scored`` and ``not_rescored`` the pairs
+    # scored in one of them only. Valid while ``previous_version`` is the earlier round's
+    # summary version (this round's own writes recount it).
+    previous_round = models.ForeignKey(
+        AssessmentRound,
+        verbose_name=_("Previous round"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous_version = models.PositiveBigIntegerField(null=True, blank=True)
+    paired_levels = models.JSONField(default=list, blank=True)
+    newly_scored = models.PositiveIntegerField(default=0)
+    not_rescored = models.PositiveIntegerField(default=0)
 
     jurisdiction_path = "round__region"
 
@@ -386,6 +409,22 @@ class RoundSummary(models.Model):
     @property
     def counts(self) -> dict[int, int]:
         return {level: getattr(self, f"level_{level}") for level in Level.values}
+
+    def change_since(self, previous: "RoundSummary | None") -> dict | None:
+        """The stored change since ``previous`` (a round's summary), when it was counted
+        against that round as it stands: ``{"transitions": {(earlier level, level):
+        pairs}, "newly_scored": n, "not_rescored": n}``; None otherwise."""
+        if (
+            previous is None
+            or self.previous_round_id != previous.round_id
+            or self.previous_version != previous.version
+        ):
+            return None
+        return {
+            "transitions": {(before, now): n for before, now, n in self.paired_levels},
+            "newly_scored": self.newly_scored,
+            "not_rescored": self.not_rescored,
+        }
 
 
 MAIN_ROLE_MAX_LENGTH = 1000

@@ -435,8 +435,11 @@ def local_moment(moment) -> str:
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
-def _write_pair(*, round, first, second, values, expected_version) -> PairAssessment:
-    """Insert or update the pair's row under a row lock, checking the version read."""
+def _write_pair(
+    *, round, first, second, values, expected_version
+) -> tuple[PairAssessment, int | None]:
+    """Insert or update the pair's row under a row lock, checking the version read; with
+    the level it had before (None: not scored)."""
     lookup = {"round": round, "actor_a": first, "actor_b": second}
     for _attempt in range(2):
         current = (
@@ -452,7 +455,7 @@ def _write_pair(*, round, first, second, values, expected_version) -> PairAssess
                 # A savepoint: a concurrent insert of the same pair fails here alone, and
                 # the loop then updates the row the other scorer created.
                 with transaction.atomic():
-                    return PairAssessment.objects.create(**lookup, **values, version=1)
+                    return PairAssessment.objects.create(**lookup, **values, version=1), None
             except IntegrityError:
                 if expected_version == 0:
                     raise StaleAssessment(
@@ -462,11 +465,12 @@ def _write_pair(*, round, first, second, values, expected_version) -> PairAssess
                 continue
         if expected_version is not None and expected_version != current.version:
             raise StaleAssessment(current, user=values.get("scored_by"))
+        level_before = current.level
         for field, value in values.items():
             setattr(current, field, value)
         current.version += 1
         current.save()
-        return current
+        return current, level_before
     raise StaleAssessment(None)  # pragma: no cover - the row vanished between two reads
 
 
@@ -534,8 +538,8 @@ def pair_assessment_save(
     if refused:
         raise ValidationError({"level": list(refused.values())}, code="level_refused")
     values["scored_by"] = user
-    assessment = _write_pair(
+    assessment, level_before = _write_pair(
         round=round, first=first, second=second, values=values, expected_version=expected_version
     )
-    refresh_round_summary(round.pk)
+    refresh_round_summary(round.pk, scored=(first.pk, second.pk, level_before, assessment.level))
     return assessment

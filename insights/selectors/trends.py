@@ -22,16 +22,11 @@ from itertools import combinations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, GovernmentLevel, Programme, Region, Sector, TargetGroup
-from assessments.models import (
-    AssessmentRound,
-    Level,
-    PairAssessment,
-    RoundStatus,
-)
+from assessments.models import AssessmentRound, Level, RoundStatus, RoundSummary
 from assessments.selectors import (
     LevelSummary,
     matrix_for_round,
@@ -39,6 +34,7 @@ from assessments.selectors import (
     round_levels,
     round_state_key,
 )
+from assessments.summaries import paired_level_counts
 from insights.selectors.structure import loaded_version
 
 
@@ -151,10 +147,13 @@ def round_changes(
     *, links: Sequence[tuple[AssessmentRound, AssessmentRound]]
 ) -> dict[int, RoundChange]:
     """The change of each (later, earlier) pair of rounds of one region, by the later
-    round's id. At most one link per region. One query, whatever the number of rounds,
-    actors and pairs: the pairs of both rounds of each link grouped by their two actors,
-    each group's level in the later and in the earlier round, counted by those levels in
-    the database.
+    round's id. At most one link per region.
+
+    No query for a link whose two rounds came with their summaries and whose later round's
+    summary holds the change since that earlier round as it stands (``RoundSummary``, kept
+    by every write): the dashboards, the rankings and the national overview read no pair.
+    One query for the others, whatever the number of rounds, actors and pairs
+    (``paired_level_counts``).
     """
     if not links:
         return {}
@@ -163,51 +162,31 @@ def round_changes(
         later.region_id != earlier.region_id or later.pk == earlier.pk for later, earlier in links
     ):
         raise ValueError("One link of two different rounds per region.")
-    pairs = connection.ops.quote_name(PairAssessment._meta.db_table)
-    later_ids = [later.pk for later, _earlier in links]
-    both_ids = [pk for link in links for pk in (link[0].pk, link[1].pk)]
-    link_of = [pk for later, earlier in links for pk in (later.pk, later.pk, earlier.pk, later.pk)]
-    whens = " ".join(["WHEN %s THEN %s"] * (2 * len(links)))
-    later_marks = ", ".join(["%s"] * len(later_ids))
-    both_marks = ", ".join(["%s"] * len(both_ids))
-    # Each pair (the same two actors) of a link's two rounds is one group: its level in the
-    # later round and in the earlier one, either missing. Then the groups are counted by
-    # those two levels. One scan of the rounds' pairs and two aggregations, no join: its
-    # cost follows the number of pairs whatever the planner knows of the table.
-    sql = f"""
-        SELECT link, now_level, before_level, COUNT(*) FROM (
-            SELECT CASE round_id {whens} END AS link,
-                MAX(CASE WHEN round_id IN ({later_marks}) THEN level END) AS now_level,
-                MAX(CASE WHEN round_id IN ({later_marks}) THEN NULL ELSE level END)
-                    AS before_level
-            FROM {pairs}
-            WHERE round_id IN ({both_marks})
-            GROUP BY 1, actor_a_id, actor_b_id
-        ) paired
-        GROUP BY link, now_level, before_level
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*link_of, *later_ids, *later_ids, *both_ids])
-        rows = cursor.fetchall()
-    transitions: dict[int, Counter] = {later.pk: Counter() for later, _earlier in links}
-    newly_scored = dict.fromkeys(transitions, 0)
-    not_rescored = dict.fromkeys(transitions, 0)
-    for link, now_level, before_level, count in rows:
-        if now_level is None:
-            not_rescored[link] += count
-        elif before_level is None:
-            newly_scored[link] += count
-        else:
-            transitions[link][(before_level, now_level)] += count
+    counts = {}
+    for later, earlier in links:
+        summary = _loaded_summary(later)
+        stored = summary.change_since(_loaded_summary(earlier)) if summary else None
+        if stored is not None:
+            counts[later.pk] = stored
+    missing = [(later.pk, earlier.pk) for later, earlier in links if later.pk not in counts]
+    for pk, (transitions, newly, not_rescored) in paired_level_counts(missing).items():
+        counts[pk] = {
+            "transitions": transitions,
+            "newly_scored": newly,
+            "not_rescored": not_rescored,
+        }
     return {
-        later.pk: like_for_like(
-            transitions=transitions[later.pk],
-            newly_scored=newly_scored[later.pk],
-            not_rescored=not_rescored[later.pk],
-            still_open=later.status != RoundStatus.CLOSED,
-        )
+        later.pk: like_for_like(**counts[later.pk], still_open=later.status != RoundStatus.CLOSED)
         for later, _earlier in links
     }
+
+
+def _loaded_summary(round: AssessmentRound) -> RoundSummary | None:
+    """The round's summary when it came with the round (``select_related``), else None:
+    never a query."""
+    if not AssessmentRound.summary.is_cached(round):
+        return None
+    return getattr(round, "summary", None)
 
 
 # Region dashboard ----------------------------------------------------------------------

@@ -2,14 +2,16 @@
 summary that drifted from the pairs."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import RoundSummary
-from assessments.rounds import roster_set, round_close
+from assessments.models import RoundStatus, RoundSummary
+from assessments.rounds import roster_set, round_close, round_open
 from assessments.services import pair_assessment_save
-from assessments.summaries import check_summaries, counted
+from assessments.summaries import check_summaries, counted, paired_level_counts
+from tests.factories import RoundFactory, score
 from tests.security.conftest import api_client, page_client
 
 
@@ -67,8 +69,6 @@ def test_an_admin_deletion_of_a_pair_is_counted(admin_user, open_round, actors):
 
 
 def test_the_check_finds_a_drifted_summary_and_the_rebuild_mends_it(open_round, actors):
-    from tests.factories import score
-
     score(open_round, actors[0], actors[1], 2)
     assert check_summaries() == []
     RoundSummary.objects.filter(round=open_round).update(level_2=7, assessed=7)
@@ -87,3 +87,108 @@ def test_an_import_keeps_the_summary_current(admin_user, open_round, actors):
     run_import(kind="edges", data=data, user=admin_user, round=open_round)
     assert_current(open_round)
     assert stored(open_round)[0]["assessed"] == 2
+
+
+# The change like for like since the round before, stored with the summary (issue 16) ----
+
+
+def stored_change(round_):
+    summary = RoundSummary.objects.get(round=round_)
+    return (
+        summary.previous_round_id,
+        sorted(map(tuple, summary.paired_levels)),
+        summary.newly_scored,
+        summary.not_rescored,
+    )
+
+
+def live_change(later, earlier):
+    transitions, newly, not_rescored = paired_level_counts([(later.pk, earlier.pk)])[later.pk]
+    return earlier.pk, sorted((b, n, c) for (b, n), c in transitions.items()), newly, not_rescored
+
+
+def test_a_write_to_either_round_recounts_the_change_between_them(
+    admin_user, scorer, district, actors
+):
+    earlier = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    later = RoundFactory(region=district)
+    score(earlier, actors[0], actors[1], 1)
+    score(earlier, actors[0], actors[2], 3)
+    pair_assessment_save(round=later, actor_a=actors[0], actor_b=actors[1], level=3, user=scorer)
+    pair_assessment_save(round=later, actor_a=actors[1], actor_b=actors[2], level=2, user=scorer)
+    # One pair scored in both (1 → 3), one in the later round only, one in the earlier only.
+    assert stored_change(later) == (earlier.pk, [(1, 3, 1)], 1, 1) == live_change(later, earlier)
+
+    # A write to the earlier round recounts the later round's change.
+    score(earlier, actors[1], actors[2], 4)
+    assert stored_change(later) == (earlier.pk, [(1, 3, 1), (4, 2, 1)], 0, 1)
+    assert stored_change(later) == live_change(later, earlier)
+    assert check_summaries() == []
+
+
+def test_a_draft_is_no_previous_round_until_it_opens(admin_user, district, actors):
+    first = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+    )
+    draft = RoundFactory(
+        region=district,
+        status=RoundStatus.DRAFT,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    latest = RoundFactory(region=district, status=RoundStatus.CLOSED)
+    score(first, actors[0], actors[1], 1)
+    score(draft, actors[0], actors[1], 2)
+    score(latest, actors[0], actors[1], 4)
+    assert stored_change(latest) == (first.pk, [(1, 4, 1)], 0, 0)
+    assert stored_change(draft) == (first.pk, [(1, 2, 1)], 0, 0)
+
+    round_open(user=admin_user, round=draft)
+    assert stored_change(latest) == (draft.pk, [(2, 4, 1)], 0, 0)
+    assert check_summaries() == []
+
+
+def test_the_check_finds_a_drifted_change_and_the_rebuild_mends_it(district, actors):
+    earlier = RoundFactory(
+        region=district,
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    later = RoundFactory(region=district)
+    score(earlier, actors[0], actors[1], 1)
+    score(later, actors[0], actors[1], 2)
+    assert check_summaries() == []
+    RoundSummary.objects.filter(round=later).update(paired_levels=[[1, 2, 5]])
+    output = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("round_summaries", "--check", stdout=output)
+    assert f"round {later.pk}" in output.getvalue()
+    call_command("round_summaries", stdout=io.StringIO())
+    assert check_summaries() == []
+    assert stored_change(later) == (earlier.pk, [(1, 2, 1)], 0, 0)
+
+
+def test_scoring_in_the_earlier_round_moves_the_later_rounds_change(scorer, district, actors):
+    """An earlier round reopened while a later one is closed: a score in it moves the later
+    round's stored change by that pair (as a recount from both rounds' pairs would)."""
+    earlier = RoundFactory(
+        region=district, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)
+    )
+    later = RoundFactory(region=district, status=RoundStatus.CLOSED)
+    score(later, actors[0], actors[1], 2)
+    score(later, actors[0], actors[2], 3)
+    pair_assessment_save(round=earlier, actor_a=actors[0], actor_b=actors[1], level=1, user=scorer)
+    assert stored_change(later) == (earlier.pk, [(1, 2, 1)], 1, 0)
+    pair_assessment_save(round=earlier, actor_a=actors[0], actor_b=actors[1], level=4, user=scorer)
+    pair_assessment_save(round=earlier, actor_a=actors[2], actor_b=actors[3], level=0, user=scorer)
+    assert stored_change(later) == (earlier.pk, [(4, 2, 1)], 1, 1) == live_change(later, earlier)
+    assert check_summaries() == []
