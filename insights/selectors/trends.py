@@ -32,7 +32,7 @@ from assessments.selectors import (
     matrix_for_round,
     round_actors,
     round_levels,
-    round_state_key,
+    round_roster_key,
 )
 from assessments.summaries import paired_level_counts
 from insights.selectors.structure import loaded_version
@@ -818,7 +818,7 @@ class ComparisonOverview:
         ]
 
 
-# Named by both rounds' states (``round_state_key``): a changed level, roster, actor or
+# Named by both rounds' states (``round_roster_key``): a changed level, roster, actor or
 # sector is a new name, never a stale page; the old entries expire.
 COMPARISON_TIMEOUT = 7 * 24 * 3600
 
@@ -832,22 +832,23 @@ def comparison_overview(
 ) -> ComparisonOverview:
     """``compare_rounds`` as the page first shows it: each kind's count and its first
     ``limit`` pairs, cached for the two rounds' states (``loaded_version``: no query for
-    rounds read with their summaries, ``round_state_key``). Two queries when these states
-    were compared before (the two rosters): the levels are not read again. Four when not
-    (and each round's levels)."""
+    rounds read with their summaries; ``round_roster_key``: each roster read as plain rows,
+    no actor built). When these states were compared before: the two rosters' rows, then
+    only the actors the first rows name (one query, two when some are no longer on the
+    current round's roster); the levels are not read again. Otherwise both rosters' actors
+    and each round's levels."""
     if current.region_id != previous.region_id:
         raise ValueError("Only rounds of the same region can be compared.")
-    now_actors, before_actors = round_actors(round=current), round_actors(round=previous)
     versions = {round_.pk: loaded_version(round_) for round_ in (current, previous)}
     key = None
     if None not in versions.values():
         key = (
-            "comparison:v1:"
+            "comparison:v2:"
             + hashlib.sha256(
                 repr(
                     (
-                        round_state_key(current, versions[current.pk], now_actors),
-                        round_state_key(previous, versions[previous.pk], before_actors),
+                        round_roster_key(current, versions[current.pk]),
+                        round_roster_key(previous, versions[previous.pk]),
                         current.status,
                         sector.pk if sector else None,
                         limit,
@@ -857,7 +858,17 @@ def comparison_overview(
         )
         stored = cache.get(key)
         if stored is not None:
+            named = {
+                actor_id
+                for rows in stored["first"].values()
+                for row in rows
+                for actor_id in row[:2]
+            }
+            now_actors = round_actors(round=current, actor_ids=named) if named else []
+            gone = named - {actor.pk for actor in now_actors}
+            before_actors = round_actors(round=previous, actor_ids=gone) if gone else []
             return _overview(current, previous, sector, now_actors, before_actors, stored)
+    now_actors, before_actors = round_actors(round=current), round_actors(round=previous)
     grouped = _compared(
         now_actors,
         round_levels(round=current, actors=now_actors),

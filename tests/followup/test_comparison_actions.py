@@ -106,7 +106,9 @@ def test_checking_the_actions_reads_no_matrix_again(
     url = f"/regions/{district.code}/compare/?round={open_round.pk}&previous={last_year.pk}"
     viewer_client.get(url)  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds, 7 sectors, 8–9 the
-    # current round's matrix, 10–11 the previous one's, 12 the previous round's actions
-    with django_assert_num_queries(12):
+    # two rosters' rows and 10 the actors named by the comparison's first rows (cached),
+    # 11 the previous round's actions, 12–13 the current round's matrix (actors, levels) to
+    # check them on
+    with django_assert_num_queries(13):
         response = viewer_client.get(url)
     assert response.content.decode().count('<tr class="reached">') == 2 + extra

@@ -358,10 +358,11 @@ def test_the_comparison_issues_a_fixed_number_of_queries(
     url = compare_url(district, sector=planning.pk)
     scorer_client.get(url)  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 sectors (filter), 8 actors of the current round, 9 of the previous round (the
-    # comparison of these states, named by the versions read with the rounds, is cached by
-    # the first request: no levels read), 10 the previous round's follow-up actions
-    with django_assert_num_queries(10):
+    # 7 sectors (filter), 8–9 the two rosters' rows (the comparison of these states, named by
+    # them and the versions read with the rounds, is cached by the first request: no levels
+    # read, no roster built), 10 the actors its first rows name, 11 the previous round's
+    # follow-up actions
+    with django_assert_num_queries(11):
         response = scorer_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<td class="change">') == count // 2
@@ -403,3 +404,27 @@ def test_the_cached_comparison_follows_new_scores_and_renamed_actors(
     html = english(viewer_client, compare_url(district)).content.decode()
     assert count_row(html, "new")[1] == 2
     assert "Dinas Kesehatan Baru" in section(html, "improved")
+
+
+def test_a_cached_comparison_names_an_actor_who_left_the_roster(scorer_client, district, actors):
+    """The cached first rows name their actors from the current round's roster, and one
+    who is only on the previous round's (a pair not scored again) from that one."""
+    dinkes, pkm, bappeda, _disdik = actors
+    old = RoundFactory(
+        region=district,
+        name="Pemetaan Sigi 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
+    new = RoundFactory(region=district, name="Pemetaan Sigi 2026")
+    score(old, dinkes, pkm, 1)
+    score(old, dinkes, bappeda, 3)  # Bappeda is not on the 2026 roster
+    score(new, dinkes, pkm, 4)
+    url = compare_url(district, round=new.pk, previous=old.pk)
+    first = scorer_client.get(url).content.decode()
+    again = scorer_client.get(url).content.decode()  # from the cache
+    for kind in ("improved", "not_yet"):
+        assert section(again, kind) == section(first, kind)
+    assert bappeda.name in section(again, "not_yet")  # the open round may score it yet
+    assert pkm.name in section(again, "improved")
