@@ -325,10 +325,13 @@ TASKS = {
     }
 }
 
-# Reports: a PDF or XLSX of a round of at least this many actors is built in the background,
+# Reports: an XLSX (or a PDF) of a round of at least this many actors is built in the background,
 # with its progress on a page of its own, instead of inside the request (about 3 s and more
 # at 200 actors; docs/benchmarks.md). 0 builds every report in the background.
 REPORT_BACKGROUND_MIN_ACTORS = env_int("REPORT_BACKGROUND_MIN_ACTORS", 120)
+# ...and a PDF from this many actors: up to 60 actors it prints the full matrix pages (each
+# actor's number and name), which take seconds from about 40 (3.9 s at 52).
+REPORT_PDF_BACKGROUND_MIN_ACTORS = env_int("REPORT_PDF_BACKGROUND_MIN_ACTORS", 40)
 # Hours a report built in the background stays downloadable before its file is deleted.
 REPORT_BUILD_KEEP_HOURS = env_int("REPORT_BUILD_KEEP_HOURS", 48)
 

@@ -154,14 +154,19 @@ def report_content(
 
 
 def in_background(fmt: str, round_: AssessmentRound | None) -> bool:
-    """Whether the report of ``round_`` in ``fmt`` is built in the background: a PDF or
-    XLSX of a round of ``REPORT_BACKGROUND_MIN_ACTORS`` actors or more (the round's
-    summary, already read with the round)."""
+    """Whether the report of ``round_`` in ``fmt`` is built in the background: an XLSX of a
+    round of ``REPORT_BACKGROUND_MIN_ACTORS`` actors or more, a PDF of
+    ``REPORT_PDF_BACKGROUND_MIN_ACTORS`` or more (whichever is lower: the PDF's full matrix
+    pages take seconds well before the XLSX does); the round's summary, already read with
+    the round, counts them."""
     if fmt not in BACKGROUND_FORMATS or round_ is None:
         return False
     summary = getattr(round_, "summary", None)
     members = summary.members if summary is not None else 0
-    return members >= settings.REPORT_BACKGROUND_MIN_ACTORS
+    threshold = settings.REPORT_BACKGROUND_MIN_ACTORS
+    if fmt == "pdf":
+        threshold = min(threshold, settings.REPORT_PDF_BACKGROUND_MIN_ACTORS)
+    return members >= threshold
 
 
 def report_or_build(

@@ -166,7 +166,7 @@ def _tasks_backend_in(**env):
     return _run_settings(
         "from django.conf import settings; "
         "print(settings.TASKS['default']['BACKEND'], settings.REPORT_BACKGROUND_MIN_ACTORS, "
-        "settings.REPORT_BUILD_KEEP_HOURS)",
+        "settings.REPORT_BUILD_KEEP_HOURS, settings.REPORT_PDF_BACKGROUND_MIN_ACTORS)",
         {"DEBUG": "0", "SECRET_KEY": "x", **env},
         drop={"SECRET_KEY", "DEBUG"},
         drop_prefixes=("TASKS_", "REPORT_"),
@@ -175,11 +175,19 @@ def _tasks_backend_in(**env):
 
 def test_background_work_is_queued_in_the_database_by_default():
     result = _tasks_backend_in()
-    assert result.stdout.split() == ["django_tasks_db.DatabaseBackend", "120", "48"]
+    assert result.stdout.split() == ["django_tasks_db.DatabaseBackend", "120", "48", "40"]
     result = _tasks_backend_in(
-        TASKS_BACKEND="Immediate", REPORT_BACKGROUND_MIN_ACTORS="0", REPORT_BUILD_KEEP_HOURS="6"
+        TASKS_BACKEND="Immediate",
+        REPORT_BACKGROUND_MIN_ACTORS="0",
+        REPORT_BUILD_KEEP_HOURS="6",
+        REPORT_PDF_BACKGROUND_MIN_ACTORS="10",
     )
-    assert result.stdout.split() == ["django_tasks.backends.immediate.ImmediateBackend", "0", "6"]
+    assert result.stdout.split() == [
+        "django_tasks.backends.immediate.ImmediateBackend",
+        "0",
+        "6",
+        "10",
+    ]
 
 
 def test_a_bad_tasks_backend_stops_the_start():
@@ -191,7 +199,12 @@ def test_a_bad_tasks_backend_stops_the_start():
 def test_every_background_variable_is_documented():
     example = (ROOT / ".env.example").read_text()
     guide = (ROOT / "docs" / "deployment.md").read_text()
-    for name in ("TASKS_BACKEND", "REPORT_BACKGROUND_MIN_ACTORS", "REPORT_BUILD_KEEP_HOURS"):
+    for name in (
+        "TASKS_BACKEND",
+        "REPORT_BACKGROUND_MIN_ACTORS",
+        "REPORT_PDF_BACKGROUND_MIN_ACTORS",
+        "REPORT_BUILD_KEEP_HOURS",
+    ):
         assert f"# {name}=" in example, name
         assert name in guide, name
 

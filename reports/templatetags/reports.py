@@ -23,6 +23,7 @@ def pack_filename(region, round_, kind: str) -> str:
 
 
 @register.simple_tag
-def built_in_background(round_) -> bool:
-    """Whether the round's PDF and XLSX are built in the background (``reports.builds``)."""
-    return in_background("pdf", round_)
+def built_in_background(round_) -> str:
+    """Which of the round's reports are built in the background (``reports.builds``):
+    "pdf xlsx", "pdf" or ""."""
+    return " ".join(fmt for fmt in ("pdf", "xlsx") if in_background(fmt, round_))

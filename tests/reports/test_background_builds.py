@@ -321,6 +321,11 @@ def test_a_small_round_s_report_is_built_in_the_request(
     settings.REPORT_BACKGROUND_MIN_ACTORS = 6  # the round has five actors
     response = planner_client.get(report_url(district, "xlsx"))
     assert response.status_code == 200 and not ReportBuild.objects.exists()
+    # A PDF from fewer actors than an XLSX (its full matrix pages take seconds sooner).
+    settings.REPORT_PDF_BACKGROUND_MIN_ACTORS = 5
+    assert planner_client.get(report_url(district, "pdf")).status_code == 302
+    settings.REPORT_PDF_BACKGROUND_MIN_ACTORS = 6
+    assert planner_client.get(report_url(district, "pdf")).status_code == 200
 
 
 def test_closing_keeps_the_build_of_the_open_round_downloadable(
@@ -350,7 +355,11 @@ def test_the_dashboard_says_which_reports_are_built_in_the_background(
     page = english(planner_client, f"/regions/{district.code}/?round={scored_round.pk}")
     assert "This round has 5 actors: its PDF and XLSX take a moment" in page.text
     assert 'href="/reports/builds/"' in page.text
-    settings.REPORT_BACKGROUND_MIN_ACTORS = 6
+    settings.REPORT_BACKGROUND_MIN_ACTORS = 6  # the XLSX in the request, the PDF not
+    settings.REPORT_PDF_BACKGROUND_MIN_ACTORS = 3
+    page = english(planner_client, f"/regions/{district.code}/?round={scored_round.pk}")
+    assert "This round has 5 actors: its PDF takes a moment" in page.text
+    settings.REPORT_PDF_BACKGROUND_MIN_ACTORS = 6
     page = english(planner_client, f"/regions/{district.code}/?round={scored_round.pk}")
     assert "built in the background" not in page.text
 

@@ -44,7 +44,7 @@ def large_round(open_round, district, health, planning, education, settings):
     """120 actors, 40 a sector, a chain of pairs scored; its PDF built in the request (a
     round of this size is built in the background by default: tests/reports/
     test_background_builds.py)."""
-    settings.REPORT_BACKGROUND_MIN_ACTORS = 1000
+    settings.REPORT_BACKGROUND_MIN_ACTORS = settings.REPORT_PDF_BACKGROUND_MIN_ACTORS = 1000
     made = [
         ActorFactory(name=f"Aktor {sector.code} {index:02d}", sector=sector, home_region=district)
         for sector in (health, planning, education)
