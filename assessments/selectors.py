@@ -3,7 +3,7 @@
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -290,9 +290,26 @@ def round_roster_key(round: AssessmentRound, version: int, *, programme=None) ->
     members = RoundMember.objects.filter(round_id=round.pk)
     if programme is not None:
         members = members.filter(actor__participations__programme=programme)
+    return _roster_key(round, version, members.order_by("pk").values_list(*ROSTER_FIELDS))
+
+
+def round_roster_keys(versions: Mapping[AssessmentRound, int]) -> dict[int, str]:
+    """``round_roster_key`` of several rounds (each with its version), by round id, in one
+    query: a page that names two rounds' states (the comparison) reads both rosters at
+    once."""
+    rows: dict[int, list[tuple]] = {round.pk: [] for round in versions}
+    members = RoundMember.objects.filter(round_id__in=rows).order_by("round_id", "pk")
+    for round_id, *row in members.values_list("round_id", *ROSTER_FIELDS):
+        rows[round_id].append(tuple(row))
+    return {
+        round.pk: _roster_key(round, version, rows[round.pk]) for round, version in versions.items()
+    }
+
+
+def _roster_key(round: AssessmentRound, version: int, rows: Iterable[tuple]) -> str:
     digest = hashlib.sha256()
     digest.update(repr((round.name, get_language())).encode())
-    for row in members.order_by("pk").values_list(*ROSTER_FIELDS):
+    for row in rows:
         digest.update(repr(row).encode())
     return f"{round.pk}:{version}:{digest.hexdigest()}"
 

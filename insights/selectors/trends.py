@@ -32,7 +32,7 @@ from assessments.selectors import (
     matrix_for_round,
     round_actors,
     round_levels,
-    round_roster_key,
+    round_roster_keys,
 )
 from assessments.summaries import paired_level_counts
 from insights.selectors.structure import loaded_version
@@ -832,23 +832,24 @@ def comparison_overview(
 ) -> ComparisonOverview:
     """``compare_rounds`` as the page first shows it: each kind's count and its first
     ``limit`` pairs, cached for the two rounds' states (``loaded_version``: no query for
-    rounds read with their summaries; ``round_roster_key``: each roster read as plain rows,
-    no actor built). When these states were compared before: the two rosters' rows, then
-    only the actors the first rows name (one query, two when some are no longer on the
-    current round's roster); the levels are not read again. Otherwise both rosters' actors
-    and each round's levels."""
+    rounds read with their summaries; ``round_roster_keys``: both rosters read as plain
+    rows in one query, no actor built). When these states were compared before, that one
+    query is all: the entry holds the actors its first rows name, as the rounds read them
+    (the same rosters, the same names and sectors: ``round_roster_key``). Otherwise both
+    rosters' actors and each round's levels."""
     if current.region_id != previous.region_id:
         raise ValueError("Only rounds of the same region can be compared.")
-    versions = {round_.pk: loaded_version(round_) for round_ in (current, previous)}
+    versions = {round_: loaded_version(round_) for round_ in (current, previous)}
     key = None
     if None not in versions.values():
+        rosters = round_roster_keys(versions)
         key = (
-            "comparison:v2:"
+            "comparison:v3:"
             + hashlib.sha256(
                 repr(
                     (
-                        round_roster_key(current, versions[current.pk]),
-                        round_roster_key(previous, versions[previous.pk]),
+                        rosters[current.pk],
+                        rosters[previous.pk],
                         current.status,
                         sector.pk if sector else None,
                         limit,
@@ -858,16 +859,7 @@ def comparison_overview(
         )
         stored = cache.get(key)
         if stored is not None:
-            named = {
-                actor_id
-                for rows in stored["first"].values()
-                for row in rows
-                for actor_id in row[:2]
-            }
-            now_actors = round_actors(round=current, actor_ids=named) if named else []
-            gone = named - {actor.pk for actor in now_actors}
-            before_actors = round_actors(round=previous, actor_ids=gone) if gone else []
-            return _overview(current, previous, sector, now_actors, before_actors, stored)
+            return _overview(current, previous, sector, stored)
     now_actors, before_actors = round_actors(round=current), round_actors(round=previous)
     grouped = _compared(
         now_actors,
@@ -878,21 +870,25 @@ def comparison_overview(
         sector,
     )
     transitions = Counter((pair[5], pair[6]) for kind in PAIRED_KINDS for pair in grouped[kind])
+    first = {
+        kind.value: [pair[3:] for pair in heapq.nsmallest(limit, pairs)]
+        for kind, pairs in grouped.items()
+    }
+    actors = _actors_of(now_actors, before_actors)
+    named = {actor_id for rows in first.values() for row in rows for actor_id in row[:2]}
     stored = {
         "counts": {kind.value: len(pairs) for kind, pairs in grouped.items()},
-        "first": {
-            kind.value: [pair[3:] for pair in heapq.nsmallest(limit, pairs)]
-            for kind, pairs in grouped.items()
-        },
+        "first": first,
+        "actors": {actor_id: actors[actor_id] for actor_id in named},
         "transitions": list(transitions.items()),
     }
     if key is not None:
         cache.set(key, stored, COMPARISON_TIMEOUT)
-    return _overview(current, previous, sector, now_actors, before_actors, stored)
+    return _overview(current, previous, sector, stored)
 
 
-def _overview(current, previous, sector, now_actors, before_actors, stored) -> ComparisonOverview:
-    actors = _actors_of(now_actors, before_actors)
+def _overview(current, previous, sector, stored) -> ComparisonOverview:
+    actors = stored["actors"]
     counts = {kind: stored["counts"][kind.value] for kind in ChangeKind}
     return ComparisonOverview(
         current=current,

@@ -12,12 +12,13 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actors.models import GovernmentLevel, Sector
+from assessments.matrix_html import level_names
 from assessments.models import Level, level_legend
 from assessments.selectors import reuse_matrices
 from followup.access import can_manage_actions
@@ -282,29 +283,30 @@ def _change_group(request, kind: ChangeKind, count: int, pairs: list[PairChange]
     }
 
 
-def _level_cell(level: int | None) -> SafeString:
-    if level is None:
-        return format_html('<td class="level na" title="{}">·</td>', _("Not assessed"))
-    return format_html('<td class="level l{}" title="{}">{}</td>', level, Level(level).label, level)
-
-
 def _change_rows(pairs: list[PairChange]) -> SafeString:
-    """Table rows built in Python: a comparison can hold thousands of pairs."""
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}<td class="change">{}</td></tr>',
-        (
-            (
-                pair.actor_a.name,
-                pair.actor_a.sector.name,
-                pair.actor_b.name,
-                pair.actor_b.sector.name,
-                _level_cell(pair.previous),
-                _level_cell(pair.current),
-                "" if pair.change is None else f"{pair.change:+d}".replace("-", "−"),
+    """Table rows built as strings (a comparison can hold thousands of pairs): each actor's
+    and sector's name escaped once, the six level cells built once."""
+    names = level_names()
+    cells = {None: f'<td class="level na" title="{names[-1]}">·</td>'} | {
+        level: f'<td class="level l{level}" title="{names[level]}">{level}</td>' for level in Level
+    }
+    escaped: dict[int, str] = {}
+
+    def actor_cells(actor) -> str:
+        found = escaped.get(actor.pk)
+        if found is None:
+            found = escaped[actor.pk] = (
+                f"<td>{escape(actor.name)}</td><td>{escape(actor.sector.name)}</td>"
             )
+        return found
+
+    return SafeString(
+        "".join(
+            f"<tr>{actor_cells(pair.actor_a)}{actor_cells(pair.actor_b)}"
+            f'{cells[pair.previous]}{cells[pair.current]}<td class="change">'
+            f"{'' if pair.change is None else f'{pair.change:+d}'.replace('-', '−')}</td></tr>"
             for pair in pairs
-        ),
+        )
     )
 
 

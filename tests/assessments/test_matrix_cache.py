@@ -209,3 +209,20 @@ def test_the_filter_form_follows_the_language(viewer_client, open_round, plannin
     viewer_client.cookies["django_language"] = "en"
     html, _sql = view(viewer_client, open_round.region)
     assert "Planning" in form(html) and "All levels" in form(html)
+
+
+def test_two_rosters_read_at_once_are_named_as_each_alone(
+    django_assert_num_queries, open_round, district, actors
+):
+    """``round_roster_keys`` (the comparison's two rounds, one query) gives each round the
+    name ``round_roster_key`` gives it alone, and tells their states apart."""
+    from assessments.selectors import round_roster_key, round_roster_keys
+
+    other = RoundFactory(region=district, name="Pemetaan lain", members=actors[:2])
+    with django_assert_num_queries(1):
+        keys = round_roster_keys({open_round: 3, other: 1})
+    assert keys == {
+        open_round.pk: round_roster_key(open_round, 3),
+        other.pk: round_roster_key(other, 1),
+    }
+    assert len(set(keys.values())) == 2

@@ -87,6 +87,22 @@ def test_no_action_is_said(viewer_client, district, last_year, open_round):
     assert "No follow-up action was planned on the map of Pemetaan Sigi 2025." in section
 
 
+def test_without_actions_nothing_more_is_read(
+    django_assert_num_queries, viewer_client, district, last_year, open_round
+):
+    """Most comparisons have no action to check: then the actions' query is the last, with
+    no actor or matrix read for them."""
+    url = f"/regions/{district.code}/compare/?round={open_round.pk}&previous={last_year.pk}"
+    viewer_client.get(url)  # warm the session and the comparison's cache
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds, 7 sectors, 8 the
+    # two rosters' rows, 9 the previous round's actions (none)
+    with django_assert_num_queries(9):
+        response = viewer_client.get(url)
+    html = response.content.decode()
+    assert 'id="previous-actions"' in html and "previous-actions-title" in html
+    assert 'class="data-table previous-actions"' not in html
+
+
 @pytest.mark.parametrize("extra", [0, 4])
 def test_checking_the_actions_reads_no_matrix_again(
     django_assert_num_queries,
@@ -98,17 +114,17 @@ def test_checking_the_actions_reads_no_matrix_again(
     extra,
     actors,
 ):
-    """The actions take one query, whatever their number and subjects: the check reuses
+    """The actions take a fixed number of queries, whatever their number: the check reuses
     the matrix the comparison read (``reuse_matrices``)."""
     for _ in range(extra):
         checked["reached"].pk = None  # a copy of an action of 2025
         checked["reached"].save()
     url = f"/regions/{district.code}/compare/?round={open_round.pk}&previous={last_year.pk}"
-    viewer_client.get(url)  # warm the session
-    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds, 7 sectors, 8–9 the
-    # two rosters' rows and 10 the actors named by the comparison's first rows (cached),
-    # 11 the previous round's actions, 12–13 the current round's matrix (actors, levels) to
-    # check them on
-    with django_assert_num_queries(13):
+    viewer_client.get(url)  # warm the session and the comparison's cache
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds, 7 sectors, 8 the
+    # two rosters' rows (the comparison itself is cached), 9 the previous round's actions
+    # (with their sectors), 10 the actors they name (subjects and owners), 11–12 the
+    # current round's matrix (actors, levels) to check them on
+    with django_assert_num_queries(12):
         response = viewer_client.get(url)
     assert response.content.decode().count('<tr class="reached">') == 2 + extra

@@ -358,11 +358,11 @@ def test_the_comparison_issues_a_fixed_number_of_queries(
     url = compare_url(district, sector=planning.pk)
     scorer_client.get(url)  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 sectors (filter), 8–9 the two rosters' rows (the comparison of these states, named by
-    # them and the versions read with the rounds, is cached by the first request: no levels
-    # read, no roster built), 10 the actors its first rows name, 11 the previous round's
-    # follow-up actions
-    with django_assert_num_queries(11):
+    # 7 sectors (filter), 8 the two rosters' rows, in one query (the comparison of these
+    # states, named by them and the versions read with the rounds, is cached by the first
+    # request with the actors its first rows name: no levels read, no actor built), 9 the
+    # previous round's follow-up actions
+    with django_assert_num_queries(9):
         response = scorer_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<td class="change">') == count // 2
@@ -404,6 +404,23 @@ def test_the_cached_comparison_follows_new_scores_and_renamed_actors(
     html = english(viewer_client, compare_url(district)).content.decode()
     assert count_row(html, "new")[1] == 2
     assert "Dinas Kesehatan Baru" in section(html, "improved")
+
+
+def test_the_cached_comparison_follows_a_renamed_sector_and_the_language(
+    viewer_client, district, two_rounds, health
+):
+    """The cached first rows keep the actors as the rounds read them, sectors included: a
+    renamed sector (no new score, the rounds' versions unchanged) and the other language
+    are each a new entry, never a stale name."""
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert "<td>Health</td>" in section(html, "improved")
+    health.name_en = "Public health"
+    health.save()
+    html = english(viewer_client, compare_url(district)).content.decode()
+    assert "<td>Public health</td>" in section(html, "improved")
+    viewer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    html = viewer_client.get(compare_url(district)).content.decode()
+    assert "<td>Kesehatan</td>" in section(html, "improved")
 
 
 def test_a_cached_comparison_names_an_actor_who_left_the_roster(scorer_client, district, actors):

@@ -203,10 +203,10 @@ def test_building_the_pack_takes_the_same_queries_whatever_the_number_of_actions
         request.getfixturevalue("more_actions")
     rounds = rounds_visible_to(planner, district)  # as the view reads them
     # This round's matrix 2 (actors, levels), the actions' progress 1, this round's actions
-    # 1, last year's actions 1, the vocabularies 1; the change like for like is stored in
-    # the round's summary (read with the rounds), and the sector matrix of the check comes
-    # from the same matrix. Laying out reads nothing.
-    with django_assert_num_queries(6):
+    # 2 (the actions, the actors they name), last year's actions 2, the vocabularies 1; the
+    # change like for like is stored in the round's summary (read with the rounds), and the
+    # sector matrix of the check comes from the same matrix. Laying out reads nothing.
+    with django_assert_num_queries(8):
         pack = rembuk_pack(
             region=district, rounds=rounds, round=rounds[0], target=Level(3), exported_by="x"
         )
