@@ -4,6 +4,7 @@ template), its median server time, its query count and its size."""
 import gzip
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.db import connection
@@ -61,6 +62,36 @@ def time_alternately(client: Client, pages, *, runs: int) -> list[Timing]:
         replace(timings[-1], median_ms=statistics.median(t.median_ms for t in timings))
         for timings in zip(*rounds, strict=True)
     ]
+
+
+def in_turn(
+    client: Client, floors: dict[str, Callable[[], object]], pages: dict, *, runs: int
+) -> tuple[dict[str, float], dict]:
+    """Every floor (a name: a function computing the floor's answer) and every page (a key:
+    (name, url)) of a run, taken in turn ``runs`` times after one unmeasured call each:
+    the median milliseconds of each floor, and a ``Timing`` of each page. A shared
+    machine's slower and faster moments then fall on the floors and the pages alike, and a
+    ratio of the two holds; measured one after the other, a floor taken in a fast minute
+    and its page in a slow one would not compare."""
+    for work in floors.values():
+        work()
+    for _name, url in pages.values():
+        client.get(url)
+    floor_ms: dict[str, list[float]] = {name: [] for name in floors}
+    page_ms: dict = {key: [] for key in pages}
+    last: dict = {}
+    for _ in range(runs):
+        for name, work in floors.items():
+            start = time.perf_counter()
+            work()
+            floor_ms[name].append((time.perf_counter() - start) * 1000)
+        for key, (name, url) in pages.items():
+            last[key] = time_page(client, name, url, runs=1, warm=False)
+            page_ms[key].append(last[key].median_ms)
+    return (
+        {name: statistics.median(times) for name, times in floor_ms.items()},
+        {key: replace(last[key], median_ms=statistics.median(page_ms[key])) for key in pages},
+    )
 
 
 def target_line(met: bool, text: str) -> str:

@@ -1,7 +1,7 @@
 """Time the pages on a synthetic national dataset against their floors, and check the
 targets of issue 16 ("Fast at any size").
 
-    python manage.py bench [--scale 1.0] [--tenfold-scale 1.0] [--runs 3] [--keep]
+    python manage.py bench [--scale 1.0] [--tenfold-scale 1.0] [--runs 5] [--keep]
 
 On the configured database (PostgreSQL is what the targets are for):
 
@@ -13,7 +13,9 @@ On the configured database (PostgreSQL is what the targets are for):
    markup around it (see the ``floor_*`` methods);
 3. times every page through Django's test client (median server time, query count) for a
    50-actor and the 200-actor district, the province and the nation, and the API's pair
-   list on its first and last pages;
+   list on its first and last pages. The floors and the pages are taken in turn, run after
+   run (``benchmarks.timing.in_turn``), so that each ratio compares times of the same
+   moments of a shared machine;
 4. removes that dataset and loads the "10×" one: the same provinces, with districts of 200
    actors, as many as give ten times the pairs of the 1× set (times ``--tenfold-scale``),
    and times the province dashboard and the national overview on it;
@@ -25,8 +27,8 @@ quick run during development. See ``benchmarks/synthetic.py`` for the code range
 """
 
 import json
-import statistics
 import time
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -38,11 +40,11 @@ from benchmarks import synthetic
 from benchmarks.synthetic import BIG_DISTRICT_NUMBER, PROVINCE_CODES, Builder
 from benchmarks.timing import (
     Timing,
+    in_turn,
     logged_in_client,
     statuses_target,
     target_line,
     time_alternately,
-    time_page,
 )
 from insights.views.trends import COMPARISON_ROW_LIMIT
 
@@ -80,7 +82,7 @@ class Command(BaseCommand):
             default=1.0,
             help="share of the 10× set's 200-actor districts (1: ten times the 1× pairs)",
         )
-        parser.add_argument("--runs", type=int, default=3, help="runs per page (median)")
+        parser.add_argument("--runs", type=int, default=5, help="runs per page (median)")
         parser.add_argument("--keep", action="store_true", help="keep the synthetic data")
 
     def handle(self, *args, scale, tenfold_scale, runs, keep, **options):
@@ -130,34 +132,49 @@ class Command(BaseCommand):
         synthetic.analyze()
         self.loaded("1×", time.perf_counter() - start)
 
-        floors = {
-            **{
-                f"{name} {size}": value
-                for size, d in ((ACTORS, small), (BIG_ACTORS, big))
-                for name, value in self.district_floors(d).items()
-            },
-            "province": self.floor_province(first),
-            "national": self.floor_national(),
-        }
-        self.stdout.write(f"{'floor':<26}{'median ms':>10}")
-        for name, value in floors.items():
-            self.stdout.write(f"{name:<26}{value:>10.1f}")
-
-        # The page shell: the same request for the empty district's round (no actor, no
-        # pair): the session, the middleware, the region's and round's look-ups and the
+        # Every floor and page of the 1× set measured in turn (``in_turn``), each ``runs``
+        # times. The page shell: the same request for the empty district's round (no actor,
+        # no pair): the session, the middleware, the region's and round's look-ups and the
         # template with its base (or DRF's stack for the API), with nothing to compute. It
         # is what a page costs before its data, so "floor + shell" is the least the whole
         # request can cost; a generic page (home, /healthz) would miss the region's part.
-        shells = {item.name: item for item in self.time_pages(self.shell_pages(empty))}
+        floors, timed = in_turn(
+            self.client,
+            {
+                **{
+                    f"{name} {size}": work
+                    for size, d in ((ACTORS, small), (BIG_ACTORS, big))
+                    for name, work in self.district_floors(d).items()
+                },
+                "province": self.floor_province(first),
+                "national": self.floor_national(),
+            },
+            {
+                **{("shell", name): page for name, page in self.shell_pages(empty).items()},
+                **{
+                    (size, name): page
+                    for size, d in ((ACTORS, small), (BIG_ACTORS, big))
+                    for name, page in self.district_pages(d).items()
+                },
+                **{
+                    ("region", name): page
+                    for name, page in self.region_pages(first, nation).items()
+                },
+            },
+            runs=self.runs,
+        )
+        self.stdout.write(f"{'floor':<26}{'median ms':>10}")
+        for name, value in floors.items():
+            self.stdout.write(f"{name:<26}{value:>10.1f}")
+        shells = {name: item for (group, name), item in timed.items() if group == "shell"}
         self.stdout.write(f"\n{'page shell (empty round)':<26}{'median ms':>10}{'queries':>9}")
         for item in shells.values():
             self.stdout.write(f"{item.name:<26}{item.median_ms:>10.1f}{item.queries:>9}")
-
         pages = {
-            size: {item.name: item for item in self.time_pages(self.district_pages(d))}
-            for size, d in ((ACTORS, small), (BIG_ACTORS, big))
+            size: {name: item for (group, name), item in timed.items() if group == size}
+            for size in (ACTORS, BIG_ACTORS)
         }
-        regions = self.region_pages(first, nation)
+        regions = {name: item for (group, name), item in timed.items() if group == "region"}
         self.stdout.write(
             f"\n{'page':<22}{'actors':>7}{'status':>7}{'median ms':>11}{'queries':>9}"
             f"{'KiB':>8}{'floor ms':>10}{'shell ms':>10}{'× (floor+shell)':>16}"
@@ -272,8 +289,13 @@ class Command(BaseCommand):
             builder.rounds(districts, NATIONAL_YEAR)
         synthetic.analyze()
         self.loaded("10×", time.perf_counter() - start)
-        floors = {"province": self.floor_province(first), "national": self.floor_national()}
-        regions = self.region_pages(first, nation)
+        floors, timed = in_turn(
+            self.client,
+            {"province": self.floor_province(first), "national": self.floor_national()},
+            self.region_pages(first, nation),
+            runs=self.runs,
+        )
+        regions = {item.name: item for item in timed.values()}
         self.stdout.write(
             f"{'page':<22}{'1× ms':>9}{'10× ms':>9}{'10×/1×':>8}{'status':>7}{'floor ms':>10}"
         )
@@ -316,9 +338,10 @@ class Command(BaseCommand):
 
     # Pages --------------------------------------------------------------------------------
 
-    def district_pages(self, district):
+    def district_pages(self, district) -> dict[str, tuple[str, str]]:
+        """Each district page, by name: (name, url)."""
         code, round_id = district.region.code, district.rounds[0].pk
-        return [
+        pages = [
             ("who × who matrix", f"/regions/{code}/matrix/"),
             ("sector × sector", f"/regions/{code}/sectors/"),
             ("dashboard", f"/regions/{code}/"),
@@ -326,30 +349,23 @@ class Command(BaseCommand):
             ("API page of 100", f"/api/v1/pair-assessments/?round={round_id}&page_size=100"),
             ("API matrix", f"/api/v1/rounds/{round_id}/matrix/"),
         ]
+        return {name: (name, url) for name, url in pages}
 
-    def shell_pages(self, empty):
+    def shell_pages(self, empty) -> dict[str, tuple[str, str]]:
         shelled = {"dashboard", "API page of 100", "API matrix"}
-        return [(name, url) for name, url in self.district_pages(empty) if name in shelled]
+        return {name: page for name, page in self.district_pages(empty).items() if name in shelled}
 
-    def region_pages(self, province, nation) -> dict[str, Timing]:
-        timings = self.time_pages(
-            [
-                ("province dashboard", f"/regions/{province.code}/"),
-                ("national overview", f"/regions/{nation.code}/"),
-            ]
-        )
-        return {item.name: item for item in timings}
-
-    def time_pages(self, pages) -> list[Timing]:
-        return [time_page(self.client, name, url, runs=self.runs) for name, url in pages]
+    def region_pages(self, province, nation) -> dict[str, tuple[str, str]]:
+        return {
+            "province dashboard": ("province dashboard", f"/regions/{province.code}/"),
+            "national overview": ("national overview", f"/regions/{nation.code}/"),
+        }
 
     def api_last_page(self, district) -> tuple[Timing, Timing, int]:
         """The API's pair list on its first page and on its last, reached as a client
         reaches it: by following the ``next`` links of the cursor pagination; the two timed
         in turn, at least 5 times each (their ratio is bounded at 1.2)."""
-        (name, url), *_rest = (
-            p for p in self.district_pages(district) if p[0] == "API page of 100"
-        )
+        name, url = self.district_pages(district)["API page of 100"]
         last_url, count = url, 1
         while (following := self.client.get(last_url).json()["next"]) is not None:
             last_url, count = following, count + 1
@@ -362,39 +378,26 @@ class Command(BaseCommand):
 
     # Floors: the same answer through a raw cursor, and the least markup around it ----------
 
-    def floor(self, work) -> float:
-        work()
-        times = []
-        for _ in range(max(self.runs, 3)):
-            start = time.perf_counter()
-            work()
-            times.append((time.perf_counter() - start) * 1000)
-        return statistics.median(times)
-
-    def district_floors(self, district) -> dict[str, float]:
-        """Each district page's floor, by ``FLOOR_OF``'s names."""
+    def district_floors(self, district) -> dict[str, Callable[[], str]]:
+        """Each district page's floor (the work to time), by ``FLOOR_OF``'s names."""
         current = district.rounds[0].pk
         previous = district.rounds[1].pk if len(district.rounds) > 1 else None
         # The dashboard: the round's levels, its sector pairs (the largest gaps) and the
         # change from the round before.
         return {
-            "matrix": self.floor(lambda: matrix_markup(current)),
-            "matrix JSON": self.floor(lambda: matrix_json(current)),
-            "API page": self.floor(lambda: api_page_json(current)),
-            "sector SQL": self.floor(lambda: sector_markup(current)),
-            "comparison SQL": self.floor(
-                lambda: comparison_markup(current, previous) if previous else ""
-            ),
-            "dashboard": self.floor(
-                lambda: (
-                    levels_markup(current)
-                    + sector_markup(current)
-                    + (transitions_markup(current, previous) if previous else "")
-                )
+            "matrix": lambda: matrix_markup(current),
+            "matrix JSON": lambda: matrix_json(current),
+            "API page": lambda: api_page_json(current),
+            "sector SQL": lambda: sector_markup(current),
+            "comparison SQL": lambda: comparison_markup(current, previous) if previous else "",
+            "dashboard": lambda: (
+                levels_markup(current)
+                + sector_markup(current)
+                + (transitions_markup(current, previous) if previous else "")
             ),
         }
 
-    def _floor_aggregate(self, group: str, where: str, params) -> float:
+    def _floor_aggregate(self, group: str, where: str, params) -> Callable[[], str]:
         """Count and mean level of the national year's pairs per region ``group``."""
 
         def work():
@@ -406,12 +409,12 @@ class Command(BaseCommand):
             )
             return "".join(f"<tr><td>{c}</td><td>{n}</td><td>{m}</td></tr>" for c, n, m in rows)
 
-        return self.floor(work)
+        return work
 
-    def floor_province(self, province) -> float:
+    def floor_province(self, province) -> Callable[[], str]:
         return self._floor_aggregate("g.code", "AND g.code LIKE %s", [province.code + ".%"])
 
-    def floor_national(self) -> float:
+    def floor_national(self) -> Callable[[], str]:
         return self._floor_aggregate("substr(g.code, 1, 2)", "", [])
 
 
