@@ -221,32 +221,6 @@ def round_version(round: AssessmentRound, *, as_loaded: bool = False) -> int | N
     return RoundSummary.objects.filter(round_id=round.pk).values_list("version", flat=True).first()
 
 
-def round_state_key(round: AssessmentRound, version: int, actors: list[Actor]) -> str:
-    """A name for the round as it stands, for what is built from it and cached (the
-    network's measures, the matrix's markup): its ``version`` (its levels and roster) and
-    what the version does not follow: the actors as the round reads them (names, sectors,
-    levels, kinds: an open round reads them live) and the language. No query."""
-    digest = hashlib.sha256()
-    digest.update(repr((round.name, get_language())).encode())
-    for actor in actors:
-        sector = actor.sector
-        digest.update(
-            repr(
-                (
-                    actor.pk,
-                    actor.name,
-                    actor.short_name,
-                    actor.government_level,
-                    actor.kind,
-                    sector.pk,
-                    sector.name,
-                    sector.is_health,
-                )
-            ).encode()
-        )
-    return f"{round.pk}:{version}:{digest.hexdigest()}"
-
-
 # What ``round_actors`` reads of each member to draw it in a matrix, as plain values: the
 # member's own copy (the round's, once frozen) and its actor's live fields, each with its
 # sector's names, order and health mark.

@@ -45,7 +45,7 @@ from assessments.selectors import (
     Matrix,
     round_actors,
     round_levels,
-    round_state_key,
+    round_roster_key,
     round_version,
     summarize_levels,
 )
@@ -357,11 +357,13 @@ SECTOR_COLOURS = (
 
 def network_for_round(*, round: AssessmentRound) -> Network:
     """Three queries when the round has not changed since its network was last measured
-    (the roster with the sectors, the round's version, the partners' answers), four when it
-    has (and the levels of the round): the measures are cached under ``cache_key``."""
+    (the roster with the sectors, the roster's rows for its name, the partners' answers),
+    four when it has (and the levels of the round): the measures are cached under
+    ``cache_key``. One more for the round's version unless the round was read with its
+    summary (``rounds_visible_to``, as the pages read them)."""
     actors = round_actors(round=round)
-    version = round_version(round)
-    key = None if version is None else network_cache_key(round, version, actors)
+    version = round_version(round, as_loaded=True)
+    key = None if version is None else network_cache_key(round, version)
     measured = cache.get(key) if key else None
     if measured is None:
         measured = _measure(actors, round_levels(round=round, actors=actors))
@@ -376,10 +378,10 @@ def network_for_round(*, round: AssessmentRound) -> Network:
     )
 
 
-def network_cache_key(round: AssessmentRound, version: int, actors: list[Actor]) -> str:
-    """The network's name in the cache: ``round_state_key`` (the round's version, its
-    actors as it reads them and the language)."""
-    return f"network:v2:{round_state_key(round, version, actors)}"
+def network_cache_key(round: AssessmentRound, version: int) -> str:
+    """The network's name in the cache: ``round_roster_key`` (the round's version, its
+    actors as it reads them and the language). One query."""
+    return f"network:v3:{round_roster_key(round, version)}"
 
 
 def network_from_matrix(*, matrix: Matrix, partners: PartnerTies | None = None) -> Network:

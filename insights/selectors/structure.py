@@ -31,7 +31,7 @@ from assessments.selectors import (
     matrix_for_round,
     round_actors,
     round_levels,
-    round_state_key,
+    round_roster_key,
     summarize_levels,
 )
 
@@ -113,11 +113,11 @@ class SectorMatrix:
 def sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
     """Two queries (those of ``matrix_for_round``): the actors with sectors, the levels."""
     matrix = matrix_for_round(round=round)
-    return _sector_matrix(round, matrix.actors, _sector_summaries(matrix.actors, matrix.levels))
+    return _sector_matrix(round, _sector_state(matrix.actors, matrix.levels))
 
 
-# Named by the round's state (``round_state_key``): a changed level, roster, actor or sector
-# is a new name, never a stale page; the old entries expire.
+# Named by the round's state (``round_roster_key``): a changed level, roster, actor or
+# sector is a new name, never a stale page; the old entries expire.
 SECTOR_MATRIX_TIMEOUT = 7 * 24 * 3600
 
 
@@ -129,21 +129,35 @@ def loaded_version(round: AssessmentRound) -> int | None:
 
 
 def cached_sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
-    """``sector_matrix`` for the page, its summaries cached for each state of the round
-    (``loaded_version``, ``round_state_key``). One query when this state was summarised
-    before (the roster with its sectors): the levels are not read again. Two when not."""
-    actors = round_actors(round=round)
+    """``sector_matrix`` for the page, cached for each state of the round
+    (``loaded_version``, ``round_roster_key``). One narrow query when this state was
+    summarised before (the roster's rows): no actor is built and the levels are not read
+    again; the entry holds the sectors as the round reads them. Three when not (the rows,
+    the roster with its sectors, the levels)."""
     version = loaded_version(round)
     key = None
     if version is not None:
-        key = f"sectors:v1:{round_state_key(round, version, actors)}"
-        summaries = cache.get(key)
-        if summaries is not None:
-            return _sector_matrix(round, actors, summaries, cache_key=key)
-    summaries = _sector_summaries(actors, round_levels(round=round, actors=actors))
+        key = f"sectors:v2:{round_roster_key(round, version)}"
+        state = cache.get(key)
+        if state is not None:
+            return _sector_matrix(round, state, cache_key=key)
+    actors = round_actors(round=round)
+    state = _sector_state(actors, round_levels(round=round, actors=actors))
     if key is not None:
-        cache.set(key, summaries, SECTOR_MATRIX_TIMEOUT)
-    return _sector_matrix(round, actors, summaries, cache_key=key)
+        cache.set(key, state, SECTOR_MATRIX_TIMEOUT)
+    return _sector_matrix(round, state, cache_key=key)
+
+
+def _sector_state(actors: list[Actor], levels: dict[tuple[int, int], int]) -> dict:
+    """What the sector matrix is drawn from, cached as it is: the sectors of ``actors`` as
+    the round reads them (health first), each one's number of actors, and the level
+    summaries (``_sector_summaries``)."""
+    sectors, actor_counts, _health_ids = _sectors_of(actors)
+    return {
+        "sectors": sectors,
+        "actor_counts": dict(actor_counts),
+        "summaries": _sector_summaries(actors, levels),
+    }
 
 
 def _sectors_of(actors: list[Actor]) -> tuple[list[Sector], Counter[int], set[int]]:
@@ -198,10 +212,11 @@ def _sector_summaries(actors: list[Actor], levels: dict[tuple[int, int], int]) -
 
 
 def _sector_matrix(
-    round: AssessmentRound, actors: list[Actor], summaries: dict, *, cache_key: str | None = None
+    round: AssessmentRound, state: dict, *, cache_key: str | None = None
 ) -> SectorMatrix:
-    """The matrix of ``round``'s ``actors`` from their ``_sector_summaries``. No query."""
-    sectors, actor_counts, health_ids = _sectors_of(actors)
+    """The matrix of ``round`` from its ``_sector_state``. No query."""
+    sectors, actor_counts, summaries = state["sectors"], state["actor_counts"], state["summaries"]
+    health_ids = {sector.pk for sector in sectors if sector.is_health}
     links = [
         SectorLink(
             sector=sector,

@@ -317,9 +317,10 @@ def test_the_network_issues_a_fixed_number_of_queries(
     for index in range(count - 1):
         score(open_round, actors[index], actors[index + 1], index % 5)
     cache.clear()
-    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors with sectors, 8 the round's version, 9 the levels of the round (the first
-    # view only: then the measures are cached), 10 the partners' answers
+    # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes
+    # and versions, 7 actors with sectors, 8 the roster's rows (the key), 9 the levels of
+    # the round (the first view only: then the measures are cached), 10 the partners'
+    # answers
     with django_assert_num_queries(10):
         response = scorer_client.get(network_url(district, suffix))
     assert response.status_code == 200

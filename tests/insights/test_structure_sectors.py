@@ -206,8 +206,9 @@ def test_the_page_issues_a_fixed_number_of_queries(
         score(open_round, actors[index], actors[index + 1], index % 5)
     viewer_client.get(sectors_url(district))  # warm the session
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 actors with sectors (the round's summaries, named by the version read with the
-    # round, are cached by the first request: no levels read)
+    # 7 the roster's rows (the round's summaries with its sectors, named by them and the
+    # version read with the round, are cached by the first request: no actor built, no
+    # levels read)
     with django_assert_num_queries(7):
         response = viewer_client.get(sectors_url(district))
     assert response.status_code == 200
@@ -231,3 +232,28 @@ def test_the_cached_matrix_follows_new_scores(viewer_client, scored, actors, ope
     assert after != before
     cache.clear()
     assert matrix(url) == after
+
+
+def test_the_cached_matrix_follows_a_renamed_sector_and_a_moved_actor(
+    viewer_client, scored, actors, open_round, education, planning
+):
+    """Neither a sector's new name nor an actor moved to another sector changes the
+    round's version: both still show at once, as the page built from nothing shows them."""
+    from django.core.cache import cache
+
+    def matrix(url):
+        html = viewer_client.get(url).content.decode()
+        return re.search(r'id="sector-matrix-title">.*?</main>', html, re.S)[0]
+
+    url = sectors_url(scored.region)
+    matrix(url)
+    education.name_id = "Pendidikan dan Kebudayaan"
+    education.save()
+    renamed = matrix(url)
+    assert "Pendidikan dan Kebudayaan" in renamed
+    actors[3].sector = planning  # E1 Disdik to planning
+    actors[3].save()
+    moved = matrix(url)
+    assert moved != renamed
+    cache.clear()
+    assert matrix(url) == moved
