@@ -284,10 +284,11 @@ def _readable_build(request, build_id) -> ReportBuild:
 
 def build_download(request, build_id):
     """The build's file, for the user who asked for it while they may still export the
-    region's reports."""
+    region's reports. A build not done yet (an old link, a click before it is ready) or
+    failed leads to its page, which says how it stands."""
     build = _readable_build(request, build_id)
     if build.status != BuildStatus.DONE:
-        raise Http404(_("This report is not ready."))
+        return redirect("reports:build", build_id=build.pk)
     try:
         file = default_storage.open(build.file_name, "rb")
     except OSError:

@@ -201,7 +201,10 @@ def test_a_build_that_fails_says_so_stores_nothing_and_can_be_asked_again(
     assert b"http-equiv" not in page.content
     again = f"/regions/{district.code}/report.xlsx?round={scored_round.pk}&amp;target=3"
     assert again in page.text
-    assert planner_client.get(f"/reports/builds/{build.pk}/download").status_code == 404
+    # The download of a build that failed leads to its page, which says so.
+    download = planner_client.get(f"/reports/builds/{build.pk}/download")
+    assert download.status_code == 302
+    assert download["Location"] == f"/reports/builds/{build.pk}/"
     assert ask(planner_client, district).pk != build.pk  # a failed build is not given again
 
 
@@ -217,6 +220,9 @@ def test_the_page_shows_the_progress_while_the_report_is_built(
 
     monkeypatch.setattr(builds, "build_xlsx", watched)
     build = ask(planner_client, district)
+    # Clicked before it is ready (or an old link): the download leads to the build's page.
+    early = planner_client.get(f"/reports/builds/{build.pk}/download")
+    assert (early.status_code, early["Location"]) == (302, f"/reports/builds/{build.pk}/")
     builds.run_build(str(build.pk))
     # The figures are read (30 % of the work, after the 5 % of starting).
     assert "Being built: 32 %." in seen["page"]
