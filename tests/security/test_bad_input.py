@@ -103,22 +103,11 @@ FORM_CASES = [
 ]  # fmt: skip
 
 
-# The hidden version field's errors are not shown: the page answers 400 without saying why
-# (templates/assessments/_pair_form.html renders non_field_errors and the visible fields'
-# errors only). Reported; remove the mark when the template shows hidden fields' errors.
-SILENT_REFUSALS: set[str] = set()  # refusals that would come back without a message
-
-
-def _form_params():
-    for name, *values in FORM_CASES:
-        marks = ()
-        if name in SILENT_REFUSALS:
-            marks = pytest.mark.xfail(strict=True, reason="the hidden field's error is not shown")
-        yield pytest.param(*values, id=name, marks=marks)
-
-
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
-@pytest.mark.parametrize(("persona", "url", "data", "status", "message"), _form_params())
+@pytest.mark.parametrize(
+    ("persona", "url", "data", "status", "message"),
+    [pytest.param(*values, id=name) for name, *values in FORM_CASES],
+)
 def test_the_scoring_form_refuses(world, users, persona, url, data, status, message, htmx):
     ids = _ids(world)
     before = snapshot()
