@@ -51,19 +51,6 @@ def time_page(client: Client, name: str, url: str, *, runs: int, warm: bool = Tr
     return Timing(name, url, response.status_code, statistics.median(times), len(queries), content)
 
 
-def time_alternately(client: Client, pages, *, runs: int) -> list[Timing]:
-    """Each of ``pages`` (name, url) timed as ``time_page`` does, their requests taken in
-    turn: pages compared with each other meet the same load of a shared machine."""
-    rounds = [
-        [time_page(client, name, url, runs=1, warm=index == 0) for name, url in pages]
-        for index in range(runs)
-    ]
-    return [
-        replace(timings[-1], median_ms=statistics.median(t.median_ms for t in timings))
-        for timings in zip(*rounds, strict=True)
-    ]
-
-
 def in_turn(
     client: Client, floors: dict[str, Callable[[], object]], pages: dict, *, runs: int
 ) -> tuple[dict[str, float], dict]:

@@ -44,7 +44,6 @@ from benchmarks.timing import (
     logged_in_client,
     statuses_target,
     target_line,
-    time_alternately,
 )
 from insights.views.trends import COMPARISON_ROW_LIMIT
 
@@ -377,12 +376,13 @@ class Command(BaseCommand):
         last_url, count = url, 1
         while (following := self.client.get(last_url).json()["next"]) is not None:
             last_url, count = following, count + 1
-        first, last = time_alternately(
+        _floors, timed = in_turn(
             self.client,
-            [(f"{name}, first", url), (f"{name}, last", last_url)],
+            {},
+            {"first": (f"{name}, first", url), "last": (f"{name}, last", last_url)},
             runs=max(self.runs, 5),
         )
-        return first, last, count
+        return timed["first"], timed["last"], count
 
     # Floors: the same answer through a raw cursor, and the least markup around it ----------
 
