@@ -28,6 +28,7 @@ from django.utils import translation
 
 from accounts.models import Role
 from actors.models import GovernmentLevel
+from assessments.models import RoundStatus
 from tests.factories import (
     ActorFactory,
     RegionFactory,
@@ -218,6 +219,18 @@ def other_actors(other_district, health, planning):
 @pytest.fixture
 def open_round(district):
     return RoundFactory(region=district, name="Pemetaan Sigi 2026")
+
+
+@pytest.fixture
+def last_year(district, actors):
+    """Sigi's closed round of 2025 (the round before ``open_round``), nothing scored."""
+    return RoundFactory(
+        region=district,
+        name="Pemetaan Sigi 2025",
+        status=RoundStatus.CLOSED,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 30),
+    )
 
 
 @pytest.fixture

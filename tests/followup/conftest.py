@@ -6,10 +6,9 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessments.models import RoundStatus
 from followup.models import ActionStatus, FollowUpAction
 from followup.services import action_create, action_update, document_upload
-from tests.factories import ActorFactory, RoundFactory, score
+from tests.factories import ActorFactory, score
 from tests.security.conftest import far_district, far_province, users, world  # noqa: F401
 
 
@@ -50,17 +49,6 @@ def values(actors):
         "due_date": date(2027, 3, 31),
         "notes": "Rapat bersama sebelum rembuk stunting.",
     }
-
-
-@pytest.fixture
-def last_year(district, actors):
-    return RoundFactory(
-        region=district,
-        name="Pemetaan Sigi 2025",
-        status=RoundStatus.CLOSED,
-        period_start=date(2025, 1, 1),
-        period_end=date(2025, 6, 30),
-    )
 
 
 @pytest.fixture

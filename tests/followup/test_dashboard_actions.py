@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.conf import settings
 
-from assessments.models import RoundStatus
 from followup.selectors import (
     ActionProgress,
     ImprovementSplit,
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scenario(admin_user, district, actors, health, planning, other_round):
+def scenario(admin_user, district, actors, health, planning, other_round, last_year):
     """Sigi, 4 actors a, b, c, d.
 
     2025: a–b 1, a–c 1, a–d 2, b–c 0, b–d 1.
@@ -36,13 +35,7 @@ def scenario(admin_user, district, actors, health, planning, other_round):
     - actions: 6, done 1, dropped 1, overdue on 2026-11-30: a–c and actor d, 2.
     """
     a, b, c, d = actors
-    old = RoundFactory(
-        region=district,
-        name="Pemetaan Sigi 2025",
-        status=RoundStatus.CLOSED,
-        period_start=date(2025, 1, 1),
-        period_end=date(2025, 6, 30),
-    )
+    old = last_year
     new = RoundFactory(region=district, name="Pemetaan Sigi 2026")
     for first, second, before, now in [
         (a, b, 1, 3),

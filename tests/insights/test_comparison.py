@@ -423,17 +423,13 @@ def test_the_cached_comparison_follows_a_renamed_sector_and_the_language(
     assert "<td>Kesehatan</td>" in section(html, "improved")
 
 
-def test_a_cached_comparison_names_an_actor_who_left_the_roster(scorer_client, district, actors):
+def test_a_cached_comparison_names_an_actor_who_left_the_roster(
+    scorer_client, district, actors, last_year
+):
     """The cached first rows name their actors from the current round's roster, and one
     who is only on the previous round's (a pair not scored again) from that one."""
     dinkes, pkm, bappeda, _disdik = actors
-    old = RoundFactory(
-        region=district,
-        name="Pemetaan Sigi 2025",
-        status=RoundStatus.CLOSED,
-        period_start=date(2025, 1, 1),
-        period_end=date(2025, 6, 30),
-    )
+    old = last_year
     new = RoundFactory(region=district, name="Pemetaan Sigi 2026")
     score(old, dinkes, pkm, 1)
     score(old, dinkes, bappeda, 3)  # Bappeda is not on the 2026 roster

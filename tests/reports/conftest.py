@@ -8,13 +8,10 @@ e "@Forum Anak Sigi" (education; a name a spreadsheet would read as a formula).
 2025 (closed): a–b 2, a–c 4, b–c 2.
 """
 
-from datetime import date
-
 import pytest
 from django.conf import settings
 
-from assessments.models import RoundStatus
-from tests.factories import ActorFactory, RoundFactory, score
+from tests.factories import ActorFactory, score
 
 
 def english(client, url):
@@ -37,15 +34,9 @@ def forum(district, education):
 
 
 @pytest.fixture
-def previous_round(district, actors):
+def previous_round(last_year, actors):
     a, b, c, _d = actors
-    old = RoundFactory(
-        region=district,
-        name="Pemetaan Sigi 2025",
-        status=RoundStatus.CLOSED,
-        period_start=date(2025, 1, 1),
-        period_end=date(2025, 6, 30),
-    )
+    old = last_year
     score(old, a, b, 2)
     score(old, a, c, 4)
     score(old, b, c, 2)
