@@ -71,11 +71,9 @@ def round_actors(
     government_level=None,
     programme=None,
     as_of=None,
-    actor_ids=None,
 ) -> list[Actor]:
     """The members of the round's roster, as the round reads them (``RoundMember.as_actor``:
-    as they are, or as they were when the round was closed), in matrix order; with
-    ``actor_ids``, only those of them (a page that names a few of a round's actors).
+    as they are, or as they were when the round was closed), in matrix order.
 
     One query (two more with ``as_of``, one more with both ``as_of`` and ``programme``).
     With ``as_of`` (an aware datetime), the roster and the actors are those the history
@@ -89,13 +87,9 @@ def round_actors(
         if programme is not None:
             members = members.filter(actor__participations__programme=programme)
             programme = None
-        if actor_ids is not None:
-            members = members.filter(actor_id__in=actor_ids)
         actors = [member.as_actor() for member in members]
     else:
         actors = _round_actors_as_of(round, as_of)
-        if actor_ids is not None:
-            actors = [actor for actor in actors if actor.pk in set(actor_ids)]
     if sector_ids:
         wanted = set(sector_ids)
         actors = [actor for actor in actors if actor.sector_id in wanted]
