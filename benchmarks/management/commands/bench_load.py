@@ -29,7 +29,7 @@ from assessments.models import RoundStatus
 from benchmarks import synthetic
 from benchmarks.timing import print_targets
 
-MATRIX_SHARE = 0.05  # issue 16
+MATRIX_SHARE, SHARE_ACTORS = 0.05, 50  # issue 16
 
 
 def free_port() -> int:
@@ -77,14 +77,15 @@ def parse_wrk(output: str) -> dict:
 
 def load_targets(healthz: dict, matrix: dict, *, actors: int, timeout: int) -> list:
     """Issue 16's targets, as (met, description): the matrix's share of /healthz's
-    requests per second (the target is set at 50 actors), and no error (set at 200 actors
-    with a 10 s time-out). Both are printed at any size, with the size and time-out run."""
+    requests per second (the target is set at 50 actors: above that size the share is
+    shown as information, met None), and no error (set at 200 actors with a 10 s
+    time-out; held at any size)."""
     share = matrix["rps"] / healthz["rps"]
     return [
         (
-            share >= MATRIX_SHARE,
+            share >= MATRIX_SHARE if actors <= SHARE_ACTORS else None,
             f"{actors}-actor matrix at {MATRIX_SHARE:.0%} or more of /healthz's requests per "
-            f"second (target set at 50 actors): {share:.1%}",
+            f"second (target set at {SHARE_ACTORS} actors): {share:.1%}",
         ),
         (
             matrix["errors"] == 0,
