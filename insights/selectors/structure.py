@@ -446,11 +446,13 @@ def by_government_level(
     """One row per government level, pusat to desa, and one link per two levels that both
     have actors.
 
-    Queries: the actors and the levels (``matrix_for_round``), the mechanisms and factors
-    of the round's pairs, the main roles recorded for the round, the vocabularies (unless
-    given) and, with a programme, its participants' roles: 5 or 6.
+    What comes from the round's pairs (``_level_state``) is cached for each state of the
+    round: one query then (the roster's rows that name the state), three more when not
+    (the actors, the levels, the mechanisms and factors). Read on every call, as they
+    change without the round: the main roles recorded for the round, the vocabularies
+    (unless given) and, with a programme, its participants' roles.
     """
-    matrix = matrix_for_round(round=round, programme=programme)
+    state = _level_state(round, programme)
     if vocabularies is None:
         vocabularies = read_vocabularies()
     roles: dict[int, ParticipantRole] = {}
@@ -464,21 +466,13 @@ def by_government_level(
     main_roles = dict(
         LevelRole.objects.filter(round=round).values_list("government_level", "main_role")
     )
-    level_of = {actor.pk: actor.government_level for actor in matrix.actors}
     actors_at: dict[int, list[Actor]] = defaultdict(list)
-    for actor in matrix.actors:
+    for actor in state["actors"]:
         actors_at[actor.government_level].append(actor)
-
-    # Keyed by the two levels, the upper (lower number) first; (n, n) within level n.
-    levels_at: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for (actor_a_id, actor_b_id), level in matrix.levels.items():
-        levels_at[_level_key(level_of[actor_a_id], level_of[actor_b_id])].append(level)
-
-    # What the same pairs recorded; matrix_for_round reads the levels only.
-    recorded = evidence_tallies(round=round, level_of=level_of)
+    levels_at, recorded = state["levels"], state["recorded"]
 
     def convergence(key: tuple[int, int], possible: int) -> dict:
-        levels = levels_at.get(key, [])
+        levels = sorted(levels_at.get(key, Counter()).elements())
         mechanisms, facilitating, hindering = (
             recorded.get((key, field), Counter()).elements() for field in EVIDENCE_LISTS
         )
@@ -526,6 +520,39 @@ def by_government_level(
                 )
             )
     return GovernmentLevelTable(round=round, programme=programme, rows=rows, links=links)
+
+
+def _level_state(round: AssessmentRound, programme: Programme | None) -> dict:
+    """What the table takes from the round's pairs: its actors (a programme's participants
+    only, with one), the levels of the pairs counted by the two actors' government levels
+    (upper first) and the mechanisms and factors tallied the same way.
+
+    Cached under ``round_roster_key`` (with the programme, which keeps the same
+    participants): a changed level, list, roster, actor or language is a new name. Its
+    version is the one loaded with the round (``loaded_version``); a round read without
+    its summary is not cached."""
+    version = loaded_version(round)
+    key = None
+    if version is not None:
+        key = f"levels:v1:{round_roster_key(round, version, programme=programme)}"
+        state = cache.get(key)
+        if state is not None:
+            return state
+    matrix = matrix_for_round(round=round, programme=programme)
+    level_of = {actor.pk: actor.government_level for actor in matrix.actors}
+    # Keyed by the two levels, the upper (lower number) first; (n, n) within level n.
+    levels: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for (actor_a_id, actor_b_id), level in matrix.levels.items():
+        levels[_level_key(level_of[actor_a_id], level_of[actor_b_id])][level] += 1
+    state = {
+        "actors": matrix.actors,
+        "levels": dict(levels),
+        # What the same pairs recorded; matrix_for_round reads the levels only.
+        "recorded": dict(evidence_tallies(round=round, level_of=level_of)),
+    }
+    if key is not None:
+        cache.set(key, state, SECTOR_MATRIX_TIMEOUT)
+    return state
 
 
 # --- who × how ---------------------------------------------------------------------------

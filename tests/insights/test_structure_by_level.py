@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from actors.models import GovernmentLevel, ParticipantRole, ProgrammeParticipant
 from assessments.models import Level, LevelRole
@@ -22,6 +23,11 @@ def get_in_english(client, url):
     """English wording (the language switch's cookie; the header for Accept-Language)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def without_tokens(response):
+    """The page without its CSRF tokens (masked anew in each response)."""
+    return re.sub(r'(csrfmiddlewaretoken" value|csrf-token" content)="[^"]*"', "", response.text)
 
 
 def row_html(html, level):
@@ -285,16 +291,20 @@ def test_the_page_issues_a_fixed_number_of_queries(
         score(open_round, actors[index], actors[index + 3], index % 5, mechanisms=["data_sharing"])
     url = levels_url(district, programme=programme.pk)
     viewer_client.get(url)  # warm the session
+    cache.clear()  # a first view of this state of the round
     # 1 session, 2 user, 3 region, 4 groups, 5 jurisdictions, 6 rounds with programmes,
-    # 7 the region's programmes, 8 actors with sectors, 9 levels of the round,
-    # 10 the vocabularies (their labels), 11 the participants' roles, 12 the levels' main
-    # roles, 13 mechanisms and factors of the pairs. The vocabularies and the main roles
-    # are data since issue 12 (two more than before); the links between levels are
-    # computed from the same rows.
-    with django_assert_num_queries(13):
+    # 7 the region's programmes, 8 the roster's rows that name the round's state, 9 actors
+    # with sectors, 10 levels of the round, 11 mechanisms and factors of the pairs, 12 the
+    # vocabularies (their labels), 13 the participants' roles, 14 the levels' main roles.
+    # The links between levels are computed from the same rows.
+    with django_assert_num_queries(14):
         response = viewer_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("<li>Dinas Contoh") == count
+    # A repeat view reads none of the round's pairs: 9, 10 and 11 come from the cache.
+    with django_assert_num_queries(11):
+        repeat = viewer_client.get(url)
+    assert without_tokens(repeat) == without_tokens(response)
 
 
 def test_the_page_without_a_programme_has_one_query_less(
@@ -302,9 +312,52 @@ def test_the_page_without_a_programme_has_one_query_less(
 ):
     url = levels_url(world["round"].region)
     viewer_client.get(url)
-    # as above, without the participants' roles
-    with django_assert_num_queries(12):
+    # as above (a repeat view), without the participants' roles
+    with django_assert_num_queries(10):
         assert viewer_client.get(url).status_code == 200
+
+
+def test_a_repeat_view_shows_every_change_at_once(viewer_client, world, programme):
+    """The part read from the round's pairs is cached for the round's state; each write
+    that changes the table shows on the next view, and nothing else does."""
+    from actors.models import Actor
+    from assessments.models import PairAssessment
+    from assessments.summaries import refresh_round_summary
+
+    round_, (a, _b, c, d, *_others) = world["round"], world["actors"]
+    url = levels_url(round_.region, programme=programme.pk)
+
+    def district_row():
+        html = get_in_english(viewer_client, url).content.decode()
+        return row_html(html, GovernmentLevel.DISTRICT)
+
+    first = district_row()
+    assert "1 of 1 pairs assessed" in first and "Data sharing" in first  # A–C only
+    assert district_row() == first
+    # A pair's mechanisms edited (every write path moves the round's version on).
+    first, second = sorted([a, c], key=lambda actor: actor.pk)
+    PairAssessment.objects.filter(round=round_, actor_a=first, actor_b=second).update(
+        mechanisms=["pooled_budget"]
+    )
+    refresh_round_summary(round_.pk)
+    row = district_row()
+    assert "Pooled budget" in row and "Data sharing" not in row
+    # An actor moved to another government level.
+    Actor.objects.filter(pk=c.pk).update(government_level=K)
+    html = get_in_english(viewer_client, url).content.decode()
+    assert "Bappeda" not in row_html(html, GovernmentLevel.DISTRICT)
+    assert "Bappeda" in row_html(html, GovernmentLevel.SUBDISTRICT)
+    # A new participant, and a participant's new role.
+    ProgrammeParticipant.objects.create(
+        programme=programme, actor=d, role="implementer", stages=["planning"]
+    )
+    ProgrammeParticipant.objects.filter(programme=programme, actor=a).update(role="implementer")
+    row = district_row()
+    assert "Dinas Pendidikan" in row and "Roles in the programme: Implementer (2)" in row
+    assert "1 of 1 pairs assessed" in row  # A–D
+    # The main role of the level, recorded for the round.
+    LevelRole.objects.create(round=round_, government_level=D, main_role="Memimpin rembuk")
+    assert "Memimpin rembuk" in district_row()
 
 
 def test_rounds_of_other_regions_do_not_leak_into_the_table(world, other_round, other_actors):

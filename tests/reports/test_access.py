@@ -176,14 +176,15 @@ REQUEST_QUERIES = 6
 # levels of this round, 9–10 of the previous one (dashboard, matrix, sector matrix, by
 # level, network, comparison and gaps share them); the change like for like is the one
 # stored in the round's summary, read with the rounds; 11 the vocabularies, read once for
-# the labels of the by-level table and of the pair rows; 12 the levels' main roles and 13
-# the mechanisms and factors of the by-level table; 14–15 the pair rows (the round's
-# actors, the pairs); 16 the partners' views of the pairs and 17 their latest
-# reconciliations (the XLSX's Pairs sheet); 18 the round's follow-up actions (none to
-# check: no later round); 19 the partners' answers as a directed network (in- and
-# out-degree, reciprocity: the network sheet); 20 the partners' response (answered /
+# the labels of the by-level table and of the pair rows; 12 the roster's rows that name
+# the round's state (the by-level table's cached part), 13 the mechanisms and factors of
+# the by-level table and 14 the levels' main roles; 15–16 the pair rows (the round's
+# actors, the pairs); 17 the partners' views of the pairs and 18 their latest
+# reconciliations (the XLSX's Pairs sheet); 19 the round's follow-up actions (none to
+# check: no later round); 20 the partners' answers as a directed network (in- and
+# out-degree, reciprocity: the network sheet); 21 the partners' response (answered /
 # invited: the key figures).
-REPORT_QUERIES = 14
+REPORT_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [10, 40])
