@@ -168,8 +168,9 @@ def region_report(
     Each round's matrix is read once and shared by the selectors (``reuse_matrices``).
     Queries, whatever the number of actors: the matrices of this round and the previous
     one 4 (2 in a first round), the change like for like 1 (none in a first round), the
-    vocabularies (for the labels of the by-level table and the pair rows) 1, the mechanisms
-    and factors and the levels' main roles for the by-level table 2, the pair rows 1, the
+    vocabularies (for the labels of the by-level table and the pair rows) 1, the by-level
+    table's roster rows (its cached part's name), mechanisms and factors and the levels'
+    main roles 3 (the mechanisms and factors not when cached), the pair rows 1, the
     partners' views 1, their reconciliations 1, the partners' response 1; the round's
     follow-up actions 1 (and the next round's matrix, 2, when the report is of an earlier
     round and the round has actions to check there); a province adds its ranking.
