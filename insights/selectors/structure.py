@@ -134,18 +134,32 @@ def cached_sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
     summarised before (the roster's rows): no actor is built and the levels are not read
     again; the entry holds the sectors as the round reads them. Three when not (the rows,
     the roster with its sectors, the levels)."""
-    version = loaded_version(round)
-    key = None
-    if version is not None:
-        key = f"sectors:v2:{round_roster_key(round, version)}"
-        state = cache.get(key)
-        if state is not None:
-            return _sector_matrix(round, state, cache_key=key)
-    actors = round_actors(round=round)
-    state = _sector_state(actors, round_levels(round=round, actors=actors))
-    if key is not None:
-        cache.set(key, state, SECTOR_MATRIX_TIMEOUT)
+
+    def build() -> dict:
+        actors = round_actors(round=round)
+        return _sector_state(actors, round_levels(round=round, actors=actors))
+
+    state, key = cached_for_state(round, "sectors:v2", build)
     return _sector_matrix(round, state, cache_key=key)
+
+
+def cached_for_state(
+    round: AssessmentRound, prefix: str, build: Callable[[], dict], *, programme=None
+) -> tuple[dict, str | None]:
+    """What ``build`` makes of the round, kept under ``prefix`` and the round's state
+    (``round_roster_key`` of the version loaded with the round, with ``programme``'s
+    participants only): one query (the roster's rows) when kept, that and ``build``'s
+    when not. A round read without its summary is built each time. With the key (None
+    when not kept), for what is built from the state in turn."""
+    version = loaded_version(round)
+    if version is None:
+        return build(), None
+    key = f"{prefix}:{round_roster_key(round, version, programme=programme)}"
+    state = cache.get(key)
+    if state is None:
+        state = build()
+        cache.set(key, state, SECTOR_MATRIX_TIMEOUT)
+    return state, key
 
 
 def _sector_state(actors: list[Actor], levels: dict[tuple[int, int], int]) -> dict:
@@ -531,28 +545,22 @@ def _level_state(round: AssessmentRound, programme: Programme | None) -> dict:
     participants): a changed level, list, roster, actor or language is a new name. Its
     version is the one loaded with the round (``loaded_version``); a round read without
     its summary is not cached."""
-    version = loaded_version(round)
-    key = None
-    if version is not None:
-        key = f"levels:v1:{round_roster_key(round, version, programme=programme)}"
-        state = cache.get(key)
-        if state is not None:
-            return state
-    matrix = matrix_for_round(round=round, programme=programme)
-    level_of = {actor.pk: actor.government_level for actor in matrix.actors}
-    # Keyed by the two levels, the upper (lower number) first; (n, n) within level n.
-    levels: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for (actor_a_id, actor_b_id), level in matrix.levels.items():
-        levels[_level_key(level_of[actor_a_id], level_of[actor_b_id])][level] += 1
-    state = {
-        "actors": matrix.actors,
-        "levels": dict(levels),
-        # What the same pairs recorded; matrix_for_round reads the levels only.
-        "recorded": dict(evidence_tallies(round=round, level_of=level_of)),
-    }
-    if key is not None:
-        cache.set(key, state, SECTOR_MATRIX_TIMEOUT)
-    return state
+
+    def build() -> dict:
+        matrix = matrix_for_round(round=round, programme=programme)
+        level_of = {actor.pk: actor.government_level for actor in matrix.actors}
+        # Keyed by the two levels, the upper (lower number) first; (n, n) within level n.
+        levels: dict[tuple[int, int], Counter] = defaultdict(Counter)
+        for (actor_a_id, actor_b_id), level in matrix.levels.items():
+            levels[_level_key(level_of[actor_a_id], level_of[actor_b_id])][level] += 1
+        return {
+            "actors": matrix.actors,
+            "levels": dict(levels),
+            # What the same pairs recorded; matrix_for_round reads the levels only.
+            "recorded": dict(evidence_tallies(round=round, level_of=level_of)),
+        }
+
+    return cached_for_state(round, "levels:v1", build, programme=programme)[0]
 
 
 # --- who × how ---------------------------------------------------------------------------
