@@ -224,17 +224,22 @@ def comparison(request, code):
     chosen = filters.cleaned_data["sector"]
     sector = next(item for item in sectors if item.pk == chosen) if chosen else None
     raw_kind = request.GET.get("kind", "")
+    change_rows = _ChangeRows()
     if raw_kind:
         # One kind listed in full (the "show all" of its group): every pair is read.
         result = compare_rounds(current=picked.round, previous=previous, sector=sector)
-        groups = [_change_group(request, kind, len(pairs), pairs) for kind, pairs in result.groups]
+        groups = [
+            _change_group(request, kind, len(pairs), pairs, change_rows)
+            for kind, pairs in result.groups
+        ]
     else:
         # The counts and each kind's first rows, cached for the two rounds' states.
         result = comparison_overview(
             current=picked.round, previous=previous, sector=sector, limit=COMPARISON_ROW_LIMIT
         )
         groups = [
-            _change_group(request, kind, count, first) for kind, count, first in result.groups
+            _change_group(request, kind, count, first, change_rows)
+            for kind, count, first in result.groups
         ]
         # The previous round's actions (listed with every kind of change, not with one
         # kind), checked on the current round's matrix: read once for them all, and only
@@ -252,7 +257,7 @@ def comparison(request, code):
                 "the kinds listed above."
             ) % {"value": raw_kind}
             return render(request, "insights/comparison.html", context, status=400)
-        shown.update(rows=_change_rows(shown["pairs"]), capped=False, open=True)
+        shown.update(rows=change_rows(shown["pairs"]), capped=False, open=True)
         every_kind = request.GET.copy()
         del every_kind["kind"]
         context.update(
@@ -266,7 +271,43 @@ def comparison(request, code):
     return render(request, "insights/comparison.html", context)
 
 
-def _change_group(request, kind: ChangeKind, count: int, pairs: list[PairChange]) -> dict:
+class _ChangeRows:
+    """The change rows of one page, built as strings (a comparison can hold thousands of
+    pairs): the level cells built once, each actor's and sector's name escaped once for
+    all the kinds of change."""
+
+    def __init__(self):
+        names = level_names()
+        self.cells = {None: f'<td class="level na" title="{names[-1]}">·</td>'} | {
+            level: f'<td class="level l{level}" title="{names[level]}">{level}</td>'
+            for level in Level
+        }
+        self.escaped: dict[int, str] = {}
+
+    def actor_cells(self, actor) -> str:
+        found = self.escaped.get(actor.pk)
+        if found is None:
+            found = self.escaped[actor.pk] = (
+                f"<td>{escape(actor.name)}</td><td>{escape(actor.sector.name)}</td>"
+            )
+        return found
+
+    def __call__(self, pairs: list[PairChange]) -> SafeString:
+        cells, actor_cells = self.cells, self.actor_cells
+        return SafeString(
+            "".join(
+                f"<tr>{actor_cells(pair.actor_a)}{actor_cells(pair.actor_b)}"
+                f'{cells[pair.previous]}{cells[pair.current]}<td class="change">'
+                f"{'' if pair.change is None else f'{pair.change:+d}'.replace('-', '−')}"
+                "</td></tr>"
+                for pair in pairs
+            )
+        )
+
+
+def _change_group(
+    request, kind: ChangeKind, count: int, pairs: list[PairChange], rows: _ChangeRows
+) -> dict:
     """One kind of change, as the page first shows it: its count and first rows
     (``pairs``: at least those, all of them when the kind is listed in full)."""
     query = request.GET.copy()
@@ -276,38 +317,11 @@ def _change_group(request, kind: ChangeKind, count: int, pairs: list[PairChange]
         "definition": CHANGE_DEFINITIONS[kind],
         "count": count,
         "pairs": pairs,
-        "rows": _change_rows(pairs[:COMPARISON_ROW_LIMIT]),
+        "rows": rows(pairs[:COMPARISON_ROW_LIMIT]),
         "capped": count > COMPARISON_ROW_LIMIT,
         "open": False,
         "all_url": f"?{query.urlencode()}#{kind.value}",
     }
-
-
-def _change_rows(pairs: list[PairChange]) -> SafeString:
-    """Table rows built as strings (a comparison can hold thousands of pairs): each actor's
-    and sector's name escaped once, the six level cells built once."""
-    names = level_names()
-    cells = {None: f'<td class="level na" title="{names[-1]}">·</td>'} | {
-        level: f'<td class="level l{level}" title="{names[level]}">{level}</td>' for level in Level
-    }
-    escaped: dict[int, str] = {}
-
-    def actor_cells(actor) -> str:
-        found = escaped.get(actor.pk)
-        if found is None:
-            found = escaped[actor.pk] = (
-                f"<td>{escape(actor.name)}</td><td>{escape(actor.sector.name)}</td>"
-            )
-        return found
-
-    return SafeString(
-        "".join(
-            f"<tr>{actor_cells(pair.actor_a)}{actor_cells(pair.actor_b)}"
-            f'{cells[pair.previous]}{cells[pair.current]}<td class="change">'
-            f"{'' if pair.change is None else f'{pair.change:+d}'.replace('-', '−')}</td></tr>"
-            for pair in pairs
-        )
-    )
 
 
 def overlaps(request, code):
