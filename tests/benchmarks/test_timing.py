@@ -50,7 +50,8 @@ def test_the_sql_line_holds_a_page_to_its_floor_or_its_work_beyond_its_shell():
     met, line = sql_target("sector × sector", _pages(8.5, 19.0), floors, 7.0)
     assert met
     assert line.endswith(
-        "1.50× at 50 actors beyond its shell (8.5 − 7.0 ms, against 1.0 ms), 1.90× at 200 actors"
+        "1.50× at 50 actors beyond its shell (8.5 − 7.0 ms, against 1.0 ms; the whole page "
+        "8.5×), 1.90× at 200 actors"
     )
     met, line = sql_target("sector × sector", _pages(9.5, 19.0), floors, 7.0)
     assert not met and "2.50× at 50 actors beyond its shell" in line

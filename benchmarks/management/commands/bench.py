@@ -455,7 +455,8 @@ def sql_target(name, pages, floors, shell_ms) -> tuple[bool, str]:
             ratio = max(page - shell_ms, 0.0) / floor
             parts.append(
                 f"{ratio:.2f}× at {size} actors beyond its shell "
-                f"({page:.1f} − {shell_ms:.1f} ms, against {floor:.1f} ms)"
+                f"({page:.1f} − {shell_ms:.1f} ms, against {floor:.1f} ms; the whole page "
+                f"{page / floor:.1f}×)"
             )
         met = met and ratio <= SQL_BOUND
     return met, f"{name} at most {SQL_BOUND}× its SQL floor: {', '.join(parts)}"
