@@ -425,9 +425,12 @@ def evidence_tallies(
     levels = ", ".join(f"({int(actor_id)}, {int(level)})" for actor_id, level in level_of.items())
     table = connection.ops.quote_name(PairAssessment._meta.db_table)
     if connection.vendor == "postgresql":
-        unnest = "jsonb_array_elements_text(p.items) AS t(value)"
+        # Read once, not inlined into each of the three lists' readings.
+        unnest, materialized = "jsonb_array_elements_text(p.items) AS t(value)", "MATERIALIZED "
     else:
-        unnest = "json_each(p.items) AS t"
+        # SQLite materialises a CTE used more than once by itself; the keyword needs
+        # SQLite 3.35, and Django 5.2 runs on 3.31.
+        unnest, materialized = "json_each(p.items) AS t", ""
     lists = " UNION ALL ".join(
         f"SELECT level_a, level_b, %s AS field, {connection.ops.quote_name(field)} AS items "
         "FROM pairs"
@@ -435,7 +438,7 @@ def evidence_tallies(
     )
     sql = (
         f"WITH levels (actor_id, level) AS (VALUES {levels}), "
-        "pairs AS MATERIALIZED ("
+        f"pairs AS {materialized}("
         "SELECT la.level AS level_a, lb.level AS level_b, p.mechanisms, "
         f"p.facilitating_factors, p.hindering_factors FROM {table} p "
         "JOIN levels la ON la.actor_id = p.actor_a_id "
