@@ -116,9 +116,10 @@ def sector_matrix(*, round: AssessmentRound) -> SectorMatrix:
     return _sector_matrix(round, _sector_state(matrix.actors, matrix.levels))
 
 
-# Named by the round's state (``round_roster_key``): a changed level, roster, actor or
-# sector is a new name, never a stale page; the old entries expire.
-SECTOR_MATRIX_TIMEOUT = 7 * 24 * 3600
+# What is kept of a round's state (``cached_for_state``, and the sector tables' markup)
+# is named by it (``round_roster_key``): a changed level, roster, actor or sector
+# is a new name, never a stale page; the old entries expire.
+ROUND_STATE_TIMEOUT = 7 * 24 * 3600
 
 
 def loaded_version(round: AssessmentRound) -> int | None:
@@ -149,8 +150,9 @@ def cached_for_state(
     """What ``build`` makes of the round, kept under ``prefix`` and the round's state
     (``round_roster_key`` of the version loaded with the round, with ``programme``'s
     participants only): one query (the roster's rows) when kept, that and ``build``'s
-    when not. A round read without its summary is built each time. With the key (None
-    when not kept), for what is built from the state in turn."""
+    when not; one more for a round read without its summary. A round that has no summary
+    yet is built each time. With the key (None when not kept), for what is built from the
+    state in turn."""
     version = loaded_version(round)
     if version is None:
         return build(), None
@@ -158,7 +160,7 @@ def cached_for_state(
     state = cache.get(key)
     if state is None:
         state = build()
-        cache.set(key, state, SECTOR_MATRIX_TIMEOUT)
+        cache.set(key, state, ROUND_STATE_TIMEOUT)
     return state, key
 
 
@@ -545,9 +547,8 @@ def _level_state(round: AssessmentRound, programme: Programme | None) -> dict:
     (upper first) and the mechanisms and factors tallied the same way.
 
     Cached under ``round_roster_key`` (with the programme, which keeps the same
-    participants): a changed level, list, roster, actor or language is a new name. Its
-    version is the one loaded with the round (``loaded_version``); a round read without
-    its summary is not cached."""
+    participants, ``cached_for_state``): a changed level, list, roster, actor or language
+    is a new name."""
 
     def build() -> dict:
         matrix = matrix_for_round(round=round, programme=programme)

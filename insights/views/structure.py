@@ -40,7 +40,7 @@ def sector_matrix(request, code):
             rows=partial(_sector_rows, matrix, region=picked.region, plan=may_plan),
             may_plan=may_plan,
             target=DEFAULT_TARGET,
-            tables_timeout=selectors.SECTOR_MATRIX_TIMEOUT,
+            tables_timeout=selectors.ROUND_STATE_TIMEOUT,
         )
     return render(request, "insights/sectors.html", context)
 
